@@ -1,0 +1,51 @@
+# SafeAtlas: `make demo` and `make test` are all a new machine needs.
+SHELL := /bin/bash
+PY := .venv/bin/python
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+
+.PHONY: install system venv services stop migrate demo-data demo serve test lint bench messages
+
+install: system venv
+
+system:
+	scripts/install-system.sh
+
+venv:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install -q uv
+	$(UV) sync --frozen --all-groups
+
+services:
+	scripts/services.sh up
+
+stop:
+	scripts/services.sh down
+
+migrate: services
+	set -a; source var/services.env; set +a; $(PY) manage.py migrate --noinput -v0
+	set -a; source var/services.env; set +a; $(PY) manage.py compilemessages -v0 --ignore=.venv
+
+demo-data: migrate
+	set -a; source var/services.env; set +a; $(PY) manage.py load_demo
+
+demo: install demo-data
+	set -a; source var/services.env; set +a; scripts/demo.sh $(HOST) $(PORT) $(WORKERS)
+
+serve:
+	set -a; source var/services.env; set +a; scripts/demo.sh $(HOST) $(PORT) $(WORKERS) --no-sensors
+
+test: install services
+	set -a; source var/services.env; set +a; $(PY) manage.py compilemessages -v0 --ignore=.venv
+	set -a; source var/services.env; set +a; $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	.venv/bin/ruff check .
+	.venv/bin/lint-imports
+
+bench: install migrate
+	set -a; source var/services.env; set +a; $(PY) -m bench.run
+
+messages:
+	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=var

@@ -1,0 +1,166 @@
+"""Spatial core: divisions, supervision grids, organisations, users, tokens, audit."""
+
+from django.contrib.auth.models import AbstractUser
+from django.contrib.gis.db import models
+from django.utils.translation import gettext_lazy as _
+
+# Significant digits of a 12-digit statistical division code at each level
+# (GB/T 2260 gives the first six; towns and villages extend it to twelve).
+LEVEL_DIGITS = {"province": 2, "city": 4, "county": 6, "town": 9, "village": 12}
+
+
+class DivisionLevel(models.TextChoices):
+    PROVINCE = "province", _("省")
+    CITY = "city", _("市")
+    COUNTY = "county", _("县")
+    TOWN = "town", _("乡镇")
+    VILLAGE = "village", _("村")
+
+
+def code_prefix(code: str, level: str) -> str:
+    """The part of a 12-digit code that every place inside the division shares."""
+    return code[: LEVEL_DIGITS[level]]
+
+
+class Division(models.Model):
+    """Administrative division (行政区划), GB/T 2260 code padded to 12 digits."""
+
+    code = models.CharField(_("区划代码"), max_length=12, primary_key=True)
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.CharField(_("级别"), max_length=10, choices=DivisionLevel.choices)
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children",
+        verbose_name=_("上级区划"),
+    )
+    geom = models.MultiPolygonField(_("边界"), srid=4326)
+
+    class Meta:
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    @property
+    def prefix(self) -> str:
+        return code_prefix(self.code, self.level)
+
+    @property
+    def division_code(self) -> str:  # the scope field every layer shares
+        return self.code
+
+
+class GridCell(models.Model):
+    """Supervision grid cell (网格): levels 1 (county) to 4 (smallest)."""
+
+    code = models.CharField(_("网格编码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.PositiveSmallIntegerField(_("网格级别"))
+    parent = models.ForeignKey(
+        "self", models.CASCADE, null=True, blank=True, related_name="children",
+        verbose_name=_("上级网格"),
+    )
+    division = models.ForeignKey(Division, models.PROTECT, verbose_name=_("所属区划"))
+    division_code = models.CharField(_("区划代码"), max_length=12, db_index=True)
+    responsible = models.ManyToManyField(
+        "User", blank=True, related_name="grid_cells", verbose_name=_("网格责任人")
+    )
+    geom = models.MultiPolygonField(_("范围"), srid=4326)
+
+    class Meta:
+        verbose_name = _("监管网格")
+        verbose_name_plural = _("监管网格")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationKind(models.TextChoices):
+    GOVERNMENT = "government", _("政府部门")
+    ENTERPRISE = "enterprise", _("企业")
+    AGENCY = "agency", _("中介机构")
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("名称"), max_length=200)
+    kind = models.CharField(_("类型"), max_length=20, choices=OrganisationKind.choices)
+    division = models.ForeignKey(Division, models.PROTECT, verbose_name=_("所属区划"))
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, verbose_name=_("上级单位")
+    )
+
+    class Meta:
+        verbose_name = _("组织机构")
+        verbose_name_plural = _("组织机构")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("系统管理员")
+    PROVINCE = "province_supervisor", _("省级监管人员")
+    CITY = "city_supervisor", _("市级监管人员")
+    COUNTY = "county_supervisor", _("县级监管人员")
+    PARK = "park_supervisor", _("园区监管人员")
+    GRID = "grid_member", _("网格员")
+    ENTERPRISE = "enterprise", _("企业用户")
+    ANALYST = "analyst", _("GIS分析人员")
+
+
+class User(AbstractUser):
+    role = models.CharField(_("角色"), max_length=30, choices=Role.choices, default=Role.ANALYST)
+    division = models.ForeignKey(
+        Division, models.PROTECT, null=True, blank=True, verbose_name=_("管辖区域")
+    )
+    organisation = models.ForeignKey(
+        Organisation, models.PROTECT, null=True, blank=True, verbose_name=_("所属单位")
+    )
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+
+class ApiToken(models.Model):
+    """Personal API token for machine clients (QGIS, GDAL, scripts). Only a hash is kept."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="tokens", verbose_name=_("用户"))
+    name = models.CharField(_("名称"), max_length=100)
+    prefix = models.CharField(max_length=8, db_index=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    expires = models.DateTimeField(_("过期时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API令牌")
+        verbose_name_plural = _("API令牌")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("新增")
+    UPDATE = "update", _("修改")
+    DELETE = "delete", _("删除")
+
+
+class AuditEntry(models.Model):
+    """Who changed what (审计日志)."""
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        User, models.SET_NULL, null=True, blank=True, verbose_name=_("操作人")
+    )
+    action = models.CharField(_("操作"), max_length=10, choices=AuditAction.choices)
+    model = models.CharField(_("对象类型"), max_length=100, db_index=True)
+    object_pk = models.CharField(_("对象标识"), max_length=64, db_index=True)
+    changes = models.JSONField(_("变更内容"), default=dict)
+
+    class Meta:
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+        ordering = ["-at"]

@@ -1,0 +1,123 @@
+"""Jurisdiction scope: the one place that turns a caller into a row filter.
+
+Every face (views, REST, OGC API, tiles, exports, Dash callbacks) asks
+`scope_for_request` or `scope_for_user` for a `Scope` and applies it with
+`Scope.filter` (ORM) or `Scope.sql` (raw SQL). Nothing filters by hand.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from geo.models import Role, code_prefix
+
+GOVERNMENT_ROLES = {Role.PROVINCE, Role.CITY, Role.COUNTY, Role.PARK, Role.GRID, Role.ANALYST}
+_CACHE_SECONDS = 30.0
+_user_scopes: dict[int, tuple[float, Scope]] = {}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a caller may see. `everything` beats the rest; `None` fields mean "not granted"."""
+
+    everything: bool = False
+    prefix: str | None = None          # division code prefix (government users)
+    organisation_id: int | None = None  # own organisation (enterprise users)
+
+    @property
+    def key(self) -> str:
+        """Stable text for cache keys: two callers with equal keys see equal rows."""
+        if self.everything:
+            return "all"
+        if self.prefix is not None:
+            return f"p{self.prefix}"
+        if self.organisation_id is not None:
+            return f"o{self.organisation_id}"
+        return "public"
+
+    def q(self, *, division_field: str | None, owner_field: str | None, public: bool) -> Q:
+        """The filter for one layer's rows, as a Q object."""
+        if self.everything or public:
+            return Q()
+        if self.prefix is not None and division_field:
+            return Q(**{f"{division_field}__startswith": self.prefix})
+        if self.organisation_id is not None and owner_field:
+            return Q(**{owner_field: self.organisation_id})
+        return Q(pk__in=[])
+
+    def filter(self, qs: QuerySet, *, division_field: str | None, owner_field: str | None,
+               public: bool = False) -> QuerySet:
+        return qs.filter(self.q(division_field=division_field, owner_field=owner_field,
+                                public=public))
+
+    def sql(self, *, division_col: str | None, owner_col: str | None,
+            public: bool = False) -> tuple[str, list]:
+        """The same filter as a SQL condition with parameters, for raw queries."""
+        if self.everything or public:
+            return "TRUE", []
+        if self.prefix is not None and division_col:
+            return f"{division_col} LIKE %s", [_like_prefix(self.prefix)]
+        if self.organisation_id is not None and owner_col:
+            return f"{owner_col} = %s", [self.organisation_id]
+        return "FALSE", []
+
+
+def _like_prefix(prefix: str) -> str:
+    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+PUBLIC = Scope()
+EVERYTHING = Scope(everything=True)
+
+
+def scope_for_user(user) -> Scope:
+    """The scope of a user object (anonymous users get the public scope)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return PUBLIC
+    if user.is_superuser or user.role == Role.ADMIN:
+        return EVERYTHING
+    if user.role == Role.ENTERPRISE:
+        return Scope(organisation_id=user.organisation_id) if user.organisation_id else PUBLIC
+    if user.role in GOVERNMENT_ROLES and user.division_id:
+        division = user.division
+        return Scope(prefix=code_prefix(division.code, division.level))
+    return PUBLIC
+
+
+def scope_for_user_id(user_id: int) -> Scope:
+    """Scope by user id, cached in the process for a few seconds (no query on a hit)."""
+    now = time.monotonic()
+    hit = _user_scopes.get(user_id)
+    if hit and hit[0] > now:
+        return hit[1]
+    from geo.models import User
+
+    user = User.objects.select_related("division").filter(pk=user_id).first()
+    scope = scope_for_user(user)
+    _user_scopes[user_id] = (now + _CACHE_SECONDS, scope)
+    return scope
+
+
+def forget_user_scope(user_id: int) -> None:
+    _user_scopes.pop(user_id, None)
+
+
+def scope_for_request(request) -> Scope:
+    """The caller's scope. Reads the token or signed session without touching the
+    database when the caller was seen in the last few seconds."""
+    user_id = getattr(request, "token_user_id", None)
+    if user_id is None:
+        user_id = _session_user_id(request)
+    if user_id is None:
+        return PUBLIC
+    return scope_for_user_id(int(user_id))
+
+
+def _session_user_id(request):
+    from django.contrib.auth import SESSION_KEY
+
+    session = getattr(request, "session", None)
+    return session.get(SESSION_KEY) if session is not None else None

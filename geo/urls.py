@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("ogc/", include("layers.ogc.urls")),
+    path("tiles/", include("tiles.urls")),
+    path("dash/", include("dashboards.urls")),
+    path("", include("layers.urls")),
+]

@@ -1,0 +1,1 @@
+"""Layer registry. Public API: `Layer`, `register`, `registry`, `FourColour`, `Fixed`."""

@@ -1,0 +1,156 @@
+"""The layer registry: one `Layer` declaration per feature type.
+
+A declaration names the model, the properties to publish, the zoom range, the
+colour rule and the scope; OGC API collections, vector tiles, styles, admin and
+exports are all derived from it (see ARCHITECTURE.md, "One declaration").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from django.contrib.gis.db.models import GeometryField
+from django.db.models import Model, QuerySet
+
+from geo.scope import Scope
+
+# Risk four colours (四色): level 1 major (red) .. 4 low (blue).
+FOUR_COLOURS = {1: "#FF0000", 2: "#FF8C00", 3: "#FFD700", 4: "#1E90FF"}
+
+
+@dataclass(frozen=True)
+class FourColour:
+    """Colour features by a 1-4 risk level property."""
+
+    property: str
+    fallback: str = "#9E9E9E"
+
+    def expression(self) -> list:
+        """MapLibre `match` expression on the property."""
+        expr: list = ["match", ["to-number", ["get", self.property]]]
+        for level, colour in FOUR_COLOURS.items():
+            expr += [level, colour]
+        return expr + [self.fallback]
+
+
+@dataclass(frozen=True)
+class Fixed:
+    """One colour for every feature."""
+
+    colour: str
+
+    def expression(self) -> str:
+        return self.colour
+
+
+class Layer:
+    """Subclass and decorate with `@register`. Class attributes are the declaration."""
+
+    model: ClassVar[type[Model]]
+    id: ClassVar[str]
+    title: ClassVar[str]
+    description: ClassVar[str] = ""
+    properties: ClassVar[list[str]] = []
+    colour_by: ClassVar[FourColour | Fixed] = Fixed("#3F51B5")
+    zoom: ClassVar[tuple[int, int]] = (0, 22)
+    scope: ClassVar[str | None] = "division_code"   # field holding the division code
+    owner: ClassVar[str | None] = None               # field holding the owning organisation id
+    public: ClassVar[bool] = False                   # readable by anyone, logged in or not
+    label: ClassVar[str | None] = "name"             # property used for map labels
+    search_fields: ClassVar[list[str]] = ["name"]
+
+    # ---- derived, not declared -------------------------------------------------
+    @classmethod
+    def geometry_field(cls) -> GeometryField:
+        for field in cls.model._meta.concrete_fields:
+            if isinstance(field, GeometryField):
+                return field
+        raise TypeError(f"layer {cls.id}: {cls.model.__name__} has no geometry field")
+
+    @classmethod
+    def geometry_type(cls) -> str:
+        """Point, LineString or Polygon (multi-types folded into their simple kind)."""
+        kind = cls.geometry_field().geom_type.upper().replace("MULTI", "")
+        return {"POINT": "Point", "LINESTRING": "LineString", "POLYGON": "Polygon"}[kind]
+
+    @classmethod
+    def table(cls) -> str:
+        return cls.model._meta.db_table
+
+    @classmethod
+    def pk_column(cls) -> str:
+        return cls.model._meta.pk.column
+
+    @classmethod
+    def column(cls, name: str) -> str:
+        """Database column of a declared property (FK properties resolve to their id column)."""
+        return cls.model._meta.get_field(name).column
+
+    @classmethod
+    def scope_columns(cls) -> tuple[str | None, str | None]:
+        division = cls.column(cls.scope) if cls.scope else None
+        owner = cls.column(cls.owner) if cls.owner else None
+        return division, owner
+
+    @classmethod
+    def queryset(cls, scope: Scope) -> QuerySet:
+        """The rows a caller with `scope` may read. The only ORM entry point for reads."""
+        return scope.filter(
+            cls.model._default_manager.all(), division_field=cls.scope,
+            owner_field=cls.owner, public=cls.public,
+        )
+
+    @classmethod
+    def scope_sql(cls, scope: Scope, alias: str = "t") -> tuple[str, list]:
+        """The same filter for raw SQL on `table() AS alias`."""
+        division, owner = cls.scope_columns()
+        return scope.sql(
+            division_col=f'{alias}."{division}"' if division else None,
+            owner_col=f'{alias}."{owner}"' if owner else None,
+            public=cls.public,
+        )
+
+    @classmethod
+    def visible_to(cls, scope: Scope) -> bool:
+        """Whether a caller sees any row at all (unscoped callers only see public layers)."""
+        return cls.public or scope.key != "public"
+
+
+class LayerRegistry:
+    def __init__(self) -> None:
+        self._layers: dict[str, type[Layer]] = {}
+
+    def register(self, layer: type[Layer]) -> type[Layer]:
+        if layer.id in self._layers and self._layers[layer.id] is not layer:
+            raise ValueError(f"layer id {layer.id!r} declared twice")
+        unknown = [p for p in layer.properties if not _has_field(layer.model, p)]
+        if unknown:
+            raise ValueError(f"layer {layer.id}: unknown properties {unknown}")
+        layer.geometry_field()  # raises early for a model without geometry
+        self._layers[layer.id] = layer
+        return layer
+
+    def get(self, layer_id: str) -> type[Layer] | None:
+        return self._layers.get(layer_id)
+
+    def all(self) -> list[type[Layer]]:
+        return list(self._layers.values())
+
+    def for_model(self, model: type[Model]) -> list[type[Layer]]:
+        return [layer for layer in self._layers.values() if layer.model is model]
+
+    def ids(self) -> list[str]:
+        return list(self._layers)
+
+
+def _has_field(model: type[Model], name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except Exception:
+        return False
+    return True
+
+
+registry = LayerRegistry()
+register = registry.register

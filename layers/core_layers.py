@@ -1,0 +1,32 @@
+"""Layers of the spatial core (geo may not import layers, so they are declared here)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from geo.models import Division, GridCell
+from layers.base import Fixed, Layer, register
+
+
+@register
+class Divisions(Layer):
+    model = Division
+    id = "divisions"
+    title = _("行政区划")
+    description = _("省、市、县、乡镇、村各级行政区划边界")
+    properties = ["code", "name", "level", "parent"]
+    colour_by = Fixed("#607D8B")
+    zoom = (0, 22)
+    scope = "code"
+    public = True
+    search_fields = ["name", "code"]
+
+
+@register
+class GridCells(Layer):
+    model = GridCell
+    id = "grid_cells"
+    title = _("监管网格")
+    description = _("安全生产网格化监管责任网格")
+    properties = ["code", "name", "level", "division_code"]
+    colour_by = Fixed("#8E24AA")
+    zoom = (8, 22)
+    search_fields = ["name", "code"]

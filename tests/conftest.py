@@ -1,0 +1,88 @@
+"""Shared fixture world: one province, one city, two counties, enterprises in each,
+one user per role. Real PostGIS (pytest-django creates the test database)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.gis.geos import MultiPolygon, Point, Polygon
+
+from geo.models import Division, Organisation, Role, User
+from geo.tokens import token_create
+from registry.credit_code import make_credit_code
+from registry.models import Enterprise
+
+
+def box(x0: float, y0: float, x1: float, y1: float) -> MultiPolygon:
+    return MultiPolygon(Polygon.from_bbox((x0, y0, x1, y1)), srid=4326)
+
+
+@dataclass
+class World:
+    province: Division
+    city: Division
+    county_a: Division
+    county_b: Division
+    enterprises_a: list[Enterprise]
+    enterprises_b: list[Enterprise]
+    users: dict[str, User]
+    tokens: dict[str, str]
+
+
+def _enterprise(i: int, county: Division, x: float, y: float, risk: int, org=None) -> Enterprise:
+    return Enterprise.objects.create(
+        name=f"测试化工{i}号有限公司", credit_code=make_credit_code(f"9132010{i:010d}"),
+        industry="C2614", division_code=county.code[:6] + "001001", address=f"测试路{i}号",
+        risk_level=risk, has_major_hazard=risk <= 2, organisation=org,
+        geom=Point(x, y, srid=4326),
+    )
+
+
+def _user(name: str, role: str, division=None, organisation=None) -> User:
+    return User.objects.create_user(
+        username=name, password="pw-" + name, role=role, division=division,
+        organisation=organisation,
+    )
+
+
+@pytest.fixture
+def world(db) -> World:
+    """Counties A (118.0–118.5 E) and B (118.5–119.0 E) between 32.0 and 32.5 N."""
+    province = Division.objects.create(code="320000000000", name="测试省", level="province",
+                                       geom=box(118.0, 32.0, 119.0, 32.5))
+    city = Division.objects.create(code="320100000000", name="测试市", level="city",
+                                   parent=province, geom=box(118.0, 32.0, 119.0, 32.5))
+    county_a = Division.objects.create(code="320101000000", name="甲县", level="county",
+                                       parent=city, geom=box(118.0, 32.0, 118.5, 32.5))
+    county_b = Division.objects.create(code="320102000000", name="乙县", level="county",
+                                       parent=city, geom=box(118.5, 32.0, 119.0, 32.5))
+    org = Organisation.objects.create(name="测试化工1号有限公司", kind="enterprise",
+                                      division=county_a)
+    ents_a = [_enterprise(i, county_a, 118.1 + 0.05 * i, 32.1 + 0.02 * i, 1 + i % 4,
+                          org if i == 1 else None) for i in range(1, 6)]
+    ents_b = [_enterprise(i, county_b, 118.6 + 0.05 * (i - 10), 32.1 + 0.02 * (i - 10),
+                          1 + i % 4) for i in range(11, 14)]
+    users = {
+        "admin": User.objects.create_superuser("admin", password="pw-admin", role=Role.ADMIN),
+        "province": _user("province", Role.PROVINCE, province),
+        "county_a": _user("county_a", Role.COUNTY, county_a),
+        "county_b": _user("county_b", Role.COUNTY, county_b),
+        "enterprise": _user("enterprise", Role.ENTERPRISE, county_a, org),
+        "analyst": _user("analyst", Role.ANALYST, province),
+    }
+    tokens = {name: token_create(user=u, name="test") for name, u in users.items()}
+    return World(province, city, county_a, county_b, ents_a, ents_b, users, tokens)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Process-level caches (scopes, tokens, tile memory) must not leak between tests."""
+    from geo.scope import _user_scopes
+    from geo.tokens import forget_tokens
+
+    _user_scopes.clear()
+    forget_tokens()
+    yield
+    _user_scopes.clear()
+    forget_tokens()
