@@ -1,8 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from geo import views
+
 urlpatterns = [
+    path("", views.home, name="home"),
     path("admin/", admin.site.urls),
+    path("accounts/tokens/", views.tokens, name="tokens"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("ogc/", include("layers.ogc.urls")),

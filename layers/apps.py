@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,11 +7,6 @@ class LayersConfig(AppConfig):
     verbose_name = _("图层")
 
     def ready(self) -> None:
-        # Each app declares its layers in `<app>/layers.py`; the core layers live here.
-        from geo.audit import audit_track
-        from layers import core_layers  # noqa: F401
-        from layers.base import registry
+        from layers.base import discover
 
-        autodiscover_modules("layers")
-        for layer in registry.all():
-            audit_track(layer.model)
+        discover()

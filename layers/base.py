@@ -154,3 +154,22 @@ def _has_field(model: type[Model], name: str) -> bool:
 
 registry = LayerRegistry()
 register = registry.register
+
+
+_discovered = False
+
+
+def discover() -> None:
+    """Import every app's `layers.py` once (admin autodiscovery may ask before our ready())."""
+    global _discovered
+    if _discovered:
+        return
+    _discovered = True
+    from django.utils.module_loading import autodiscover_modules
+
+    from geo.audit import audit_track
+    from layers import core_layers  # noqa: F401  (the core layers live in this package)
+
+    autodiscover_modules("layers")
+    for layer in registry.all():
+        audit_track(layer.model)

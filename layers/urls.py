@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from layers import views
+
+urlpatterns = [
+    path("layers/", views.layer_list, name="layer-list"),
+    path("layers/<slug:layer_id>/export.<slug:fmt>", views.layer_export, name="layer-export"),
+]

@@ -1,0 +1,97 @@
+"""Export any layer, within the caller's scope, to GeoJSON, GeoPackage, Shapefile, CSV, XLSX.
+
+One mechanism for every format: the scoped rows become a GeoDataFrame (geometry
+decoded from WKB in one vectorised call), which pyogrio/openpyxl write.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import warnings
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from django.db import connection
+
+from geo.scope import Scope
+from layers.base import Layer
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    key: str
+    suffix: str
+    content_type: str
+    driver: str | None = None  # OGR driver; None for the tabular formats
+
+
+FORMATS = {
+    f.key: f
+    for f in (
+        ExportFormat("geojson", ".geojson", "application/geo+json", "GeoJSON"),
+        ExportFormat("gpkg", ".gpkg", "application/geopackage+sqlite3", "GPKG"),
+        ExportFormat("shp", ".zip", "application/zip", "ESRI Shapefile"),
+        ExportFormat("csv", ".csv", "text/csv; charset=utf-8"),
+        ExportFormat("xlsx", ".xlsx",
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )
+}
+
+
+def layer_frame(layer: type[Layer], scope: Scope) -> gpd.GeoDataFrame:
+    """The rows of `layer` that `scope` may read, with declared properties and geometry."""
+    names = ["id", *layer.properties]
+    columns = [layer.pk_column(), *(layer.column(p) for p in layer.properties)]
+    select = ", ".join(f't."{c}" AS "{n}"' for c, n in zip(columns, names, strict=True))
+    where, params = layer.scope_sql(scope)
+    geom = layer.geometry_field().column
+    sql = (f'SELECT {select}, ST_AsBinary(t."{geom}") AS __wkb FROM "{layer.table()}" t '
+           f'WHERE {where} ORDER BY t."{layer.pk_column()}"')
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        rows = cur.fetchall()
+    frame = pd.DataFrame.from_records(rows, columns=[*names, "__wkb"])
+    wkb = frame.pop("__wkb").map(bytes).to_numpy() if len(frame) else []
+    return gpd.GeoDataFrame(frame, geometry=shapely.from_wkb(wkb), crs="EPSG:4326")
+
+
+def export_layer(layer: type[Layer], scope: Scope, fmt: str, directory: Path) -> Path:
+    """Write the export into `directory` and return the file to send."""
+    spec = FORMATS[fmt]
+    frame = layer_frame(layer, scope)
+    target = directory / f"{layer.id}{spec.suffix}"
+    if fmt == "csv":
+        _tabular(frame).to_csv(target, index=False, encoding="utf-8-sig")  # BOM: Excel reads UTF-8
+    elif fmt == "xlsx":
+        _tabular(frame).to_excel(target, index=False, sheet_name=layer.id[:31])
+    elif fmt == "shp":
+        _write_shapefile(frame, layer.id, target)
+    else:
+        frame.to_file(target, driver=spec.driver, layer=layer.id, engine="pyogrio")
+    return target
+
+
+def _tabular(frame: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Points as lon/lat columns, other geometries as WKT."""
+    table = pd.DataFrame(frame.drop(columns="geometry"))
+    geoms = frame.geometry
+    if len(geoms) and (geoms.geom_type == "Point").all():
+        table["lon"], table["lat"] = geoms.x.round(7), geoms.y.round(7)
+    else:
+        table["wkt"] = geoms.to_wkt(rounding_precision=7)
+    return table
+
+
+def _write_shapefile(frame: gpd.GeoDataFrame, name: str, target: Path) -> None:
+    with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
+        # DBF field names stop at 10 characters; GDAL's truncation is the standard one.
+        warnings.filterwarnings("ignore", message="Normalized/laundered field name")
+        shp = Path(tmp) / f"{name}.shp"
+        frame.to_file(shp, driver="ESRI Shapefile", engine="pyogrio", encoding="UTF-8")
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+            for part in sorted(Path(tmp).iterdir()):
+                zf.write(part, part.name)

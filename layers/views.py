@@ -1,0 +1,44 @@
+"""Layer catalogue page and exports. Thin: scope from geo.scope, rows from layers.exports."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from geo.scope import scope_for_request
+from layers.base import registry
+from layers.exports import FORMATS, export_layer
+
+
+def layer_list(request: HttpRequest) -> HttpResponse:
+    scope = scope_for_request(request)
+    layers = [layer for layer in registry.all() if layer.visible_to(scope)]
+    return render(request, "layers/list.html", {
+        "layers": [{"layer": layer, "count": layer.queryset(scope).count()} for layer in layers],
+        "formats": list(FORMATS),
+    })
+
+
+def layer_export(request: HttpRequest, layer_id: str, fmt: str) -> HttpResponse:
+    layer = registry.get(layer_id)
+    if layer is None or fmt not in FORMATS:
+        raise Http404(_("无此图层或导出格式"))
+    scope = scope_for_request(request)
+    if not layer.visible_to(scope):
+        return JsonResponse({"detail": _("请先登录")}, status=401)
+    directory = Path(tempfile.mkdtemp(prefix="export-"))
+    try:
+        path = export_layer(layer, scope, fmt, directory)
+        handle = path.open("rb")
+    finally:
+        # The open handle keeps the file readable after its directory entry is gone.
+        shutil.rmtree(directory, ignore_errors=True)
+    response = FileResponse(handle, as_attachment=True, filename=path.name,
+                            content_type=FORMATS[fmt].content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
