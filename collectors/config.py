@@ -208,7 +208,8 @@ def parse(text: str, name: str = "<config>", path: Path | None = None) -> Config
         line = mark.line + 1 if mark else 1
         raise ConfigError([f"{name}:{line}: YAML syntax error: {exc}"]) from None
     if not isinstance(doc, dict):
-        raise ConfigError([f"{name}:1: the file must be a mapping with agent/sources/points/uplinks"])
+        raise ConfigError([f"{name}:1: the file must be a mapping of "
+                           "agent/sources/points/uplinks"])
     problems = _schema_problems(doc, name, lines)
     if not problems:
         problems = _semantic_problems(doc, name, lines)

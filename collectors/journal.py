@@ -202,7 +202,13 @@ def read_stats(path: str | Path) -> dict:
     """Read journal statistics without taking the writer lock (for `status`)."""
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        nxt = db.execute("SELECT value FROM meta WHERE key='next_seq'").fetchone()[0]
+        try:
+            row = db.execute("SELECT value FROM meta WHERE key='next_seq'").fetchone()
+        except sqlite3.OperationalError:
+            row = None
+        if row is None:  # the agent is still creating the journal
+            return {"last_seq": 0, "records": 0, "quarantined_batches": 0, "uplinks": {}}
+        nxt = row[0]
         low = db.execute("SELECT MIN(seq) FROM records").fetchone()[0] or nxt
         cursors = db.execute("SELECT uplink, acked_seq, dropped_pending, dropped_total"
                              " FROM cursors").fetchall()

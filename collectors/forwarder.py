@@ -1,0 +1,113 @@
+"""Forwarder: moves journal rows to one uplink, advancing its cursor only on ack."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from typing import Protocol
+
+from collectors import payload
+from collectors.backoff import Backoff
+from collectors.journal import Journal, Row
+from collectors.transport_errors import PermanentError, TooLarge, TransientError
+
+log = logging.getLogger(__name__)
+
+
+class Transport(Protocol):
+    def send(self, kind: str, body: bytes) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class Forwarder:
+    """One uplink's loop. A dead receiver only ever delays its own cursor."""
+
+    def __init__(self, name: str, transport: Transport, journal: Journal, gateway: str, *,
+                 cipher: payload.Cipher | None = None, batch_max: int = 1000,
+                 max_rejections: int = 3, heartbeat_interval: float = 30.0,
+                 heartbeat: Callable[[], dict] = dict, beat: Callable[[str], None] = print,
+                 backoff: Backoff | None = None):
+        self.name, self.transport, self.journal, self.gateway = name, transport, journal, gateway
+        self.cipher, self.batch_max, self.max_rejections = cipher, batch_max, max_rejections
+        self.heartbeat_interval, self.heartbeat, self.beat = heartbeat_interval, heartbeat, beat
+        self.backoff = backoff or Backoff(0.2, 15.0)
+        self.wake = asyncio.Event()
+        self.connected = False
+        self.last_error: str | None = None
+        self._rejections: tuple[int, int] = (0, 0)  # (first_seq, count)
+        self._next_heartbeat = 0.0
+        self._limit = batch_max
+
+    async def _send(self, kind: str, obj: dict) -> None:
+        body = payload.encrypt(payload.dumps(obj), self.gateway, self.cipher)
+        await asyncio.to_thread(self.transport.send, kind, body)
+
+    async def _maybe_heartbeat(self) -> None:
+        if time.monotonic() < self._next_heartbeat:
+            return
+        self._next_heartbeat = time.monotonic() + self.heartbeat_interval
+        try:
+            await self._send("heartbeat", self.heartbeat())
+        except (TransientError, PermanentError) as exc:
+            log.info("%s: heartbeat not delivered: %s", self.name, exc)
+
+    async def step(self) -> int:
+        """Send one batch if there is one; return how many records were acknowledged."""
+        rows = self.journal.fetch(self.name, self._limit)
+        if not rows:
+            return 0
+        dropped = self.journal.dropped_pending(self.name)
+        body = payload.batch_body(self.gateway, rows, dropped)
+        try:
+            await self._send("batch", body)
+        except TooLarge as exc:
+            if len(rows) > 1:
+                self._limit = max(1, len(rows) // 2)
+                return 0
+            self._reject(rows, str(exc), body)
+            return 0
+        except PermanentError as exc:
+            self._reject(rows, str(exc), body)
+            return 0
+        self.journal.ack(self.name, rows[-1].seq, dropped)
+        self._limit = min(self.batch_max, self._limit * 2)
+        self._rejections = (0, 0)
+        return len(rows)
+
+    def _reject(self, rows: list[Row], reason: str, body: dict) -> None:
+        first, count = self._rejections
+        count = count + 1 if first == rows[0].seq else 1
+        self._rejections = (rows[0].seq, count)
+        log.warning("%s: batch %d-%d rejected (%d/%d): %s", self.name, rows[0].seq,
+                    rows[-1].seq, count, self.max_rejections, reason)
+        if count >= self.max_rejections:
+            # Poison batch: set aside with its reason so what follows keeps flowing.
+            self.journal.quarantine(self.name, rows, reason, payload.dumps(body).decode())
+            self._rejections = (0, 0)
+        else:
+            raise TransientError(reason)  # retry the same batch after a backoff
+
+    async def run(self) -> None:
+        while True:
+            self.beat(self.name)
+            try:
+                await self._maybe_heartbeat()
+                sent = await self.step()
+                self.connected, self.last_error = True, None
+                self.backoff.succeeded()
+            except TransientError as exc:
+                self.connected, self.last_error = False, str(exc)
+                log.info("%s: %s", self.name, exc)
+                await asyncio.sleep(self.backoff.failed())
+                continue
+            if not sent:
+                self.wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.wake.wait(), 1.0)
+
+    def close(self) -> None:
+        self.transport.close()

@@ -1,0 +1,170 @@
+"""OPC UA source (asyncua): read or subscribe, never write.
+
+Nodes are addressed by namespace URI + browse path, resolved again after every
+(re)connect, so a server restart that renumbers its namespaces is harmless.
+The configured security mode is the only one tried: no silent downgrade.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from asyncua import Client, Node, ua
+from asyncua.crypto import security_policies
+
+from collectors.backoff import Backoff
+from collectors.config import Point
+from collectors.source_base import Sample, SourceState
+
+log = logging.getLogger(__name__)
+logging.getLogger("asyncua").setLevel(logging.ERROR)
+
+POLICIES = {
+    "Basic256Sha256": security_policies.SecurityPolicyBasic256Sha256,
+    "Aes128Sha256RsaOaep": security_policies.SecurityPolicyAes128Sha256RsaOaep,
+    "Aes256Sha256RsaPss": security_policies.SecurityPolicyAes256Sha256RsaPss,
+}
+MODES = {"sign": ua.MessageSecurityMode.Sign,
+         "sign_and_encrypt": ua.MessageSecurityMode.SignAndEncrypt}
+_FAILURES = (OSError, TimeoutError, asyncio.TimeoutError, ua.UaError, ConnectionError)
+
+
+class _Latest:
+    """Subscription handler: keeps the newest value per node for the sampler."""
+
+    def __init__(self) -> None:
+        self.values: dict[Any, tuple[float | None, str | None]] = {}
+
+    def datachange_notification(self, node: Node, val: Any, data: Any) -> None:
+        status = data.monitored_item.Value.StatusCode
+        self.values[node.nodeid] = _to_raw(val, status)
+
+
+def _to_raw(val: Any, status: ua.StatusCode | None) -> tuple[float | None, str | None]:
+    if status is not None and not status.is_good():
+        return None, f"opcua_status_{status.name}"
+    try:
+        return float(val), None
+    except (TypeError, ValueError):
+        return None, "not_a_number"
+
+
+class OpcUaSource:
+    def __init__(self, cfg: dict):
+        self.id = cfg["id"]
+        self.cfg = cfg
+        self.timeout = float(cfg.get("timeout", 2.0))
+        bo = cfg.get("backoff", {})
+        self.backoff = Backoff(bo.get("initial", 0.5), bo.get("max", 30.0))
+        self.state = SourceState()
+        self.client: Client | None = None
+        self.nodes: dict[str, Node] = {}
+        self._latest: _Latest | None = None
+        self._lock = asyncio.Lock()
+
+    async def _secure(self, client: Client) -> None:
+        sec = self.cfg.get("security", {"mode": "none"})
+        if sec["mode"] != "none":
+            # With no server certificate given, asyncua looks the endpoint up and
+            # raises if this exact policy+mode is not offered: no fallback to None.
+            await client.set_security(
+                POLICIES[sec["policy"]], sec["certificate"], sec["private_key"],
+                server_certificate=sec.get("server_certificate"), mode=MODES[sec["mode"]])
+        if "username" in self.cfg:
+            client.set_user(self.cfg["username"])
+            client.set_password(self.cfg.get("password", ""))
+
+    async def _resolve(self, client: Client, points: list[Point]) -> None:
+        indexes: dict[str, int] = {}
+        for pt in points:
+            if pt.id in self.nodes:
+                continue
+            uri = pt.namespace_uri or ""
+            if uri not in indexes:
+                indexes[uri] = await client.get_namespace_index(uri)
+            path = [f"{indexes[uri]}:{part}" for part in (pt.node or "").split("/") if part]
+            self.nodes[pt.id] = await client.nodes.objects.get_child(path)
+
+    async def _connect(self, points: list[Point]) -> bool:
+        if self.client is not None:
+            return True
+        if not self.backoff.ready():
+            return False
+        client = Client(self.cfg["endpoint"], timeout=self.timeout,
+                        watchdog_intervall=min(1.0, self.timeout))
+        client.application_uri = "urn:safeatlas:collector"
+        try:
+            await self._secure(client)
+            await asyncio.wait_for(client.connect(), self.timeout * 2)
+        except Exception as exc:  # asyncua raises many types on a failed handshake
+            self._failed(f"connect failed: {exc!r}")
+            await _quiet_disconnect(client)
+            return False
+        self.client, self.nodes = client, {}
+        self.backoff.succeeded()
+        self.state.connected = True
+        return True
+
+    async def _subscribe(self, points: list[Point]) -> None:
+        if self.cfg.get("mode", "poll") != "subscribe" or self._latest is not None:
+            return
+        self._latest = _Latest()
+        period_ms = min(p.period for p in points) * 1000
+        sub = await self.client.create_subscription(period_ms, self._latest)
+        await sub.subscribe_data_change([self.nodes[p.id] for p in points])
+
+    def _failed(self, reason: str) -> None:
+        self.state.connected = False
+        self.state.last_error = reason
+        self.backoff.failed()
+
+    async def read(self, points: list[Point]) -> list[Sample]:
+        async with self._lock:
+            if not await self._connect(points):
+                return [Sample(p, None, "source_down") for p in points]
+            try:
+                await asyncio.wait_for(self._resolve(self.client, points), self.timeout)
+                await self._subscribe(points)
+                samples = await asyncio.wait_for(self._sample(points), self.timeout)
+            except _FAILURES as exc:
+                log.warning("%s: read failed: %r", self.id, exc)
+                await self._reset(f"read failed: {exc!r}")
+                return [Sample(p, None, "source_down") for p in points]
+            self.state.reads_ok += 1
+            return samples
+
+    async def _sample(self, points: list[Point]) -> list[Sample]:
+        if self._latest is not None:
+            # Subscriptions are silent when the server dies; the keep-alive check
+            # is what tells us the cached values went stale.
+            await self.client.check_connection()
+            cached = [self._latest.values.get(self.nodes[p.id].nodeid, (None, "no_value_yet"))
+                      for p in points]
+            return [Sample(p, raw, err) for p, (raw, err) in zip(points, cached, strict=True)]
+        dvs = await self.client.read_attributes([self.nodes[p.id] for p in points])
+        out = []
+        for pt, dv in zip(points, dvs, strict=True):
+            raw, err = _to_raw(dv.Value.Value if dv.Value else None, dv.StatusCode)
+            out.append(Sample(pt, raw, err))
+        return out
+
+    async def _reset(self, reason: str) -> None:
+        client, self.client, self._latest, self.nodes = self.client, None, None, {}
+        self._failed(reason)
+        self.state.reads_failed += 1
+        if client is not None:
+            await _quiet_disconnect(client)
+
+    async def close(self) -> None:
+        if self.client is not None:
+            await _quiet_disconnect(self.client)
+            self.client = None
+
+
+async def _quiet_disconnect(client: Client) -> None:
+    # The peer may already be gone; there is nothing left to clean up then.
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(client.disconnect(), 1.0)

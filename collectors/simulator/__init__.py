@@ -1,0 +1,1 @@
+"""Tank-farm simulator served over Modbus TCP and OPC UA, for the demo and the tests."""
