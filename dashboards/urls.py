@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from dashboards import views
+
+app_name = "dashboards"
+
+urlpatterns = [
+    path("<slug:dashboard>/", views.dashboard, name="app"),
+    path("<slug:dashboard>/<path:rest>", views.dashboard),
+]

@@ -101,6 +101,12 @@ def scope_for_user_id(user_id: int) -> Scope:
     return scope
 
 
+def cached_scope_for_user_id(user_id: int) -> Scope | None:
+    """The cached scope, or None when finding it would take a query (for fast paths)."""
+    hit = _user_scopes.get(user_id)
+    return hit[1] if hit and hit[0] > time.monotonic() else None
+
+
 def forget_user_scope(user_id: int) -> None:
     _user_scopes.pop(user_id, None)
 

@@ -46,6 +46,14 @@ def token_user_id(key: str) -> int | None:
     return row
 
 
+def cached_token_user_id(key: str) -> tuple[bool, int | None]:
+    """(known, user id) from the cache only; known is False when it would take a query."""
+    hit = _digests.get(_digest(key))
+    if hit and hit[0] > time.monotonic():
+        return True, hit[1]
+    return False, None
+
+
 def forget_tokens() -> None:
     _digests.clear()
 

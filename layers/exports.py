@@ -90,6 +90,7 @@ def _write_shapefile(frame: gpd.GeoDataFrame, name: str, target: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
         # DBF field names stop at 10 characters; GDAL's truncation is the standard one.
         warnings.filterwarnings("ignore", message="Normalized/laundered field name")
+        warnings.filterwarnings("ignore", message="Column names longer than 10")
         shp = Path(tmp) / f"{name}.shp"
         frame.to_file(shp, driver="ESRI Shapefile", engine="pyogrio", encoding="UTF-8")
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:

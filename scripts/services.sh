@@ -74,11 +74,11 @@ mqtt_down() {
 
 print_env() {
   if [ -z "${DATABASE_URL:-}" ]; then
-    echo "DATABASE_URL=postgis://safeatlas@/safeatlas?host=$PGRUN&port=$PGPORT"
-  else echo "DATABASE_URL=$DATABASE_URL"; fi
+    echo "DATABASE_URL='postgis://safeatlas@/safeatlas?host=$PGRUN&port=$PGPORT'"
+  else echo "DATABASE_URL='$DATABASE_URL'"; fi
   if [ -z "${MQTT_URL:-}" ]; then
-    echo "MQTT_URL=mqtt://127.0.0.1:$(cat "$MQDIR/port" 2>/dev/null || echo 0)"
-  else echo "MQTT_URL=$MQTT_URL"; fi
+    echo "MQTT_URL='mqtt://127.0.0.1:$(cat "$MQDIR/port" 2>/dev/null || echo 0)'"
+  else echo "MQTT_URL='$MQTT_URL'"; fi
 }
 
 case "${1:-}" in

@@ -76,13 +76,41 @@ def world(db) -> World:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_caches():
-    """Process-level caches (scopes, tokens, tile memory) must not leak between tests."""
+def _fast_password_hashing(settings):
+    """The world fixture hashes a password per role; PBKDF2 makes that seconds per test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _forget_process_caches() -> None:
     from geo.scope import _user_scopes
     from geo.tokens import forget_tokens
+    from tiles import cache, fastpath, selectors, versions
 
     _user_scopes.clear()
     forget_tokens()
+    cache.reset()
+    versions.forget()
+    selectors.forget_extents()
+    fastpath._sessions.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches(settings, tmp_path):
+    """Process-level caches (scopes, tokens, tiles) must not leak between tests, and
+    tiles cached by earlier runs must not answer for this one."""
+    settings.TILE_CACHE_DIR = tmp_path / "tiles"
+    _forget_process_caches()
     yield
-    _user_scopes.clear()
-    forget_tokens()
+    _forget_process_caches()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_tile_listener(request):
+    """A served tile starts the layer-version listener, whose connection to the test
+    database would block pytest-django from dropping it: close it first."""
+    if any("django_db_setup" in item.fixturenames for item in request.session.items):
+        request.getfixturevalue("django_db_setup")
+    yield
+    from tiles import versions
+
+    versions.stop_listening()

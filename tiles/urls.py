@@ -1,3 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path, re_path
 
-urlpatterns: list = []
+from tiles import views
+
+app_name = "tiles"
+
+urlpatterns = [
+    path("style.json", views.style, name="style"),
+    re_path(r"^(?P<layers>[^/]+)/(?P<z>[^/]+)/(?P<x>[^/]+)/(?P<y>[^/]+)\.mvt$", views.tile,
+            name="tile"),
+    re_path(r"^(?P<layers>[^/]+)\.json$", views.tilejson, name="tilejson"),
+]

@@ -1,0 +1,94 @@
+"""pygeoapi API objects, built once per process and audience.
+
+Anonymous callers get an API whose config holds only public layers, so other
+collections are absent for them everywhere (listing, metadata, items: 404).
+Callers with a scope get every layer; their rows are cut by the provider.
+Collection extents come from ST_Extent and are refreshed in place at most
+every EXTENT_SECONDS, so a metadata request costs no query on most calls.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from django.conf import settings
+from django.db import connection
+from pygeoapi.api import API
+from pygeoapi.openapi import get_oas
+
+from geo.scope import Scope
+from layers.base import Layer, registry
+from layers.ogc import config, sql
+
+EXTENT_SECONDS = 60.0
+_apis: dict[tuple[str, bool], API] = {}
+_lock = threading.Lock()
+
+
+def audience_layers(public_only: bool) -> list[type[Layer]]:
+    return [layer for layer in registry.all() if layer.public or not public_only]
+
+
+def api_for(scope: Scope) -> API:
+    """The API object serving a caller with `scope` (built on first use)."""
+    key = (settings.SITE_URL, not _sees_private(scope))
+    api = _apis.get(key)
+    if api is None:
+        with _lock:
+            api = _apis.get(key) or _build(*key)
+            _apis[key] = api
+    return api
+
+
+def _sees_private(scope: Scope) -> bool:
+    return any(layer.visible_to(scope) for layer in registry.all() if not layer.public)
+
+
+def _build(site_url: str, public_only: bool) -> API:
+    # pygeoapi logs every client error (bad bbox, unknown collection) at ERROR with a
+    # traceback; our own failures raise through Django's handler, so silence it.
+    logging.getLogger("pygeoapi").setLevel(logging.CRITICAL)
+    layers = audience_layers(public_only)
+    cfg = config.site_config(base_url=f"{site_url}/ogc", layers=layers,
+                             extents=data_extents(layers))
+    api = API(cfg, openapi={})
+    api.extents_expire = time.monotonic() + EXTENT_SECONDS
+    return api
+
+
+def openapi_document(api: API) -> dict:
+    """The OpenAPI document, generated on first request (it walks every collection)."""
+    if not api.openapi:
+        api.openapi = get_oas(api.config, fail_on_invalid_collection=False)
+    return api.openapi
+
+
+def data_extents(layers: list[type[Layer]]) -> dict[str, list[float]]:
+    """Layer id -> [minx, miny, maxx, maxy] of its rows (layers without rows are left out)."""
+    extents = {}
+    with connection.cursor() as cursor:
+        for layer in layers:
+            cursor.execute(sql.extent_sql(layer))
+            row = cursor.fetchone()
+            if row and row[0] is not None:
+                extents[layer.id] = [float(v) for v in row]
+    return extents
+
+
+def refresh_extents(api: API) -> None:
+    """Recompute collection extents when they are older than EXTENT_SECONDS."""
+    if time.monotonic() < api.extents_expire:
+        return
+    api.extents_expire = time.monotonic() + EXTENT_SECONDS
+    layers = [registry.get(layer_id) for layer_id in api.config["resources"]]
+    fresh = data_extents(layers)
+    for layer in layers:
+        spatial = api.config["resources"][layer.id]["extents"]["spatial"]
+        spatial["bbox"] = fresh.get(layer.id, config.WORLD)
+
+
+def forget_apis() -> None:
+    """Drop the built API objects (tests change SITE_URL and data between cases)."""
+    _apis.clear()

@@ -1,0 +1,106 @@
+"""Django views for OGC API - Features: thin adapters around pygeoapi's API functions.
+
+Each view resolves the caller's scope, picks the API object for that audience,
+binds the scope for the provider and lets pygeoapi do the protocol work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pygeoapi
+import pygeoapi.api as core_api
+import pygeoapi.api.itemtypes as itemtypes_api
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.http import require_GET
+from django.views.static import serve
+from pygeoapi.api import APIRequest, apply_gzip
+
+from geo.scope import scope_for_request
+from layers.ogc.context import scope_bound
+from layers.ogc.service import api_for, openapi_document, refresh_extents
+
+STATIC_ROOT = Path(pygeoapi.__file__).parent / "static"
+
+
+def _execute(request: HttpRequest, function: Callable, *args, check_format: bool = True,
+             before: Callable | None = None) -> HttpResponse:
+    scope = scope_for_request(request)
+    api = api_for(scope)
+    api_request = APIRequest.from_django(request, api.locales)
+    _tolerate_unencoded_plus(api_request)
+    if check_format and not api_request.is_valid():
+        headers, status, content = api.get_format_exception(api_request)
+    else:
+        if before is not None:
+            before(api)
+        with scope_bound(scope):
+            headers, status, content = function(api, api_request, *args)
+        content = apply_gzip(headers, content)
+    response = HttpResponse(content, status=status)
+    for key, value in headers.items():
+        response[key] = value
+    return response
+
+
+def _tolerate_unencoded_plus(api_request: APIRequest) -> None:
+    """`sortby=+name` typed into a URL arrives as " name" (a raw + is a space)."""
+    sortby = api_request.params.get("sortby")
+    if sortby and " " in sortby:
+        params = api_request.params.copy()
+        params["sortby"] = ",".join(part.strip() for part in sortby.split(","))
+        api_request._args = params
+
+
+@require_GET
+def landing_page(request: HttpRequest) -> HttpResponse:
+    return _execute(request, core_api.landing_page)
+
+
+@require_GET
+def openapi(request: HttpRequest) -> HttpResponse:
+    scope = scope_for_request(request)
+    api = api_for(scope)
+    if request.GET.get("f") == "html":
+        openapi_document(api)
+        return _execute(request, core_api.openapi_)
+    return JsonResponse(openapi_document(api), content_type="application/vnd.oai.openapi+json")
+
+
+@require_GET
+def conformance(request: HttpRequest) -> HttpResponse:
+    return _execute(request, core_api.conformance)
+
+
+@require_GET
+def collections(request: HttpRequest, collection_id: str | None = None) -> HttpResponse:
+    return _execute(request, core_api.describe_collections, collection_id,
+                    before=refresh_extents)
+
+
+@require_GET
+def queryables(request: HttpRequest, collection_id: str) -> HttpResponse:
+    return _execute(request, itemtypes_api.get_collection_queryables, collection_id)
+
+
+@require_GET
+def schema(request: HttpRequest, collection_id: str) -> HttpResponse:
+    return _execute(request, core_api.get_collection_schema, collection_id)
+
+
+@require_GET
+def items(request: HttpRequest, collection_id: str) -> HttpResponse:
+    # pygeoapi validates formats for items itself (it also offers csv).
+    return _execute(request, itemtypes_api.get_collection_items, collection_id,
+                    check_format=False)
+
+
+@require_GET
+def item(request: HttpRequest, collection_id: str, item_id: str) -> HttpResponse:
+    return _execute(request, itemtypes_api.get_collection_item, collection_id, item_id)
+
+
+def static(request: HttpRequest, path: str) -> HttpResponse:
+    """pygeoapi's CSS and images for its HTML pages."""
+    return serve(request, path, document_root=str(STATIC_ROOT))

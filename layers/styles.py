@@ -1,0 +1,85 @@
+"""MapLibre styles (style spec v8) derived from Layer declarations.
+
+Works offline: a plain background, no external glyphs or sprites unless configured
+(`settings.MAP_GLYPHS_URL` turns label layers on), and `settings.BASEMAP_URL` (a raster
+XYZ template, e.g. Tianditu with a key) adds a basemap below the vector layers.
+Used by `/tiles/style.json`, the Dash maps and any MapLibre or QGIS client.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+
+from geo.scope import Scope
+from layers.base import Layer, registry
+
+BACKGROUND = "#F4F3EF"
+_DRAW_ORDER = {"Polygon": 0, "LineString": 1, "Point": 2}  # points on top
+
+
+def style_layers(layer: type[Layer], *, labels: bool = False) -> list[dict]:
+    """The style layers of one declaration: circle for points, fill + line for
+    polygons, line for lines, plus a symbol layer for labels when `labels`."""
+    colour = layer.colour_by.expression()
+    kind = layer.geometry_type()
+    common = {"source": layer.id, "source-layer": layer.id, "minzoom": layer.zoom[0],
+              # style maxzoom is exclusive; the declaration's is inclusive
+              "maxzoom": min(layer.zoom[1] + 1, 24),
+              "metadata": {"safeatlas:layer": layer.id, "safeatlas:title": str(layer.title)}}
+    if kind == "Point":
+        out = [{"id": f"{layer.id}-circle", "type": "circle", **common, "paint": {
+            "circle-color": colour,
+            "circle-radius": ["interpolate", ["linear"], ["zoom"], 6, 2.5, 12, 5, 16, 8],
+            "circle-stroke-color": "#FFFFFF", "circle-stroke-width": 0.8}}]
+    elif kind == "Polygon":
+        out = [{"id": f"{layer.id}-fill", "type": "fill", **common,
+                "paint": {"fill-color": colour, "fill-opacity": 0.15}},
+               {"id": f"{layer.id}-line", "type": "line", **common,
+                "paint": {"line-color": colour, "line-width": 1.2}}]
+    else:
+        out = [{"id": f"{layer.id}-line", "type": "line", **common,
+                "paint": {"line-color": colour, "line-width": 2}}]
+    if labels and layer.label:
+        out.append(_label_layer(layer, common))
+    return out
+
+
+def _label_layer(layer: type[Layer], common: dict) -> dict:
+    placement = "point" if layer.geometry_type() != "LineString" else "line"
+    return {"id": f"{layer.id}-label", "type": "symbol", **common,
+            "minzoom": max(layer.zoom[0], 10),
+            "layout": {"text-field": ["get", layer.label], "text-size": 12,
+                       "symbol-placement": placement, "text-offset": [0, 1.2],
+                       "text-anchor": "top"},
+            "paint": {"text-color": "#212121", "text-halo-color": "#FFFFFF",
+                      "text-halo-width": 1.2}}
+
+
+def style_document(scope: Scope, base_url: str, token: str | None = None,
+                   layer_ids: list[str] | None = None) -> dict:
+    """The whole style: background, optional basemap, then one vector source (pointing
+    at the layer's TileJSON) and its style layers per layer the caller can see."""
+    base_url = base_url.rstrip("/")
+    chosen = [layer for layer in registry.all() if layer.visible_to(scope)
+              and (layer_ids is None or layer.id in layer_ids)]
+    chosen.sort(key=lambda layer: _DRAW_ORDER[layer.geometry_type()])
+    glyphs = getattr(settings, "MAP_GLYPHS_URL", "")
+    query = "?" + urlencode({"token": token}) if token else ""
+    sources: dict = {}
+    layers: list[dict] = [{"id": "background", "type": "background",
+                           "paint": {"background-color": BACKGROUND}}]
+    if settings.BASEMAP_URL:
+        sources["basemap"] = {"type": "raster", "tiles": [settings.BASEMAP_URL],
+                              "tileSize": 256, "attribution": settings.BASEMAP_ATTRIBUTION}
+        layers.append({"id": "basemap", "type": "raster", "source": "basemap"})
+    for layer in chosen:
+        sources[layer.id] = {"type": "vector", "url": f"{base_url}/tiles/{layer.id}.json{query}"}
+        layers += style_layers(layer, labels=bool(glyphs))
+    doc = {"version": 8, "name": "SafeAtlas", "sources": sources, "layers": layers,
+           "center": getattr(settings, "MAP_CENTER", [118.78, 32.04]),
+           "zoom": getattr(settings, "MAP_ZOOM", 6)}
+    if glyphs:
+        doc["glyphs"] = glyphs
+    return doc

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Serves SafeAtlas at http://HOST:PORT with live simulated sensors until Ctrl-C,
+# then stops everything `make demo` started (web, simulator, agent, PostGIS, broker).
+# Usage: scripts/demo.sh HOST PORT WORKERS [--no-sensors]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+HOST=${1:-127.0.0.1}; PORT=${2:-8000}; WORKERS=${3:-2}; SENSORS=${4:-}
+PY=.venv/bin/python
+LOG=var/log; mkdir -p "$LOG" var/collector
+pids=()
+
+cleanup() {
+  trap - INT TERM EXIT
+  echo; echo "stopping…"
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  scripts/services.sh down
+}
+trap cleanup INT TERM EXIT
+
+free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+$PY manage.py collectstatic --noinput -v0
+
+if [ "$SENSORS" != "--no-sensors" ]; then
+  MB=$(free_port); UA=$(free_port)
+  $PY -m collectors simulate --modbus-port "$MB" --opcua-port "$UA" > "$LOG/simulator.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 120); do grep -q "simulator ready" "$LOG/simulator.log" && break; sleep 0.5; done
+  $PY -m collectors simulate --write-config var/collector/agent.yaml \
+      --mqtt-url "$MQTT_URL" --modbus-port "$MB" --opcua-port "$UA" >/dev/null
+  $PY -m collectors run var/collector/agent.yaml > "$LOG/collector.log" 2>&1 &
+  pids+=($!)
+  echo "live sensors: simulator on Modbus $MB / OPC UA $UA, agent publishing to $MQTT_URL"
+fi
+
+cat <<MSG
+
+SafeAtlas is running:
+  site        http://$HOST:$PORT/
+  one map     http://$HOST:$PORT/dash/onemap/
+  admin       http://$HOST:$PORT/admin/
+  OGC API     http://$HOST:$PORT/ogc/
+  a tile      http://$HOST:$PORT/tiles/divisions/6/53/26.mvt
+  style       http://$HOST:$PORT/tiles/style.json
+Press Ctrl-C to stop.
+
+MSG
+.venv/bin/granian --interface wsgi geo.wsgi:application --host "$HOST" --port "$PORT" \
+  --workers "$WORKERS" --blocking-threads 4 --static-path-route /static \
+  --static-path-mount var/static --log-level warning &
+pids+=($!)
+wait "${pids[-1]}"

@@ -1,0 +1,237 @@
+"""The one map (一张图) through its public faces: the Django URL, Dash's layout and callback
+endpoints, and the selectors its callbacks use."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.auth import SESSION_KEY
+from django.test import Client
+
+from dashboards.bridge import serving
+from dashboards.onemap import GRAPH, LAYERS, RECORD, SELECTED, show_record
+from dashboards.selectors import RecordField, division_extent, feature_record
+from geo.scope import scope_for_user
+from layers.base import registry
+from tests.dashboards.conftest import dash_callback, logged_in
+
+A1_FIELDS = [
+    RecordField("企业名称", "测试化工1号有限公司"),
+    RecordField("统一社会信用代码", "913201000000000018"),
+    RecordField("行业代码", "C2614"),
+    RecordField("风险等级", "较大风险（橙）", "#FF8C00"),
+    RecordField("区划代码", "320101001001"),
+    RecordField("地址", "测试路1号"),
+    RecordField("构成重大危险源", "是"),
+]
+NOT_FOUND = {"props": {"children": "无此企业或无权查看", "className": "record-missing",
+                       "id": "onemap-record-missing"},
+             "type": "Div", "namespace": "dash_html_components"}
+
+
+def texts(component) -> list[str]:
+    """The text leaves of a serialised Dash component tree, in document order."""
+    if isinstance(component, str):
+        return [component]
+    if isinstance(component, list):
+        return [t for child in component for t in texts(child)]
+    if isinstance(component, dict):
+        return texts(component.get("props", {}).get("children") or [])
+    return []
+
+
+def swatches(component) -> list[str]:
+    """Background colours of the swatch spans in a serialised component tree."""
+    if isinstance(component, list):
+        return [c for child in component for c in swatches(child)]
+    if not isinstance(component, dict):
+        return []
+    props = component.get("props", {})
+    own = [props["style"]["background"]] if props.get("className") == "swatch" else []
+    return own + swatches(props.get("children") or [])
+
+
+def find(component, component_id: str):
+    if isinstance(component, list):
+        return next((hit for c in component if (hit := find(c, component_id))), None)
+    if isinstance(component, dict):
+        props = component.get("props", {})
+        if props.get("id") == component_id:
+            return component
+        return find(props.get("children") or [], component_id)
+    return None
+
+
+# ---- selectors, as the callbacks call them -------------------------------------------------
+
+def test_record_selector_applies_the_callers_scope(world):
+    a1 = world.enterprises_a[0]
+    county_b = scope_for_user(world.users["county_b"])
+    assert feature_record(scope=county_b, layer_id="enterprises", pk=a1.pk) is None
+
+    record = feature_record(scope=scope_for_user(world.users["county_a"]),
+                            layer_id="enterprises", pk=a1.pk)
+    assert (record.layer_id, record.layer_title, record.heading) == (
+        "enterprises", "企业", "测试化工1号有限公司")
+    assert record.fields == A1_FIELDS
+
+
+def test_record_selector_enterprise_user_sees_only_its_own(world):
+    own, other = world.enterprises_a[0], world.enterprises_a[1]
+    scope = scope_for_user(world.users["enterprise"])
+    assert feature_record(scope=scope, layer_id="enterprises", pk=own.pk).heading == own.name
+    assert feature_record(scope=scope, layer_id="enterprises", pk=other.pk) is None
+
+
+def test_record_selector_finds_nothing_for_bad_input(world):
+    scope = scope_for_user(world.users["admin"])
+    pk = world.enterprises_a[0].pk
+    assert feature_record(scope=scope, layer_id="no_such_layer", pk=pk) is None
+    assert feature_record(scope=scope, layer_id="enterprises", pk="1 OR 1=1") is None
+    assert feature_record(scope=scope, layer_id="enterprises", pk=None) is None
+    assert feature_record(scope=scope, layer_id="enterprises", pk=10**9) is None
+
+
+def test_division_extent_is_the_callers_jurisdiction(world):
+    extent = division_extent(scope=scope_for_user(world.users["county_b"]))
+    assert (extent.west, extent.south, extent.east, extent.north) == (118.5, 32.0, 119.0, 32.5)
+    extent = division_extent(scope=scope_for_user(world.users["province"]))
+    assert (extent.west, extent.south, extent.east, extent.north) == (118.0, 32.0, 119.0, 32.5)
+    # an enterprise user has no jurisdiction of divisions: every visible division frames it
+    extent = division_extent(scope=scope_for_user(world.users["enterprise"]))
+    assert (extent.west, extent.south, extent.east, extent.north) == (118.0, 32.0, 119.0, 32.5)
+
+
+def test_record_callback_function_reads_the_scope_of_the_django_request(world, rf):
+    a1 = world.enterprises_a[0]
+    value = {"layer": "enterprises", "id": a1.pk}
+    for user, heading in (("county_b", None), ("county_a", a1.name)):
+        request = rf.get("/dash/onemap/")
+        request.session = {SESSION_KEY: str(world.users[user].pk)}
+        with serving(request):
+            panel = show_record(value).to_plotly_json()
+        if heading is None:
+            assert panel["props"]["children"] == "无此企业或无权查看"
+        else:
+            assert panel["props"]["children"][0].children == heading
+    # outside a request the caller is the public, who cannot see the layer at all
+    assert show_record(value).children == "无此要素或无权查看"
+
+
+# ---- the record callback through Django -> Dash ---------------------------------------------
+
+def _record_response(world, user: str, pk):
+    client = logged_in(world.users[user])
+    return dash_callback(client, output=RECORD, prop="children", input_id=SELECTED,
+                         input_prop="data", value={"layer": "enterprises", "id": pk})
+
+
+def test_record_callback_outside_scope_is_not_found_and_leaks_nothing(world):
+    a1 = world.enterprises_a[0]
+    response = _record_response(world, "county_b", a1.pk)
+    assert response.status_code == 200
+    assert response.json()["response"][RECORD]["children"] == NOT_FOUND
+    body = response.content.decode()
+    assert a1.name not in body and a1.credit_code not in body and a1.address not in body
+
+
+def test_record_callback_inside_scope_shows_the_record(world):
+    response = _record_response(world, "county_a", world.enterprises_a[0].pk)
+    assert response.status_code == 200
+    panel = response.json()["response"][RECORD]["children"]
+    expected = ["测试化工1号有限公司"]
+    for field in A1_FIELDS:
+        expected += [field.label, field.value]
+    assert texts(panel) == expected
+    assert swatches(panel) == ["#FF8C00"]  # the risk level shows its four-colour class
+
+
+def test_callbacks_require_login_and_keep_django_csrf(world):
+    assert _anonymous_callback().status_code == 401
+    client = logged_in(world.users["county_a"], enforce_csrf_checks=True)
+    page = client.get("/dash/onemap/")
+    assert '"csrf_token_name":"csrftoken"' in page.content.decode()
+    token = client.cookies["csrftoken"].value
+    value = {"layer": "enterprises", "id": world.enterprises_a[0].pk}
+    kwargs = {"output": RECORD, "prop": "children", "input_id": SELECTED,
+              "input_prop": "data", "value": value}
+    assert dash_callback(client, **kwargs).status_code == 403
+    assert dash_callback(client, HTTP_X_CSRFTOKEN=token, **kwargs).status_code == 200
+
+
+def _anonymous_callback():
+    return dash_callback(Client(), output=RECORD, prop="children", input_id=SELECTED,
+                         input_prop="data", value={"layer": "enterprises", "id": 1})
+
+
+# ---- layer switcher -------------------------------------------------------------------------
+
+def test_layer_switcher_returns_a_style_with_exactly_the_chosen_layers(world, grid_cell):
+    client = logged_in(world.users["county_a"])
+    response = dash_callback(client, output=GRAPH, prop="figure", input_id=LAYERS,
+                             input_prop="value", value=["enterprises", "grid_cells", "nope"])
+    assert response.status_code == 200
+    style = response.json()["response"][GRAPH]["figure"]["layout"]["map"]["style"]
+    assert set(style["sources"]) == {"enterprises", "grid_cells"}
+    assert {layer["source"] for layer in style["layers"] if "source" in layer} == {
+        "enterprises", "grid_cells"}
+
+    response = dash_callback(client, output=GRAPH, prop="figure", input_id=LAYERS,
+                             input_prop="value", value=[])
+    style = response.json()["response"][GRAPH]["figure"]["layout"]["map"]["style"]
+    assert style["sources"] == {}
+    assert [layer for layer in style["layers"] if "source" in layer] == []
+
+
+# ---- the page and its layout ----------------------------------------------------------------
+
+def test_anonymous_visitors_are_sent_to_the_login_page(world):
+    response = Client().get("/dash/onemap/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/dash/onemap/"
+    assert Client().get("/dash/onemap/_dash-layout").status_code == 302
+
+
+def test_page_is_served_with_local_assets_only(world):
+    client = logged_in(world.users["county_a"])
+    page = client.get("/dash/onemap/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "<title>一张图</title>" in html and '<html lang="zh-hans">' in html
+    sources = re.findall(r'<script src="([^"]+)"', html)
+    assert len(sources) >= 5
+    assert all(src.startswith("/dash/onemap/") for src in sources), sources
+    assert any("onemap_click.js" in src for src in sources)
+    for src in sources:
+        asset = client.get(src)
+        assert asset.status_code == 200, src
+        assert len(asset.content) > 0
+
+
+def test_layout_holds_the_graph_drawn_from_vector_tiles(world, grid_cell):
+    response = logged_in(world.users["county_a"]).get("/dash/onemap/_dash-layout")
+    assert response.status_code == 200
+    layout = response.json()
+    graph = find(layout, GRAPH)
+    assert graph["type"] == "Graph"
+    map_layout = graph["props"]["figure"]["layout"]["map"]
+    assert map_layout["center"] == {"lon": 118.25, "lat": 32.250344134865585}
+    assert map_layout["zoom"] == 9.54
+    visible = [layer for layer in registry.all()
+               if layer.visible_to(scope_for_user(world.users["county_a"]))]
+    sources = map_layout["style"]["sources"]
+    assert set(sources) == {layer.id for layer in visible}
+    assert {"divisions", "grid_cells", "enterprises"} <= set(sources)
+    assert all(source["type"] == "vector" for source in sources.values())
+    assert "data" not in str(sources)  # no GeoJSON dumps: tiles only
+
+    checklist = find(layout, LAYERS)["props"]
+    assert checklist["options"] == [
+        {"label": str(layer.title), "value": layer.id} for layer in visible]
+    assert checklist["options"][:3] == [
+        {"label": "行政区划", "value": "divisions"},
+        {"label": "监管网格", "value": "grid_cells"},
+        {"label": "企业", "value": "enterprises"},
+    ]
+    assert checklist["value"] == [layer.id for layer in visible]
+    assert texts(find(layout, RECORD)) == ["点击地图上的企业查看详情"]

@@ -1,0 +1,83 @@
+"""The one map in a real browser: log in, wait for the vector tiles, click an enterprise.
+
+Headless Debian chromium against pytest-django's live_server (which makes the test
+transactional, so the server thread sees the `world` rows). Saves var/screenshots/onemap.png.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import expect, sync_playwright
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOT = Path(settings.BASE_DIR) / "var" / "screenshots" / "onemap.png"
+
+# The MapLibre instance plotly creates inside the graph.
+MAP = "document.querySelector('#onemap-graph .js-plotly-plot')?._fullLayout?.map?._subplot?.map"
+
+TILES_DRAWN = f"""() => {{
+  const map = {MAP};
+  if (!map || !map.loaded() || !map.__safeatlasHooked) return false;
+  const count = (id) => map.querySourceFeatures(id, {{sourceLayer: id}}).length;
+  return count('enterprises') >= 5 && count('divisions') > 0 && count('grid_cells') > 0;
+}}"""
+
+SCREEN_POINT = f"""([lon, lat]) => {{
+  const map = {MAP};
+  const point = map.project([lon, lat]);
+  const box = map.getCanvas().getBoundingClientRect();
+  return [box.left + point.x, box.top + point.y];
+}}"""
+
+# Registry layers in the live MapLibre style (plotly adds layers of its own, untagged).
+STYLE_SOURCES = f"""() => [...new Set({MAP}.getStyle().layers
+  .filter((l) => l.metadata && l.metadata['safeatlas:layer']).map((l) => l.source))].sort()"""
+
+ENTERPRISE_IDS = f"""() => {{
+  const map = {MAP};
+  const ids = map.querySourceFeatures('enterprises', {{sourceLayer: 'enterprises'}})
+    .map((f) => f.id);
+  return [...new Set(ids)].sort((a, b) => a - b);
+}}"""
+
+
+@pytest.mark.browser
+def test_onemap_draws_tiles_and_shows_a_clicked_enterprise(live_server, world,
+                                                           grid_cell):
+    target = world.enterprises_a[2]  # 测试化工3号有限公司, risk level 4 (blue)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                             args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+            page.goto(f"{live_server.url}/dash/onemap/")
+            page.fill("#id_username", "county_a")
+            page.fill("#id_password", "pw-county_a")
+            page.click("#login-submit")
+            page.wait_for_url(f"{live_server.url}/dash/onemap/")
+            expect(page).to_have_title("一张图")
+
+            page.wait_for_function(TILES_DRAWN, timeout=30_000)
+            # county A's scope: its five enterprises are in the tiles, county B's three are not
+            assert page.evaluate(ENTERPRISE_IDS) == sorted(e.pk for e in world.enterprises_a)
+
+            x, y = page.evaluate(SCREEN_POINT, [target.geom.x, target.geom.y])
+            page.mouse.click(x, y)
+            record = page.locator("#onemap-record-body")
+            expect(record.locator("h3")).to_have_text(target.name, timeout=15_000)
+            expect(record).to_contain_text(target.credit_code)
+            expect(record).to_contain_text("低风险（蓝）")
+
+            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOT))
+
+            # the layer switcher: unticking 企业 rebuilds the style without its source
+            assert page.evaluate(STYLE_SOURCES) == ["divisions", "enterprises", "grid_cells"]
+            page.locator("#onemap-layers label", has_text="企业").click()
+            page.wait_for_function(f"() => {STYLE_SOURCES}().join() === 'divisions,grid_cells'")
+        finally:
+            browser.close()

@@ -1,0 +1,161 @@
+"""Cache: never stale after a write; cache hits answered by the fast path without a query."""
+
+from __future__ import annotations
+
+import gzip
+import time
+
+import mapbox_vector_tile
+import pytest
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from layers.base import registry
+from tests.tiles.conftest import decode, names, tile_of, tile_url
+from tiles import versions
+from tiles.fastpath import TileFastPath
+
+TILE = tile_of(118.45, 32.15, 9)
+
+
+def fast_get(path: str, **headers):
+    """One request through the WSGI fast path in front of Django; (status, headers, body)."""
+    environ = RequestFactory().get(path, **headers).environ
+    seen = {}
+
+    def start_response(status, response_headers, exc_info=None):
+        seen["status"], seen["headers"] = int(status.split()[0]), dict(response_headers)
+
+    # As django.test.Client does: keep the test transaction's connection open.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        result = TileFastPath(WSGIHandler())(environ, start_response)
+        body = b"".join(result)
+        if hasattr(result, "close"):
+            result.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    return seen["status"], seen["headers"], body
+
+
+def test_every_layer_table_has_the_version_trigger(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tgrelid::regclass::text FROM pg_trigger "
+                       "WHERE tgname = 'tiles_layer_version'")
+        tables = {row[0] for row in cursor.fetchall()}
+    assert tables == {layer.table() for layer in registry.all()}
+
+
+def test_orm_edit_is_seen_by_the_next_tile(client, world, django_capture_on_commit_callbacks):
+    client.force_login(world.users["admin"])
+    url = tile_url("enterprises", *TILE)
+    assert "测试化工2号有限公司" in names(decode(client.get(url)))
+    ent = world.enterprises_a[1]
+    with django_capture_on_commit_callbacks(execute=True):
+        ent.name, ent.risk_level = "改名化工有限公司", 1
+        ent.save()
+    tile = decode(client.get(url))
+    assert "测试化工2号有限公司" not in names(tile)
+    edited = next(f for f in tile["enterprises"]["features"] if f["id"] == ent.pk)
+    assert (edited["properties"]["name"], edited["properties"]["risk_level"]) \
+        == ("改名化工有限公司", 1)
+
+
+def test_orm_delete_is_seen_by_the_next_tile(client, world, django_capture_on_commit_callbacks):
+    client.force_login(world.users["admin"])
+    url = tile_url("enterprises", *TILE)
+    assert len(names(decode(client.get(url)))) == 8
+    with django_capture_on_commit_callbacks(execute=True):
+        world.enterprises_b[0].delete()
+    assert "测试化工11号有限公司" not in names(decode(client.get(url)))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_raw_sql_edit_is_delivered_by_listen_notify(client, world):
+    url = tile_url("enterprises", *TILE, f"?token={world.tokens['admin']}")
+    assert "测试化工3号有限公司" in names(decode(client.get(url)))
+    before = versions.current(["registry_enterprise"])
+    with connection.cursor() as cursor:  # autocommit: the trigger notifies at once
+        cursor.execute("UPDATE registry_enterprise SET name = %s WHERE id = %s",
+                       ["原始SQL化工有限公司", world.enterprises_a[2].pk])
+    deadline = time.monotonic() + 3.0
+    while versions.current(["registry_enterprise"]) == before:
+        assert time.monotonic() < deadline, "no notification within 3 s"
+        time.sleep(0.02)
+    tile_names = names(decode(client.get(url)))
+    assert "原始SQL化工有限公司" in tile_names
+    assert "测试化工3号有限公司" not in tile_names
+
+
+def test_fast_path_hit_is_identical_and_queries_nothing(client, world):
+    token = world.tokens["county_b"]
+    path = tile_url("enterprises", *TILE, f"?token={token}")
+    slow = client.get(path, HTTP_ACCEPT_ENCODING="gzip")  # fills cache and token cache
+    assert slow.status_code == 200 and slow["Content-Encoding"] == "gzip"
+    with CaptureQueriesContext(connection) as queries:
+        status, headers, body = fast_get(path, HTTP_ACCEPT_ENCODING="gzip")
+    assert len(queries.captured_queries) == 0
+    assert (status, body) == (200, slow.content)
+    assert headers["ETag"] == slow["ETag"]
+    assert headers["Cache-Control"] == "private, no-cache"
+    assert names(mapbox_vector_tile.decode(gzip.decompress(body))) \
+        == {f"测试化工{i}号有限公司" for i in range(11, 14)}
+
+
+def test_fast_path_with_session_cookie_and_header_token(client, world):
+    client.force_login(world.users["county_a"])
+    path = tile_url("enterprises", *TILE)
+    slow = client.get(path)
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    with CaptureQueriesContext(connection) as queries:
+        status, _, body = fast_get(path, HTTP_COOKIE=cookie)
+    assert len(queries.captured_queries) == 0
+    assert (status, body) == (200, slow.content)
+    client.logout()
+    header = f"Token {world.tokens['county_a']}"
+    client.get(path, HTTP_AUTHORIZATION=header)
+    with CaptureQueriesContext(connection) as queries:
+        status, _, body = fast_get(path, HTTP_AUTHORIZATION=header)
+    assert len(queries.captured_queries) == 0
+    assert (status, body) == (200, slow.content)
+
+
+def test_fast_path_misses_fall_through_to_django(client, world):
+    path = tile_url("enterprises", *TILE)
+    assert fast_get(path)[0] == 401  # anonymous: Django refuses
+    token_path = tile_url("enterprises", *TILE, f"?token={world.tokens['county_b']}")
+    status, _, body = fast_get(token_path)  # unknown token, cold cache: Django renders
+    assert status == 200
+    assert names(mapbox_vector_tile.decode(body)) \
+        == {f"测试化工{i}号有限公司" for i in range(11, 14)}
+
+
+def test_gzip_etag_and_not_modified(client, world):
+    path = tile_url("divisions", *TILE)
+    plain = client.get(path)
+    zipped = client.get(path, HTTP_ACCEPT_ENCODING="gzip, br")
+    assert "Content-Encoding" not in plain
+    assert gzip.decompress(zipped.content) == plain.content
+    assert zipped["ETag"] == plain["ETag"]
+    assert client.get(path, HTTP_IF_NONE_MATCH=plain["ETag"]).status_code == 304
+    assert fast_get(path, HTTP_IF_NONE_MATCH=plain["ETag"])[0] == 304
+
+
+def test_fast_path_renders_a_miss_for_a_known_caller_with_one_query(client, world):
+    token = world.tokens["admin"]
+    client.get(tile_url("divisions", *TILE, f"?token={token}"))  # caller now known
+    path = tile_url("enterprises", *TILE, f"?token={token}")
+    with CaptureQueriesContext(connection) as queries:
+        status, _, body = fast_get(path)
+    assert len(queries.captured_queries) == 1
+    assert "ST_AsMVT" in queries.captured_queries[0]["sql"]
+    assert names(mapbox_vector_tile.decode(body)) == {
+        f"测试化工{i}号有限公司" for i in [1, 2, 3, 4, 5, 11, 12, 13]}
+    with CaptureQueriesContext(connection) as queries:
+        assert fast_get(path)[2] == body
+    assert len(queries.captured_queries) == 0

@@ -1,0 +1,93 @@
+"""TileJSON and the MapLibre style."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.scope import PUBLIC, Scope
+from layers.base import FourColour
+from layers.styles import style_document
+
+
+def extent(enterprises) -> list[float]:
+    xs = [e.geom.x for e in enterprises]
+    ys = [e.geom.y for e in enterprises]
+    return [min(xs), min(ys), max(xs), max(ys)]
+
+
+def test_tilejson_bounds_are_the_callers_data_extent(client, world):
+    token = world.tokens["admin"]
+    doc = client.get(f"/tiles/enterprises.json?token={token}").json()
+    assert doc["tilejson"] == "3.0.0"
+    assert doc["tiles"] == [f"http://testserver/tiles/enterprises/{{z}}/{{x}}/{{y}}.mvt"
+                            f"?token={token}"]
+    assert (doc["minzoom"], doc["maxzoom"]) == (6, 22)
+    assert doc["bounds"] == extent(world.enterprises_a + world.enterprises_b)
+    assert doc["vector_layers"] == [{
+        "id": "enterprises", "description": "企业", "minzoom": 6, "maxzoom": 22,
+        "fields": {"id": "Number", "name": "String", "credit_code": "String",
+                   "industry": "String", "risk_level": "Number", "division_code": "String",
+                   "address": "String", "has_major_hazard": "Boolean"}}]
+
+
+def test_tilejson_bounds_follow_scope(client, world):
+    doc = client.get(f"/tiles/enterprises.json?token={world.tokens['county_b']}").json()
+    assert doc["bounds"] == extent(world.enterprises_b)
+    assert doc["bounds"] == pytest.approx([118.65, 32.12, 118.75, 32.16], abs=1e-12)
+
+
+def test_public_tilejson_without_login_and_without_token(client, world):
+    doc = client.get("/tiles/divisions.json").json()
+    assert doc["bounds"] == [118.0, 32.0, 119.0, 32.5]
+    assert doc["tiles"] == ["http://testserver/tiles/divisions/{z}/{x}/{y}.mvt"]
+    assert doc["vector_layers"][0]["fields"] == {
+        "id": "String", "code": "String", "name": "String", "level": "String",
+        "parent": "String"}
+
+
+def test_composite_tilejson(client, world):
+    doc = client.get(f"/tiles/divisions,enterprises.json?token={world.tokens['admin']}").json()
+    assert [v["id"] for v in doc["vector_layers"]] == ["divisions", "enterprises"]
+    assert (doc["minzoom"], doc["maxzoom"]) == (0, 22)
+    assert doc["bounds"] == [118.0, 32.0, 119.0, 32.5]
+
+
+def test_four_colour_expression():
+    assert FourColour("risk_level").expression() == [
+        "match", ["to-number", ["get", "risk_level"]],
+        1, "#FF0000", 2, "#FF8C00", 3, "#FFD700", 4, "#1E90FF", "#9E9E9E"]
+
+
+def test_style_for_anonymous_lists_public_layers_only(client, world):
+    doc = client.get("/tiles/style.json").json()
+    assert doc["version"] == 8
+    assert "glyphs" not in doc and "sprite" not in doc
+    assert doc["sources"] == {"divisions": {
+        "type": "vector", "url": "http://testserver/tiles/divisions.json"}}
+    assert [layer["id"] for layer in doc["layers"]] == [
+        "background", "divisions-fill", "divisions-line"]
+
+
+def test_style_for_a_supervisor(world):
+    doc = style_document(Scope(prefix="320102"), "http://example.org/", token="abc")
+    assert doc["sources"]["enterprises"] == {
+        "type": "vector", "url": "http://example.org/tiles/enterprises.json?token=abc"}
+    assert [layer["id"] for layer in doc["layers"]] == [
+        "background", "divisions-fill", "divisions-line", "grid_cells-fill",
+        "grid_cells-line", "enterprises-circle"]
+    circle = doc["layers"][-1]
+    assert circle["type"] == "circle"
+    assert (circle["source"], circle["source-layer"]) == ("enterprises", "enterprises")
+    assert (circle["minzoom"], circle["maxzoom"]) == (6, 23)
+    assert circle["paint"]["circle-color"] == FourColour("risk_level").expression()
+
+
+def test_style_options(world, settings):
+    settings.BASEMAP_URL = "https://t0.example/{z}/{x}/{y}.png"
+    settings.MAP_GLYPHS_URL = "/static/glyphs/{fontstack}/{range}.pbf"
+    doc = style_document(PUBLIC, "http://example.org", layer_ids=["divisions"])
+    assert doc["glyphs"] == "/static/glyphs/{fontstack}/{range}.pbf"
+    assert doc["sources"]["basemap"]["tiles"] == ["https://t0.example/{z}/{x}/{y}.png"]
+    assert [layer["id"] for layer in doc["layers"]] == [
+        "background", "basemap", "divisions-fill", "divisions-line", "divisions-label"]
+    assert doc["layers"][-1]["layout"]["text-field"] == ["get", "name"]

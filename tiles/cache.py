@@ -1,0 +1,114 @@
+"""Tile cache: a bounded in-process LRU in front of a file cache shared by processes.
+
+Keys carry the layer versions, so entries are never invalidated, only left behind:
+a write bumps the version and the next request computes a new key. Bodies are
+stored gzip-compressed; an empty body means "no features" (served as 204).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import tempfile
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+GZIP_LEVEL = 5  # a tenth of level 9's time for a few per cent more bytes
+
+
+@dataclass(frozen=True)
+class TileKey:
+    layer_ids: tuple[str, ...]
+    versions: tuple[int, ...]
+    scope_key: str
+    z: int
+    x: int
+    y: int
+
+    def path(self) -> str:
+        versions = "-".join(str(v) for v in self.versions)
+        return (f"{'+'.join(self.layer_ids)}/{versions}/{self.scope_key}/"
+                f"{self.z}/{self.x}/{self.y}.mvt.gz")
+
+
+@dataclass(frozen=True)
+class TileEntry:
+    body: bytes  # gzip-compressed MVT, or b"" for an empty tile
+    etag: str
+
+    @classmethod
+    def from_compressed(cls, body: bytes) -> TileEntry:
+        return cls(body, '"' + hashlib.blake2b(body, digest_size=10).hexdigest() + '"')
+
+    @classmethod
+    def from_mvt(cls, mvt: bytes) -> TileEntry:
+        return cls.from_compressed(gzip.compress(mvt, GZIP_LEVEL, mtime=0) if mvt else b"")
+
+
+class TileCache:
+    def __init__(self, directory: Path, items: int) -> None:
+        self.directory = Path(directory)
+        self.items = items
+        self._memory: OrderedDict[TileKey, TileEntry] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: TileKey) -> TileEntry | None:
+        with self._lock:
+            entry = self._memory.get(key)
+            if entry is not None:
+                self._memory.move_to_end(key)
+                return entry
+        try:
+            body = (self.directory / key.path()).read_bytes()
+        except OSError:
+            return None
+        entry = TileEntry.from_compressed(body)
+        self._remember(key, entry)
+        return entry
+
+    def put(self, key: TileKey, entry: TileEntry) -> None:
+        self._remember(key, entry)
+        target = self.directory / key.path()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # Write then rename: another process never reads half a tile.
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(entry.body)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def clear_memory(self) -> None:
+        with self._lock:
+            self._memory.clear()
+
+    def _remember(self, key: TileKey, entry: TileEntry) -> None:
+        with self._lock:
+            self._memory[key] = entry
+            self._memory.move_to_end(key)
+            while len(self._memory) > self.items:
+                self._memory.popitem(last=False)
+
+
+_cache: TileCache | None = None
+
+
+def tile_cache() -> TileCache:
+    """The process's cache, built from settings on first use (see `reset`)."""
+    global _cache
+    if _cache is None:
+        _cache = TileCache(settings.TILE_CACHE_DIR, settings.TILE_MEMORY_ITEMS)
+    return _cache
+
+
+def reset() -> None:
+    """Forget the process's cache object so the next use re-reads settings (tests)."""
+    global _cache
+    _cache = None

@@ -1,0 +1,89 @@
+"""Thin views: parse, scope, delegate to selectors, answer."""
+
+from __future__ import annotations
+
+from django.contrib.auth import SESSION_KEY
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from geo.scope import Scope, scope_for_request
+from layers.base import Layer
+from layers.styles import style_document
+from tiles.answer import tile_answer
+from tiles.selectors import TileError, layers_from_ids, tile_coords, tile_get
+from tiles.tilejson import tilejson_document
+
+_JSON = {"ensure_ascii": False}
+
+
+@require_GET
+def tile(request: HttpRequest, layers: str, z: str, x: str, y: str) -> HttpResponse:
+    try:
+        chosen = layers_from_ids(layers)
+        zi, xi, yi = tile_coords(z, x, y)
+    except TileError as e:
+        return JsonResponse({"detail": str(e.detail)}, status=e.status, json_dumps_params=_JSON)
+    scope = scope_for_request(request)
+    refused = _refusal(request, chosen, scope)
+    if refused is not None:
+        return refused
+    entry = tile_get(chosen, scope, zi, xi, yi)
+    status, headers, body = tile_answer(
+        entry, public=all(layer.public for layer in chosen),
+        accept_encoding=request.META.get("HTTP_ACCEPT_ENCODING", ""),
+        if_none_match=request.META.get("HTTP_IF_NONE_MATCH", ""),
+    )
+    response = HttpResponse(body, status=status)
+    del response["Content-Type"]
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+@require_GET
+def tilejson(request: HttpRequest, layers: str) -> HttpResponse:
+    try:
+        chosen = layers_from_ids(layers)
+    except TileError as e:
+        return JsonResponse({"detail": str(e.detail)}, status=e.status, json_dumps_params=_JSON)
+    scope = scope_for_request(request)
+    refused = _refusal(request, chosen, scope)
+    if refused is not None:
+        return refused
+    doc = tilejson_document(chosen, scope, base_url=_base_url(request),
+                            token=request.GET.get("token"))
+    return JsonResponse(doc, json_dumps_params=_JSON)
+
+
+@require_GET
+def style(request: HttpRequest) -> HttpResponse:
+    """MapLibre style (v8) of the layers the caller can see; `?layers=a,b` narrows it."""
+    wanted = request.GET.get("layers")
+    doc = style_document(scope_for_request(request), _base_url(request),
+                         token=request.GET.get("token"),
+                         layer_ids=wanted.split(",") if wanted else None)
+    return JsonResponse(doc, json_dumps_params=_JSON)
+
+
+def _base_url(request: HttpRequest) -> str:
+    # The host the client reached, so documents work behind any port or proxy name.
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _refusal(request: HttpRequest, layers: list[type[Layer]], scope: Scope
+             ) -> JsonResponse | None:
+    """401 for anonymous callers and 403 for signed-in ones on layers they cannot see."""
+    if all(layer.visible_to(scope) for layer in layers):
+        return None
+    if _caller_id(request) is None:
+        return JsonResponse({"detail": str(_("请先登录或提供访问令牌"))}, status=401,
+                            json_dumps_params=_JSON)
+    return JsonResponse({"detail": str(_("无权查看该图层"))}, status=403,
+                        json_dumps_params=_JSON)
+
+
+def _caller_id(request: HttpRequest):
+    user_id = getattr(request, "token_user_id", None)
+    session = getattr(request, "session", None)
+    return user_id if user_id is not None else (session.get(SESSION_KEY) if session else None)
