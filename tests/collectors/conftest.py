@@ -83,13 +83,14 @@ def receiver(store):
 class Proc:
     """A child process we started; ended by its own pid only."""
 
-    def __init__(self, args: list[str], cwd: Path, log: Path):
+    def __init__(self, args: list[str], cwd: Path, log: Path, env: dict | None = None):
         self.args, self.cwd, self.log = args, cwd, log
+        self.env = {**ENV, **(env or {})}
         self.p: subprocess.Popen | None = None
 
     def start(self) -> Proc:
         out = open(self.log, "ab")  # noqa: SIM115 - owned by the child for its lifetime
-        self.p = subprocess.Popen(self.args, cwd=self.cwd, env=ENV, stdout=out,
+        self.p = subprocess.Popen(self.args, cwd=self.cwd, env=self.env, stdout=out,
                                   stderr=subprocess.STDOUT)
         out.close()
         return self
@@ -171,9 +172,9 @@ def tank_points(period: float = 0.1) -> list[dict]:
 def agent(tmp_path, procs):
     """Factory: run `python -m collectors run CONFIG` as a real process."""
 
-    def start(config: Path) -> Proc:
+    def start(config: Path, env: dict | None = None) -> Proc:
         args = [sys.executable, "-m", "collectors", "run", str(config)]
-        proc = Proc(args, tmp_path, tmp_path / "agent.log").start()
+        proc = Proc(args, tmp_path, tmp_path / "agent.log", env).start()
         procs.append(proc)
         return proc
 

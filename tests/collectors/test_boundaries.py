@@ -46,3 +46,21 @@ def test_watchdog_flags_a_stalled_loop():
     time.sleep(0.3)
     dog.beat("uplink:http")
     assert dog.stalled() == ["sampler:plc:1"]
+
+
+def test_safeatlas_collector_script_runs_from_anywhere_and_matches_the_unit(tmp_path):
+    script = ROOT / "bin" / "safeatlas-collector"
+    cfg = tmp_path / "agent.yaml"
+    cfg.write_text(f"agent: {{gateway_id: gw, journal: j.db}}\n"
+                   "sources: [{id: plc, type: modbus_tcp, host: 127.0.0.1}]\n"
+                   "points: [{id: p, source: plc, address: 0}]\n"
+                   f"uplinks: [{{id: u, type: https, url: 'http://127.0.0.1:9/', "
+                   f"hmac_key: '{'11' * 32}'}}]\n")
+    env = {k: v for k, v in ENV.items() if k != "PYTHONPATH"}  # the script sets it
+    out = subprocess.run([str(script), "check", str(cfg), "--no-probe"], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and "configuration valid (1 points)" in out.stdout, out.stderr
+    unit = (ROOT / "deploy" / "safeatlas-collector.service").read_text()
+    exec_start = next(ln for ln in unit.splitlines() if ln.startswith("ExecStart="))
+    assert exec_start.split("=", 1)[1].split()[:2] == [
+        "/opt/safeatlas/bin/safeatlas-collector", "run"]

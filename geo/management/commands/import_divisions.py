@@ -1,0 +1,47 @@
+"""`manage.py import_divisions FILE`: real division boundaries from GeoPackage,
+Shapefile (plain or zipped) or GeoJSON, all or nothing."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from geo.importers import DivisionImportError, FieldMap, divisions_import
+
+MAX_ERRORS_SHOWN = 50
+
+
+class Command(BaseCommand):
+    help = ("Import administrative divisions (行政区划). Codes may have 6, 9 or 12 digits; "
+            "level and parent are inferred from the code when their columns are absent. "
+            "CGCS2000 (EPSG:4490) is read as EPSG:4326; other CRSs are transformed.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help=".gpkg, .shp, .zip (zipped Shapefile) or .geojson")
+        parser.add_argument("--layer", help="layer name (GeoPackage with several layers)")
+        parser.add_argument("--code-field", help="code column (default: code, adcode, gb…)")
+        parser.add_argument("--name-field", help="name column (default: name, mc…)")
+        parser.add_argument("--level-field",
+                            help="level column: province/city/county/town/village, 省/市/县/"
+                                 "乡镇/村 or 1–5 (default: level; else from the code)")
+        parser.add_argument("--parent-field",
+                            help="parent code column (default: parent; else from the code)")
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    def handle(self, *args, file: str, layer, code_field, name_field, level_field,
+               parent_field, no_progress: bool, **options):
+        fields = FieldMap(code_field, name_field, level_field, parent_field)
+        try:
+            result = divisions_import(path=file, fields=fields, layer=layer,
+                                      progress=not no_progress)
+        except DivisionImportError as exc:
+            shown = [str(e) for e in exc.errors[:MAX_ERRORS_SHOWN]]
+            if len(exc.errors) > MAX_ERRORS_SHOWN:
+                shown.append(f"… and {len(exc.errors) - MAX_ERRORS_SHOWN} more")
+            rows = len({e.row for e in exc.errors})
+            raise CommandError(f"{len(exc.errors)} error(s) in {rows} row(s), nothing "
+                               "imported:\n" + "\n".join(shown)) from exc
+        except (OSError, ValueError) as exc:  # unreadable file, unknown format
+            raise CommandError(f"cannot read {file}: {exc}") from exc
+        columns = ", ".join(f"{k}={v}" for k, v in result.columns.items() if v)
+        self.stdout.write(f"imported {result.created + result.updated} divisions "
+                          f"({result.created} created, {result.updated} updated; {columns})")

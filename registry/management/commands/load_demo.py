@@ -1,0 +1,64 @@
+"""`manage.py load_demo [--scale N]`: the generated demo region, its park and accounts."""
+
+from __future__ import annotations
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from data.demo_region import LoadReport, RegionConflict, load_demo
+from data.divisions import TREES
+from data.region import DEFAULT_SEED, SMALL_ENTERPRISES, generate_region
+
+
+class Command(BaseCommand):
+    help = ("Load the demo province 江淮省 (divisions, grid cells, a chemical park, "
+            "enterprises, organisations, one account per role). Idempotent.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                            help="generator seed: the same seed gives the same data")
+        parser.add_argument("--scale", type=int, metavar="N",
+                            help="benchmark size: a province-sized division tree and N "
+                                 "ordinary enterprises (e.g. 1000000)")
+        parser.add_argument("--divisions", choices=sorted(TREES),
+                            help="size of the division tree (default: province with "
+                                 "--scale, small without)")
+        parser.add_argument("--replace", action="store_true",
+                            help="delete the loaded demo region (if any) and load afresh")
+
+    def handle(self, *args, seed: int, scale: int | None, divisions: str | None,
+               replace: bool, **options):
+        if scale is not None and scale < 1:
+            raise CommandError("--scale must be a positive number of enterprises")
+        started = time.perf_counter()
+        size = divisions or ("province" if scale else "small")
+        region = generate_region(seed, size=size,
+                                 enterprises=scale or SMALL_ENTERPRISES)
+        generated = time.perf_counter() - started
+        self.stdout.write(f"generated in {generated:.1f} s: {len(region.divisions)} divisions,"
+                          f" {len(region.grid)} grid cells,"
+                          f" {len(region.enterprises)} enterprises")
+        try:
+            report = load_demo(region, replace=replace, bulk=scale is not None)
+        except RegionConflict as exc:
+            raise CommandError(str(exc)) from exc
+        self._report(report)
+
+    def _report(self, report: LoadReport) -> None:
+        if report.action == "reused":
+            self.stdout.write("the same demo region is already loaded: reused it")
+        else:
+            for table, seconds in report.table_seconds.items():
+                rows = report.rows.get(table)
+                rate = f" {rows} rows, {rows / seconds:,.0f} rows/s" if rows else ""
+                self.stdout.write(f"  {table:<20} {seconds:6.1f} s{rate}")
+            self.stdout.write(f"{report.action} {sum(report.rows.values())} rows in"
+                              f" {report.seconds:.1f} s ({report.rows_per_second:,.0f} rows/s)")
+        self.stdout.write("\naccounts (demo passwords):")
+        for a in report.accounts:
+            line = f"  {a.username:<11} {a.password:<16} {a.role:<20} {a.division or '-':<13}"
+            line += f" {a.organisation}"
+            if a.token:
+                line += f"\n  {'':<11} API token: {a.token}"
+            self.stdout.write(line)

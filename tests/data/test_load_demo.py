@@ -1,0 +1,137 @@
+"""`manage.py load_demo` against real PostGIS: nesting, counts, accounts, idempotency."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+import shapely
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test import Client
+
+from data.accounts import ACCOUNTS, password_for
+from data.region import generate_region
+from geo.models import ApiToken, Division, GridCell, Organisation, Role, User
+from geo.scope import scope_for_user
+from geo.tokens import token_user_id
+from registry.models import Enterprise
+
+PARK = "390221400"  # the park's 9-digit town prefix for the default seed
+
+
+@pytest.fixture
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def load(*args) -> str:
+    out = StringIO()
+    call_command("load_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    return {"divisions": Division.objects.count(), "grid": GridCell.objects.count(),
+            "enterprises": Enterprise.objects.count(),
+            "organisations": Organisation.objects.count(), "users": User.objects.count(),
+            "tokens": ApiToken.objects.count()}
+
+
+def scalar(sql: str, params=()) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+def test_loaded_region_nests_and_matches_the_generator(fast_passwords):
+    load()
+    region = generate_region()
+    assert counts() == {"divisions": 688, "grid": 2480, "enterprises": 1240,
+                        "organisations": 57, "users": 8, "tokens": 1}
+    stored = dict(Division.objects.values_list("code", "geom"))
+    assert list(stored) == region.divisions["code"].tolist()
+    assert shapely.equals_exact(shapely.from_wkb([bytes(g.wkb) for g in stored.values()]),
+                                region.divisions["geom"].to_numpy(), 0).all()
+    # every child inside its parent (1e-7° ≈ 1 cm of tolerance), every enterprise in its village
+    assert scalar("SELECT count(*) FROM geo_division c JOIN geo_division p"
+                  " ON p.code = c.parent_id WHERE NOT ST_Covers(ST_Buffer(p.geom, 1e-7), c.geom)"
+                  ) == 0
+    assert scalar("SELECT count(*) FROM geo_gridcell c JOIN geo_gridcell p ON p.id = c.parent_id"
+                  " WHERE NOT ST_Covers(ST_Buffer(p.geom, 1e-7), c.geom)") == 0
+    assert scalar("SELECT count(*) FROM registry_enterprise e JOIN geo_division d"
+                  " ON d.code = e.division_code WHERE d.level = 'village'"
+                  " AND ST_Covers(d.geom, e.geom)") == 1240
+    park = Enterprise.objects.filter(division_code__startswith=PARK)
+    assert park.count() == 40 and park.filter(has_major_hazard=True).count() == 9
+    assert park.filter(organisation__isnull=False).count() == 40
+    assert set(GridCell.objects.values_list("level", flat=True).distinct()) == {1, 2, 3, 4}
+
+
+@pytest.mark.django_db
+def test_one_account_per_role_that_can_sign_in(fast_passwords):
+    out = load()
+    users = {u.username: u for u in User.objects.select_related("division", "organisation")}
+    assert sorted(u.role for u in users.values()) == sorted(r for _, r, _ in ACCOUNTS)
+    assert set(Role.values) == {u.role for u in users.values()}
+    assert users["admin"].is_superuser
+    assert users["county"].division_id == PARK[:6] + "000000"
+    assert users["park"].division_id == PARK + "000"
+    assert users["park"].role == Role.PARK
+    enterprise = Enterprise.objects.get(organisation=users["enterprise"].organisation)
+    assert enterprise.division_code.startswith(PARK) and enterprise.has_major_hazard
+    assert scope_for_user(users["park"]).prefix == PARK
+    assert scope_for_user(users["province"]).prefix == "39"
+    for username, _, _ in ACCOUNTS:
+        assert f"{username:<11} {password_for(username)}" in out
+        assert Client().login(username=username, password=password_for(username))
+    token = out.split("API token: ")[1].split()[0]
+    assert token_user_id(token) == users["analyst"].pk
+    assert users["grid"].grid_cells.count() == 1
+
+
+@pytest.mark.django_db
+def test_running_twice_reuses_everything(fast_passwords):
+    load()
+    first = counts()
+    out = load()
+    assert "already loaded: reused it" in out
+    assert counts() == first
+    assert ApiToken.objects.filter(user__username="analyst").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_different_region_needs_replace(fast_passwords):
+    load()
+    with pytest.raises(CommandError, match="use --replace"):
+        load("--seed", "7")
+    out = load("--seed", "7", "--replace")
+    assert "replaced" in out
+    other = generate_region(7)
+    assert counts() == {"divisions": 688, "grid": len(other.grid), "enterprises": 1240,
+                        "organisations": 57, "users": 8, "tokens": 1}
+    assert len(other.grid) != 2480  # really another region, not the first one kept
+    assert Enterprise.objects.filter(
+        credit_code__in=other.enterprises["credit_code"].tolist()).count() == 1240
+
+
+@pytest.mark.django_db
+def test_scale_path_at_a_tiny_scale(fast_passwords):
+    """The bulk path (COPY, indexes rebuilt after) on the small tree: the province-sized
+    tree is the same code with larger counts, and takes a minute to build and load."""
+    out = load("--scale", "5000", "--divisions", "small")
+    assert "rows/s" in out
+    assert Enterprise.objects.count() == 5040
+    assert Division.objects.count() == 688
+    assert scalar("SELECT count(*) FROM pg_indexes WHERE tablename = 'registry_enterprise'") == 10
+    assert scalar("SELECT count(*) FROM registry_enterprise e JOIN geo_division d"
+                  " ON d.code = e.division_code WHERE ST_Covers(d.geom, e.geom)") == 5040
+    park_code = User.objects.get(username="park").division_id
+    park = Enterprise.objects.filter(division_code__startswith=park_code[:9])
+    assert park.count() == 40 and park.filter(has_major_hazard=True).count() == 9
+    assert Enterprise.objects.values("credit_code").distinct().count() == 5040
+    # replacing deletes first, which queues foreign-key checks the index rebuild must flush
+    assert "replaced" in load("--scale", "5000", "--divisions", "small", "--replace")
+    assert Enterprise.objects.count() == 5040
+    assert scalar("SELECT count(*) FROM pg_indexes WHERE tablename = 'registry_enterprise'") == 10
