@@ -21,16 +21,23 @@ from collectors.uplink_http import HttpTransport, tls_context
 from collectors.uplink_mqtt import MqttTransport
 from collectors.watchdog import Watchdog, restart_self, sd_notify
 
+# Security files of an OPC UA source, resolved like every other path in the config.
+_SOURCE_FILES = ("certificate", "private_key", "server_certificate")
+
 log = logging.getLogger(__name__)
 
 
-def build_source(cfg: dict) -> Source:
-    if cfg["type"] == "opcua":
+def build_source(scfg: dict, cfg: Config | None = None) -> Source:
+    """A source from its config section; file paths resolve against the config's directory."""
+    if scfg["type"] == "opcua":
         # asyncua takes ~2 s to import on a small box; Modbus-only sites skip it.
         from collectors.opcua_source import OpcUaSource
 
-        return OpcUaSource(cfg)
-    return ModbusSource(cfg)
+        sec = dict(scfg.get("security", {}))
+        if cfg is not None:
+            sec.update({k: str(cfg.resolve(sec[k])) for k in _SOURCE_FILES if k in sec})
+        return OpcUaSource({**scfg, "security": sec} if sec else scfg)
+    return ModbusSource(scfg)
 
 
 def _tls(cfg: Config, up: dict):
@@ -69,18 +76,21 @@ def build_cipher(cfg: Config, up: dict) -> payload.Cipher | None:
 
 
 class Agent:
-    def __init__(self, cfg: Config, watchdog: Watchdog | None = None):
+    """One running config. A journal passed in outlives the agent (remote config swaps);
+    `config_state` is the runner's remote-config report, shown in heartbeats."""
+
+    def __init__(self, cfg: Config, watchdog: Watchdog | None = None,
+                 journal: Journal | None = None, config_state: dict | None = None):
         self.cfg = cfg
         self.started = time.monotonic()
-        self.watchdog = watchdog or Watchdog(self._watchdog_timeout(), lambda n: restart_self())
-        self.journal: Journal | None = None
+        self.watchdog = watchdog or Watchdog(
+            watchdog_timeout(cfg), lambda name: restart_self(f"stalled loop {name}"))
+        self.journal: Journal | None = journal
+        self._owns_journal = journal is None
+        self.config_state = config_state if config_state is not None else {}
         self.sources: dict[str, Source] = {}
         self.forwarders: list[Forwarder] = []
         self.tasks: list[asyncio.Task] = []
-
-    def _watchdog_timeout(self) -> float:
-        slowest = max(p.period for p in self.cfg.points)
-        return max(self.cfg.watchdog_timeout, 3 * slowest + 15)
 
     def _notify(self) -> None:
         for fwd in self.forwarders:
@@ -88,8 +98,10 @@ class Agent:
 
     def _build(self) -> list[Sampler]:
         cfg = self.cfg
-        self.journal = Journal(cfg.journal, cfg.journal_max_records, [u["id"] for u in cfg.uplinks])
-        self.sources = {sid: build_source(s) for sid, s in cfg.sources.items()}
+        if self.journal is None:
+            self.journal = Journal(cfg.journal, cfg.journal_max_records,
+                                   [u["id"] for u in cfg.uplinks])
+        self.sources = {sid: build_source(s, cfg) for sid, s in cfg.sources.items()}
         for up in cfg.uplinks:
             bo = up.get("backoff", {})
             self.forwarders.append(Forwarder(
@@ -108,6 +120,10 @@ class Agent:
     async def start(self) -> None:
         """Open the journal and start every loop; raises if the config cannot run."""
         samplers = self._build()
+        # Every loop is on the watchdog's list from the start: one that hangs in its
+        # very first iteration must be caught too.
+        for name in [s.name for s in samplers] + [f.name for f in self.forwarders]:
+            self.watchdog.beat(name)
         self.tasks = [asyncio.create_task(s.run(), name=s.name) for s in samplers]
         self.tasks += [asyncio.create_task(f.run(), name=f.name) for f in self.forwarders]
         self.tasks.append(asyncio.create_task(self._status_loop(), name="status"))
@@ -128,6 +144,7 @@ class Agent:
         return {
             "v": payload.PROTOCOL_VERSION, "kind": "heartbeat", "gateway": self.cfg.gateway_id,
             "agent_version": __version__, "config_version": self.cfg.version,
+            "config_error": self.config_state.get("error"),
             "sent_at": int(time.time() * 1000), "uptime_s": round(time.monotonic() - self.started),
             "journal": stats,
             "sources": {sid: {"state": "up" if s.state.connected else "down",
@@ -160,5 +177,22 @@ class Agent:
             await asyncio.to_thread(fwd.close)
         if self.journal:
             self.write_status()  # `status` shows the final state, not one from seconds ago
-            self.journal.close()
+            if self._owns_journal:
+                self.journal.close()
             self.journal = None
+
+
+def watchdog_timeout(cfg: Config) -> float:
+    """How long a loop may be silent before it counts as stalled.
+
+    A loop is legitimately silent for one iteration: a sampler for its period plus
+    a slow read (OPC UA: connect, resolve, read, each bounded by the timeout), a
+    forwarder for a heartbeat and a batch send (MQTT: connect + publish) plus its
+    longest backoff. Twice the slowest of those is a stall, not a slow peer; the
+    configured `watchdog_timeout` is a floor.
+    """
+    read = max(4 * float(s.get("timeout", 2.0)) for s in cfg.sources.values())
+    sampler = max(p.period for p in cfg.points) + read
+    forwarder = max(3 * float(u.get("timeout", 10.0)) + float(u.get("backoff", {}).get("max", 15.0))
+                    for u in cfg.uplinks)
+    return max(cfg.watchdog_timeout, 2 * max(sampler, forwarder))

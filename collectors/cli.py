@@ -39,7 +39,7 @@ async def _probe(cfg: Config) -> list[tuple]:
 
     rows = []
     for sid, scfg in cfg.sources.items():
-        source = build_source(scfg)
+        source = build_source(scfg, cfg)
         points = [p for p in cfg.points if p.source == sid]
         for sample in await source.read(points):
             rec = to_record(sample, 0.0)

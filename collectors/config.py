@@ -181,6 +181,11 @@ def _semantic_problems(doc: dict, name: str, lines: dict[tuple, int]) -> list[st
         if enc and not (enc.get("key") or enc.get("key_file")):
             problems.append(f"{_where(name, lines, ('uplinks', i, 'encryption'))}: needs "
                             "'key' or 'key_file'")
+    rc = doc.get("remote_config")
+    if rc and not (rc.get("hmac_key") or rc.get("hmac_key_file")):
+        # The config document is verified with the gateway key: no key, no trust.
+        problems.append(f"{_where(name, lines, ('remote_config',))}: needs 'hmac_key' or "
+                        "'hmac_key_file' (the gateway key the platform signs configs with)")
     return problems
 
 

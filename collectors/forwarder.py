@@ -13,6 +13,7 @@ from collectors import payload
 from collectors.backoff import Backoff
 from collectors.journal import Journal, Row
 from collectors.transport_errors import PermanentError, TooLarge, TransientError
+from collectors.watchdog import maybe_stall
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +95,7 @@ class Forwarder:
     async def run(self) -> None:
         while True:
             self.beat(self.name)
+            await maybe_stall(self.name)
             try:
                 await self._maybe_heartbeat()
                 sent = await self.step()

@@ -81,13 +81,23 @@ class Journal:
         self.min_seq = top[1] if top[1] is not None else self.next_seq
         with self._tx():
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('next_seq', ?)", (self.next_seq,))
+        self.sync_uplinks(uplinks, prune=True)
+
+    def sync_uplinks(self, uplinks: list[str], prune: bool) -> None:
+        """Add cursors for new uplinks; with `prune`, delete those of removed ones.
+
+        A remote config on trial adds without pruning: if it is rolled back, the
+        old uplinks must still have their cursors (and their rows).
+        """
+        with self._tx():
             known = {r[0] for r in self.db.execute("SELECT uplink FROM cursors")}
             for name in uplinks:
                 if name not in known:
                     self.db.execute("INSERT INTO cursors VALUES (?, ?, 0, 0)",
                                     (name, self.min_seq - 1))
-            for name in known - set(uplinks):
+            for name in (known - set(uplinks)) if prune else ():
                 self.db.execute("DELETE FROM cursors WHERE uplink=?", (name,))
+            self._compact()
 
     def _tx(self) -> _Tx:
         return _Tx(self.db)

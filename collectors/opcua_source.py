@@ -13,7 +13,8 @@ import logging
 from typing import Any
 
 from asyncua import Client, Node, ua
-from asyncua.crypto import security_policies
+from asyncua.crypto import security_policies, uacrypto
+from cryptography import x509
 
 from collectors.backoff import Backoff
 from collectors.config import Point
@@ -21,6 +22,9 @@ from collectors.source_base import Sample, SourceState
 
 log = logging.getLogger(__name__)
 logging.getLogger("asyncua").setLevel(logging.ERROR)
+# A server restart makes asyncua's publish loop log a traceback per attempt; the
+# source logs its own one-line summary and reports the state in heartbeats.
+logging.getLogger("asyncua.client.ua_session").setLevel(logging.CRITICAL)
 
 POLICIES = {
     "Basic256Sha256": security_policies.SecurityPolicyBasic256Sha256,
@@ -30,6 +34,8 @@ POLICIES = {
 MODES = {"sign": ua.MessageSecurityMode.Sign,
          "sign_and_encrypt": ua.MessageSecurityMode.SignAndEncrypt}
 _FAILURES = (OSError, TimeoutError, asyncio.TimeoutError, ua.UaError, ConnectionError)
+_AUTH_CODES = {ua.StatusCodes.BadUserAccessDenied, ua.StatusCodes.BadIdentityTokenInvalid,
+               ua.StatusCodes.BadIdentityTokenRejected}
 
 
 class _Latest:
@@ -41,6 +47,13 @@ class _Latest:
     def datachange_notification(self, node: Node, val: Any, data: Any) -> None:
         status = data.monitored_item.Value.StatusCode
         self.values[node.nodeid] = _to_raw(val, status)
+
+    def status_change_notification(self, status: ua.StatusChangeNotification) -> None:
+        # The server ended the subscription (e.g. BadShutdown): every cached value is
+        # stale from now on and must read as bad, never as the last good value.
+        reason = f"opcua_status_{status.Status.name}"
+        for key in self.values:
+            self.values[key] = (None, reason)
 
 
 def _to_raw(val: Any, status: ua.StatusCode | None) -> tuple[float | None, str | None]:
@@ -63,11 +76,17 @@ class OpcUaSource:
         self.client: Client | None = None
         self.nodes: dict[str, Node] = {}
         self._latest: _Latest | None = None
+        # One subscription per sampling period, so each group is published at its rate.
+        self._subs: dict[float, Any] = {}
+        self._subscribed: set[str] = set()
         self._lock = asyncio.Lock()
 
     async def _secure(self, client: Client) -> None:
         sec = self.cfg.get("security", {"mode": "none"})
         if sec["mode"] != "none":
+            cert = await uacrypto.load_certificate(sec["certificate"])
+            # Servers check that the application URI matches the certificate's.
+            client.application_uri = _cert_uri(cert) or client.application_uri
             # With no server certificate given, asyncua looks the endpoint up and
             # raises if this exact policy+mode is not offered: no fallback to None.
             await client.set_security(
@@ -88,7 +107,7 @@ class OpcUaSource:
             path = [f"{indexes[uri]}:{part}" for part in (pt.node or "").split("/") if part]
             self.nodes[pt.id] = await client.nodes.objects.get_child(path)
 
-    async def _connect(self, points: list[Point]) -> bool:
+    async def _connect(self) -> bool:
         if self.client is not None:
             return True
         if not self.backoff.ready():
@@ -100,21 +119,49 @@ class OpcUaSource:
             await self._secure(client)
             await asyncio.wait_for(client.connect(), self.timeout * 2)
         except Exception as exc:  # asyncua raises many types on a failed handshake
-            self._failed(f"connect failed: {exc!r}")
+            reason = self._connect_error(exc)
+            log.warning("%s: %s", self.id, reason)
+            self._failed(reason)
             await _quiet_disconnect(client)
             return False
         self.client, self.nodes = client, {}
         self.backoff.succeeded()
-        self.state.connected = True
+        self.state.connected, self.state.last_error = True, None
         return True
 
+    def _connect_error(self, exc: Exception) -> str:
+        """Name the cause the person on site can act on (security, credentials, link)."""
+        sec = self.cfg.get("security", {"mode": "none"})
+        if isinstance(exc, ua.UaError) and "No matching endpoints" in str(exc):
+            return (f"server offers no endpoint with security {sec.get('policy', 'None')}/"
+                    f"{sec['mode']}; refusing to connect with weaker security")
+        code = getattr(exc, "code", None)
+        if isinstance(exc, ua.UaStatusCodeError) and code in _AUTH_CODES:
+            name = ua.StatusCode(code).name
+            return f"authentication failed for user {self.cfg.get('username')!r}: {name}"
+        return f"connect failed: {exc!r}"
+
     async def _subscribe(self, points: list[Point]) -> None:
-        if self.cfg.get("mode", "poll") != "subscribe" or self._latest is not None:
+        new = [p for p in points if p.id not in self._subscribed]
+        if self.cfg.get("mode", "poll") != "subscribe" or not new:
             return
-        self._latest = _Latest()
-        period_ms = min(p.period for p in points) * 1000
-        sub = await self.client.create_subscription(period_ms, self._latest)
-        await sub.subscribe_data_change([self.nodes[p.id] for p in points])
+        if self._latest is None:
+            self._latest = _Latest()
+        period = min(p.period for p in points)
+        if period not in self._subs:
+            self._subs[period] = await self.client.create_subscription(period * 1000,
+                                                                       self._latest)
+        await self._subs[period].subscribe_data_change([self.nodes[p.id] for p in new])
+        self._subscribed.update(p.id for p in new)
+        # The server sends every item's current value first; wait for it so a fresh
+        # subscription does not journal a spurious bad reading.
+        ids = [self.nodes[p.id].nodeid for p in new]
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._initial_values(ids), self.timeout)
+
+    async def _initial_values(self, ids: list) -> None:
+        while any(i not in self._latest.values for i in ids):
+            await asyncio.sleep(0.02)
 
     def _failed(self, reason: str) -> None:
         self.state.connected = False
@@ -123,11 +170,11 @@ class OpcUaSource:
 
     async def read(self, points: list[Point]) -> list[Sample]:
         async with self._lock:
-            if not await self._connect(points):
+            if not await self._connect():
                 return [Sample(p, None, "source_down") for p in points]
             try:
                 await asyncio.wait_for(self._resolve(self.client, points), self.timeout)
-                await self._subscribe(points)
+                await asyncio.wait_for(self._subscribe(points), self.timeout * 2)
                 samples = await asyncio.wait_for(self._sample(points), self.timeout)
             except _FAILURES as exc:
                 log.warning("%s: read failed: %r", self.id, exc)
@@ -137,9 +184,9 @@ class OpcUaSource:
             return samples
 
     async def _sample(self, points: list[Point]) -> list[Sample]:
-        if self._latest is not None:
-            # Subscriptions are silent when the server dies; the keep-alive check
-            # is what tells us the cached values went stale.
+        if self.cfg.get("mode", "poll") == "subscribe":
+            # Subscriptions are silent when the server dies; asyncua's keep-alive
+            # probe marks the client disconnected, and this raises then.
             await self.client.check_connection()
             cached = [self._latest.values.get(self.nodes[p.id].nodeid, (None, "no_value_yet"))
                       for p in points]
@@ -152,7 +199,8 @@ class OpcUaSource:
         return out
 
     async def _reset(self, reason: str) -> None:
-        client, self.client, self._latest, self.nodes = self.client, None, None, {}
+        client, self.client, self.nodes = self.client, None, {}
+        self._latest, self._subs, self._subscribed = None, {}, set()
         self._failed(reason)
         self.state.reads_failed += 1
         if client is not None:
@@ -162,6 +210,15 @@ class OpcUaSource:
         if self.client is not None:
             await _quiet_disconnect(self.client)
             self.client = None
+
+
+def _cert_uri(cert: Any) -> str | None:
+    try:
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName)
+    except x509.ExtensionNotFound:
+        return None
+    uris = san.value.get_values_for_type(x509.UniformResourceIdentifier)
+    return uris[0] if uris else None
 
 
 async def _quiet_disconnect(client: Client) -> None:

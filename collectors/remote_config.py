@@ -1,7 +1,8 @@
 """Remote configuration: pull a new config version, trial it, keep it or roll back.
 
-The journal and its sequence numbers outlive the swap, so no journaled reading is
-lost; only the sampling pause during the swap (well under a second) is a gap.
+The journal (and its sequence numbers) stays open across the swap, so no
+journaled reading is lost; sampling pauses only while one agent stops and the
+next starts (well under a second), and the candidate samples during its trial.
 """
 
 from __future__ import annotations
@@ -9,49 +10,71 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import ssl
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+import yaml
 
 from collectors import payload
 from collectors.config import Config, ConfigError, parse
 
 log = logging.getLogger(__name__)
 H_VERSION = "X-SafeAtlas-Config-Version"
+FETCH_TIMEOUT = 10.0
 
 
 class RemoteConfigError(Exception):
-    pass
+    """`refused`: the platform answered, but with something the agent will not run."""
+
+    def __init__(self, message: str, refused: bool = True):
+        super().__init__(message)
+        self.refused = refused
+
+
+def _key(cfg: Config) -> bytes:
+    rc = cfg.remote_config or {}
+    path = str(cfg.resolve(rc["hmac_key_file"])) if "hmac_key_file" in rc else None
+    return payload.read_key(rc.get("hmac_key"), path)
 
 
 def fetch(cfg: Config) -> str | None:
     """GET the platform's config for this gateway; None when there is nothing newer."""
     rc = cfg.remote_config or {}
-    key = payload.read_key(rc.get("hmac_key"),
-                           str(cfg.resolve(rc["hmac_key_file"])) if "hmac_key_file" in rc else None)
+    key = _key(cfg)
     headers = payload.sign(key, b"", cfg.gateway_id)
     headers[H_VERSION] = cfg.version
     req = urllib.request.Request(rc["url"], headers=headers)
-    ctx = None
-    if "ca_file" in rc:
-        import ssl
-
-        ctx = ssl.create_default_context(cafile=str(cfg.resolve(rc["ca_file"])))
+    ctx = ssl.create_default_context(cafile=str(cfg.resolve(rc["ca_file"]))) \
+        if "ca_file" in rc else None
     try:
-        with urllib.request.urlopen(req, timeout=10, context=ctx) as resp:
+        with urllib.request.urlopen(req, timeout=FETCH_TIMEOUT, context=ctx) as resp:
             body = resp.read()
             if resp.status != 200:
                 return None
             sig = {k: resp.headers.get(k, "") for k in
                    (payload.H_TIMESTAMP, payload.H_NONCE, payload.H_SIGNATURE)}
     except (urllib.error.URLError, OSError) as exc:
-        raise RemoteConfigError(f"fetch failed: {exc}") from None
+        raise RemoteConfigError(f"fetch failed: {exc}", refused=False) from None
     # The platform signs the config with the gateway key: TLS alone would let any
     # trusted-CA interceptor reconfigure a plant's agent.
     if not payload.verify_signature(key, body, sig):
         raise RemoteConfigError("config signature invalid")
-    return body.decode("utf-8")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise RemoteConfigError("config is not UTF-8") from None
+
+
+def candidate_version(text: str) -> str | None:
+    """The `version` a candidate claims, for reporting even when it does not validate."""
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    return str(doc["version"]) if isinstance(doc, dict) and "version" in doc else None
 
 
 def validate(text: str, current: Config) -> Config:
@@ -59,9 +82,14 @@ def validate(text: str, current: Config) -> Config:
     try:
         new = parse(text, "remote-config", current.path)
     except ConfigError as exc:
-        raise RemoteConfigError(f"invalid config: {exc}") from None
+        raise RemoteConfigError(f"invalid config: {'; '.join(exc.problems)}") from None
     if new.version == current.version:
-        raise RemoteConfigError("same version as the running config")
+        raise RemoteConfigError(f"version: {new.version!r} is the running version")
+    # Sequence numbers belong to one gateway and one journal: a swap must keep both.
+    for key, old, cand in (("agent.gateway_id", current.gateway_id, new.gateway_id),
+                           ("agent.journal", current.journal, new.journal)):
+        if old != cand:
+            raise RemoteConfigError(f"invalid config: {key}: cannot be changed remotely")
     return new
 
 
@@ -74,12 +102,24 @@ def persist(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-async def trial_ok(agent, seconds: float) -> bool:
-    """A started agent passes when no loop crashed and a source answered in time."""
+def trial_seconds(cfg: Config) -> float:
+    return float((cfg.remote_config or {}).get("trial_seconds", 10))
+
+
+async def trial(agent, seconds: float) -> str | None:
+    """Watch a started agent; None if it passes, else why it failed.
+
+    It passes when no loop crashed for `seconds` and some source answered a read.
+    """
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if agent.failed_task() is not None:
-            return False
+    while True:
+        exc = agent.failed_task()
+        if exc is not None:
+            return f"a loop crashed: {exc!r}"
+        if time.monotonic() >= deadline:
+            break
         await asyncio.sleep(0.1)
-    return agent.failed_task() is None and any(
-        s.state.connected for s in agent.sources.values())
+    if not any(s.state.reads_ok for s in agent.sources.values()):
+        errors = {sid: s.state.last_error for sid, s in agent.sources.items()}
+        return f"no source answered within {seconds:g}s: {errors}"
+    return None

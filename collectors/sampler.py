@@ -10,6 +10,7 @@ from collectors.config import Point
 from collectors.journal import Journal, Record
 from collectors.scaling import BAD, to_engineering
 from collectors.source_base import Sample, Source
+from collectors.watchdog import maybe_stall
 
 DEVICE_STATUS = "device_status"
 
@@ -79,6 +80,7 @@ class Sampler:
     async def run(self) -> None:
         next_at = time.monotonic()
         while True:
+            await maybe_stall(self.name)
             await self.tick()
             self.beat(self.name)
             next_at += self.period
