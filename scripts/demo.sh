@@ -41,7 +41,7 @@ SafeAtlas is running:
   one map     http://$HOST:$PORT/dash/onemap/
   admin       http://$HOST:$PORT/admin/
   OGC API     http://$HOST:$PORT/ogc/
-  a tile      http://$HOST:$PORT/tiles/divisions/6/53/26.mvt
+  a tile      http://$HOST:$PORT/tiles/divisions/8/213/104.mvt
   style       http://$HOST:$PORT/tiles/style.json
 Press Ctrl-C to stop.
 

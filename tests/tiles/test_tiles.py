@@ -25,6 +25,7 @@ def test_tile_has_every_feature_with_declared_properties(admin, world):
     assert set(tile) == {"enterprises"}
     assert names(tile) == A_NAMES | B_NAMES
     first = world.enterprises_a[0]
+    tile = decode(admin.get(tile_url("enterprises", *tile_of(first.geom.x, first.geom.y, 14))))
     feature = next(f for f in tile["enterprises"]["features"] if f["id"] == first.pk)
     assert feature["properties"] == {
         "id": first.pk, "name": "测试化工1号有限公司", "credit_code": first.credit_code,
@@ -32,6 +33,14 @@ def test_tile_has_every_feature_with_declared_properties(admin, world):
         "address": "测试路1号", "has_major_hazard": True,
     }
     assert feature["geometry"]["type"] == "Point"
+
+
+def test_thinned_zoom_carries_only_label_and_colour(admin, world):
+    first = world.enterprises_a[0]
+    tile = decode(admin.get(tile_url("enterprises", *tile_of(first.geom.x, first.geom.y, 9))))
+    feature = next(f for f in tile["enterprises"]["features"] if f["id"] == first.pk)
+    assert feature["properties"] == {"id": first.pk, "name": "测试化工1号有限公司",
+                                     "risk_level": 2}
 
 
 def test_feature_lands_in_its_own_tile_only(admin, world):
