@@ -15,6 +15,10 @@ from django.db.models import Model, QuerySet
 
 from geo.scope import Scope
 
+# Below this zoom dense point layers are thinned and their tiles carry only the colour
+# property (a click fetches the full record); labels start here.
+DETAIL_ZOOM = 12
+
 # Risk four colours (四色): level 1 major (red) .. 4 low (blue).
 FOUR_COLOURS = {1: "#FF0000", 2: "#FF8C00", 3: "#FFD700", 4: "#1E90FF"}
 

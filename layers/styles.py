@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 
 from geo.scope import Scope
-from layers.base import Layer, registry
+from layers.base import DETAIL_ZOOM, Layer, registry
 
 BACKGROUND = "#F4F3EF"
 _DRAW_ORDER = {"Polygon": 0, "LineString": 1, "Point": 2}  # points on top
@@ -49,7 +49,7 @@ def style_layers(layer: type[Layer], *, labels: bool = False) -> list[dict]:
 def _label_layer(layer: type[Layer], common: dict) -> dict:
     placement = "point" if layer.geometry_type() != "LineString" else "line"
     return {"id": f"{layer.id}-label", "type": "symbol", **common,
-            "minzoom": max(layer.zoom[0], 10),
+            "minzoom": max(layer.zoom[0], DETAIL_ZOOM),
             "layout": {"text-field": ["get", layer.label], "text-size": 12,
                        "symbol-placement": placement, "text-offset": [0, 1.2],
                        "text-anchor": "top"},

@@ -11,11 +11,10 @@ from __future__ import annotations
 import math
 
 from geo.scope import Scope
-from layers.base import FourColour, Layer
+from layers.base import DETAIL_ZOOM, FourColour, Layer
 
 EXTENT = 4096          # MVT coordinate extent per tile side
 BUFFER = 64            # extent units drawn outside the tile, so symbols are not clipped
-THIN_BELOW_ZOOM = 12   # point layers keep one feature per grid cell below this zoom
 THIN_CELLS = 128       # grid cells per tile side (4 px on a 512 px tile)
 SIMPLIFY_BELOW_ZOOM = 14  # polygons and lines simplified to one tile unit below this zoom
 
@@ -39,7 +38,7 @@ def tile_sql(layers: list[type[Layer]], scope: Scope, z: int, x: int, y: int
 def _layer_sql(layer: type[Layer], scope: Scope, z: int, x: int, y: int) -> tuple[str, list]:
     where, where_params = layer.scope_sql(scope, "t")
     geom = f't."{layer.geometry_field().column}"'
-    thin = layer.geometry_type() == "Point" and z < THIN_BELOW_ZOOM
+    thin = layer.geometry_type() == "Point" and z < DETAIL_ZOOM
     columns = ", ".join(_property_columns(layer, thin))
     id_arg = ", '__fid'" if _integer_pk(layer) else ""
     rows = (f'SELECT t.*, {_projected(layer, geom, z)} AS g FROM "{layer.table()}" t '
@@ -89,16 +88,15 @@ def _projected(layer: type[Layer], geom: str, z: int) -> str:
 
 
 def _property_columns(layer: type[Layer], thin: bool) -> list[str]:
-    """Declared properties; thinned zooms carry only what the style draws (label and
-    colour) since a click fetches the full record by id anyway."""
+    """Declared properties; thinned zooms carry only the colour property, since a click
+    fetches the full record by id and labels start at DETAIL_ZOOM."""
     pk = layer.pk_column()
     columns = [f't."{pk}" AS "id"']
     if _integer_pk(layer):
         columns.append(f't."{pk}" AS "__fid"')
     names = [p for p in layer.properties if p != "id"]
     if thin:
-        drawn = {layer.label, getattr(layer.colour_by, "property", None)}
-        names = [p for p in names if p in drawn]
+        names = [p for p in names if p == getattr(layer.colour_by, "property", None)]
     return columns + [f't."{layer.column(p)}" AS "{p}"' for p in names]
 
 

@@ -6,6 +6,8 @@ import math
 
 import mapbox_vector_tile
 
+from layers.base import registry
+
 
 def tile_of(lon: float, lat: float, z: int) -> tuple[int, int, int]:
     """XYZ tile containing a point (Web Mercator, y from the top)."""
@@ -26,9 +28,17 @@ def decode(response) -> dict:
 
 
 def names(tile: dict, layer: str = "enterprises") -> set[str]:
+    """Names of the features; thinned zooms carry ids only, so names come from the rows."""
     if layer not in tile:
         return set()
-    return {f["properties"]["name"] for f in tile[layer]["features"]}
+    features = tile[layer]["features"]
+    if all("name" in f["properties"] for f in features):
+        return {f["properties"]["name"] for f in features}
+    model = registry.get(layer).model
+    ids = [f["properties"]["id"] for f in features]
+    found = dict(model.objects.filter(pk__in=ids).values_list("pk", "name"))
+    assert len(found) == len(ids)
+    return {found[i] for i in ids}
 
 
 def tile_url(layer: str, z: int, x: int, y: int, query: str = "") -> str:
