@@ -3,6 +3,7 @@ the data extent. Every read is scoped by `Layer.scope_sql`."""
 
 from __future__ import annotations
 
+import psycopg
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
@@ -76,7 +77,11 @@ def tile_get(layers: list[type[Layer]], scope: Scope, z: int, x: int, y: int) ->
 def tile_render(key: TileKey, shown: list[type[Layer]], scope: Scope) -> TileEntry:
     """Run the statement for the layers in zoom and store the result under `key`."""
     sql, params = tile_sql(shown, scope, key.z, key.x, key.y)
-    with connection.cursor() as cursor:
+    connection.ensure_connection()
+    # A server-side-binding cursor, unlike Django's client-side one, lets psycopg prepare
+    # the statement after a few runs: the tile SQL repeats with new numbers only.
+    wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
+    with wrap(psycopg.Cursor(connection.connection)) as cursor:
         cursor.execute(sql, params)
         entry = TileEntry.from_mvt(bytes(cursor.fetchone()[0]))
     tile_cache().put(key, entry)
