@@ -129,8 +129,8 @@ class ApiToken(models.Model):
 
     user = models.ForeignKey(User, models.CASCADE, related_name="tokens", verbose_name=_("用户"))
     name = models.CharField(_("名称"), max_length=100)
-    prefix = models.CharField(max_length=8, db_index=True)
-    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(_("前缀"), max_length=8, db_index=True)
+    digest = models.CharField(_("摘要"), max_length=64, unique=True)
     created = models.DateTimeField(_("创建时间"), auto_now_add=True)
     expires = models.DateTimeField(_("过期时间"), null=True, blank=True)
 

@@ -8,6 +8,7 @@ import time
 
 from django.contrib.auth import get_user_model
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 
 from geo.models import ApiToken
 
@@ -81,7 +82,7 @@ class TokenAuthenticationMiddleware:
             if user_id is None:
                 from django.http import JsonResponse
 
-                return JsonResponse({"detail": "invalid or expired token"}, status=401)
+                return JsonResponse({"detail": _("令牌无效或已过期")}, status=401)
             request.token_user_id = user_id
             request._dont_enforce_csrf_checks = True  # token callers are not browsers
             request._cached_user = SimpleLazyObject(
