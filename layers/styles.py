@@ -35,7 +35,8 @@ def style_layers(layer: type[Layer], *, labels: bool = False) -> list[dict]:
             "circle-stroke-color": "#FFFFFF", "circle-stroke-width": 0.8}}]
     elif kind == "Polygon":
         out = [{"id": f"{layer.id}-fill", "type": "fill", **common,
-                "paint": {"fill-color": colour, "fill-opacity": 0.15}},
+                # nested polygons (province > city > … > village) stack: keep each faint
+                "paint": {"fill-color": colour, "fill-opacity": 0.05}},
                {"id": f"{layer.id}-line", "type": "line", **common,
                 "paint": {"line-color": colour, "line-width": 1.2}}]
     else:
