@@ -10,7 +10,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
-import tempfile
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -56,6 +55,7 @@ class TileCache:
         self.items = items
         self._memory: OrderedDict[TileKey, TileEntry] = OrderedDict()
         self._lock = threading.Lock()
+        self._folders: set[str] = set()
 
     def get(self, key: TileKey) -> TileEntry | None:
         with self._lock:
@@ -73,17 +73,16 @@ class TileCache:
 
     def put(self, key: TileKey, entry: TileEntry) -> None:
         self._remember(key, entry)
-        target = self.directory / key.path()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # Write then rename: another process never reads half a tile.
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        target = os.path.join(self.directory, key.path())
+        folder = os.path.dirname(target)
+        if folder not in self._folders:  # one mkdir per folder, not per tile
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
         try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(entry.body)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+            _write_atomically(target, entry.body)
+        except FileNotFoundError:  # the folder was pruned since we made it
+            os.makedirs(folder, exist_ok=True)
+            _write_atomically(target, entry.body)
 
     def clear_memory(self) -> None:
         with self._lock:
@@ -95,6 +94,19 @@ class TileCache:
             self._memory.move_to_end(key)
             while len(self._memory) > self.items:
                 self._memory.popitem(last=False)
+
+
+def _write_atomically(target: str, body: bytes) -> None:
+    """Write then rename: another process never reads half a tile. The temporary name
+    is unique per process and thread, which is all a writer needs."""
+    tmp = f"{target}.{os.getpid()}-{threading.get_ident()}.tmp"
+    try:
+        with open(tmp, "wb") as f:
+            f.write(body)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 _cache: TileCache | None = None

@@ -168,3 +168,16 @@ def test_fast_path_renders_a_miss_for_a_known_caller_with_one_query(client, worl
     with CaptureQueriesContext(connection) as queries:
         assert fast_get(path)[2] == body
     assert len(queries.captured_queries) == 0
+
+
+def test_file_cache_survives_a_pruned_folder(tmp_path):
+    import shutil
+
+    from tiles.cache import TileCache, TileEntry, TileKey
+
+    cache = TileCache(tmp_path / "c", items=0)  # no memory: reads come from files
+    key = TileKey(("enterprises",), (7,), "all", 14, 1, 2)
+    cache.put(key, TileEntry.from_mvt(b"abc"))
+    shutil.rmtree(tmp_path / "c")  # e.g. old versions pruned by a job
+    cache.put(key, TileEntry.from_mvt(b"abcd"))
+    assert cache.get(key) == TileEntry.from_mvt(b"abcd")
