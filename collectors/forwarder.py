@@ -61,7 +61,9 @@ class Forwarder:
         rows = self.journal.fetch(self.name, self._limit)
         if not rows:
             return 0
-        dropped = self.journal.dropped_pending(self.name)
+        # Counted against this batch's first row: rows cut from it while it is in
+        # flight are not drops if it is acknowledged (ADR 0005).
+        dropped = self.journal.dropped_before(self.name, rows[0].seq)
         body = payload.batch_body(self.gateway, rows, dropped)
         try:
             await self._send("batch", body)
@@ -74,7 +76,7 @@ class Forwarder:
         except PermanentError as exc:
             self._reject(rows, str(exc), body)
             return 0
-        self.journal.ack(self.name, rows[-1].seq, dropped)
+        self.journal.ack(self.name, rows[-1].seq, dropped, first_seq=rows[0].seq)
         self._limit = min(self.batch_max, self._limit * 2)
         self._rejections = (0, 0)
         return len(rows)

@@ -81,6 +81,12 @@ class Journal:
         self.min_seq = top[1] if top[1] is not None else self.next_seq
         with self._tx():
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('next_seq', ?)", (self.next_seq,))
+            if self.db.execute("SELECT 1 FROM meta WHERE key='drops_v2'").fetchone() is None:
+                # Journals written before exact drop counting charged drops to
+                # dropped_total when cutting; now the column only holds reported drops.
+                self.db.execute("UPDATE cursors SET dropped_total ="
+                                " MAX(0, dropped_total - dropped_pending)")
+                self.db.execute("INSERT INTO meta VALUES ('drops_v2', 1)")
         self.sync_uplinks(uplinks, prune=True)
 
     def sync_uplinks(self, uplinks: list[str], prune: bool) -> None:
@@ -116,15 +122,17 @@ class Journal:
         return first, self.next_seq - 1
 
     def _trim(self) -> None:
-        """Drop the oldest rows beyond the bound; charge them to lagging cursors."""
+        """Drop the oldest rows beyond the bound. Cursors are left where they are.
+
+        What an uplink lost is the gap between its cursor and the first row it
+        still gets (`dropped_before`); counting it there rather than here keeps a
+        batch already in flight authoritative: rows cut from it while it is sent
+        count as dropped only if that send is not acknowledged.
+        """
         if self.next_seq - self.min_seq <= self.max_records:
             return
         new_min = self.next_seq - self.max_records
         self.db.execute("DELETE FROM records WHERE seq < ?", (new_min,))
-        self.db.execute(
-            "UPDATE cursors SET dropped_pending = dropped_pending + (? - acked_seq),"
-            " dropped_total = dropped_total + (? - acked_seq), acked_seq = ?"
-            " WHERE acked_seq < ?", (new_min - 1, new_min - 1, new_min - 1, new_min - 1))
         self.min_seq = new_min
 
     def fetch(self, uplink: str, limit: int) -> list[Row]:
@@ -138,17 +146,40 @@ class Journal:
         return self.db.execute("SELECT acked_seq FROM cursors WHERE uplink=?",
                                (uplink,)).fetchone()[0]
 
-    def dropped_pending(self, uplink: str) -> int:
-        return self.db.execute("SELECT dropped_pending FROM cursors WHERE uplink=?",
-                               (uplink,)).fetchone()[0]
+    def dropped_before(self, uplink: str, first_seq: int) -> int:
+        """How many records this uplink lost before `first_seq` and has not reported.
 
-    def ack(self, uplink: str, last_seq: int, dropped_reported: int = 0) -> None:
-        """Advance a cursor after the receiver confirmed durable storage."""
+        `first_seq` is the first row of the batch about to be sent: every number
+        between the cursor and it was cut unsent (rows are contiguous), plus drops
+        the cursor already moved past (a quarantined batch's report).
+        """
+        acked, pending = self.db.execute(
+            "SELECT acked_seq, dropped_pending FROM cursors WHERE uplink=?", (uplink,)).fetchone()
+        return pending + max(0, first_seq - 1 - acked)
+
+    def dropped_pending(self, uplink: str) -> int:
+        """Rows cut that this uplink has not had acknowledged, nor reported yet."""
+        return self.dropped_before(uplink, self.min_seq)
+
+    def ack(self, uplink: str, last_seq: int, dropped_reported: int = 0,
+            first_seq: int | None = None) -> None:
+        """Advance a cursor after the receiver confirmed durable storage.
+
+        `first_seq`..`last_seq` is the acknowledged batch and `dropped_reported` the
+        count it carried (`dropped_before(uplink, first_seq)` when it was built).
+        Rows cut from the batch while it was in flight arrived: they are not drops.
+        """
+        acked, pending = self.db.execute(
+            "SELECT acked_seq, dropped_pending FROM cursors WHERE uplink=?", (uplink,)).fetchone()
+        if first_seq is None:
+            first_seq = max(acked + 1, self.min_seq)
+        gap = max(0, min(first_seq, last_seq + 1) - 1 - acked)
         with self._tx():
             self.db.execute(
-                "UPDATE cursors SET acked_seq = MAX(acked_seq, ?),"
-                " dropped_pending = MAX(0, dropped_pending - ?) WHERE uplink=?",
-                (last_seq, dropped_reported, uplink))
+                "UPDATE cursors SET acked_seq = MAX(acked_seq, ?), dropped_pending = ?,"
+                " dropped_total = dropped_total + ? WHERE uplink=?",
+                (last_seq, max(0, pending + gap - dropped_reported),
+                 min(dropped_reported, pending + gap), uplink))
             self._compact()
 
     def _compact(self) -> None:
@@ -165,21 +196,20 @@ class Journal:
                 "INSERT INTO quarantine (uplink, first_seq, last_seq, reason, ts, body)"
                 " VALUES (?,?,?,?,?,?)", (uplink, rows[0].seq, rows[-1].seq, reason, time.time(),
                                           body))
-        self.ack(uplink, rows[-1].seq)
+        # The gap before the batch stays pending: the next batch reports it.
+        self.ack(uplink, rows[-1].seq, 0, first_seq=rows[0].seq)
 
     def stats(self) -> dict:
         """Depth per uplink, drop counters and quarantine size, for heartbeat and status."""
         cursors = self.db.execute("SELECT uplink, acked_seq, dropped_pending, dropped_total"
                                   " FROM cursors").fetchall()
         quarantined = self.db.execute("SELECT COUNT(*) FROM quarantine").fetchone()[0]
-        last = self.next_seq - 1
         return {
-            "last_seq": last,
+            "last_seq": self.next_seq - 1,
             "records": self.next_seq - self.min_seq,
             "max_records": self.max_records,
             "quarantined_batches": quarantined,
-            "uplinks": {u: {"acked_seq": a, "depth": last - a, "dropped_pending": dp,
-                            "dropped_total": dt} for u, a, dp, dt in cursors},
+            "uplinks": _uplink_stats(cursors, self.min_seq, self.next_seq),
         }
 
     def close(self) -> None:
@@ -226,5 +256,19 @@ def read_stats(path: str | Path) -> dict:
     finally:
         db.close()
     return {"last_seq": nxt - 1, "records": nxt - low, "quarantined_batches": quarantined,
-            "uplinks": {u: {"acked_seq": a, "depth": nxt - 1 - a, "dropped_pending": dp,
-                            "dropped_total": dt} for u, a, dp, dt in cursors}}
+            "uplinks": _uplink_stats(cursors, low, nxt)}
+
+
+def _uplink_stats(cursors: list[tuple], min_seq: int, next_seq: int) -> dict:
+    """Per uplink: still to deliver (`depth`), cut but not yet reported, all drops.
+
+    A cursor behind the oldest kept row lost the rows in between (cut unsent, or
+    cut from the batch in flight: if that batch is acknowledged they were not lost
+    after all, and the counts here shrink accordingly).
+    """
+    out = {}
+    for uplink, acked, pending, total in cursors:
+        cut = max(0, min_seq - 1 - acked)
+        out[uplink] = {"acked_seq": acked, "depth": next_seq - 1 - max(acked, min_seq - 1),
+                       "dropped_pending": pending + cut, "dropped_total": total + cut}
+    return out

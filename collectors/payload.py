@@ -114,10 +114,15 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
 
-def sign(key: bytes, body: bytes, gateway: str, now: float | None = None) -> dict[str, str]:
-    """Signature headers (also used as MQTT v5 user properties)."""
+def sign(key: bytes, body: bytes, gateway: str, now: float | None = None,
+         nonce: str | None = None) -> dict[str, str]:
+    """Signature headers (also used as MQTT v5 user properties).
+
+    `nonce` defaults to a fresh random one; the platform passes the request's nonce
+    when it signs a remote-config response (ingest protocol §7).
+    """
     ts = str(int(now if now is not None else time.time()))
-    nonce = os.urandom(16).hex()
+    nonce = nonce if nonce is not None else os.urandom(16).hex()
     mac = hmac.new(key, f"{ts}\n{nonce}\n".encode() + body, hashlib.sha256).hexdigest()
     return {H_GATEWAY: gateway, H_TIMESTAMP: ts, H_NONCE: nonce, H_SIGNATURE: "v1=" + mac}
 

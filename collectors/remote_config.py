@@ -8,8 +8,10 @@ next starts (well under a second), and the candidate samples during its trial.
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 import os
+import re
 import ssl
 import time
 import urllib.error
@@ -41,10 +43,15 @@ def _key(cfg: Config) -> bytes:
 
 
 def fetch(cfg: Config) -> str | None:
-    """GET the platform's config for this gateway; None when there is nothing newer."""
+    """GET the platform's config for this gateway; None when there is nothing newer.
+
+    The request carries a fresh random nonce; the platform must sign its answer
+    over that same nonce (§7), so a captured answer cannot be replayed later.
+    """
     rc = cfg.remote_config or {}
     key = _key(cfg)
     headers = payload.sign(key, b"", cfg.gateway_id)
+    nonce = headers[payload.H_NONCE]
     headers[H_VERSION] = cfg.version
     req = urllib.request.Request(rc["url"], headers=headers)
     ctx = ssl.create_default_context(cafile=str(cfg.resolve(rc["ca_file"]))) \
@@ -58,10 +65,17 @@ def fetch(cfg: Config) -> str | None:
                    (payload.H_TIMESTAMP, payload.H_NONCE, payload.H_SIGNATURE)}
     except (urllib.error.URLError, OSError) as exc:
         raise RemoteConfigError(f"fetch failed: {exc}", refused=False) from None
+    # An empty body is never a config; refusing it also means the agent's own
+    # request signature (over an empty body) cannot be reflected back as an answer.
+    if not body:
+        raise RemoteConfigError("config response is empty")
     # The platform signs the config with the gateway key: TLS alone would let any
     # trusted-CA interceptor reconfigure a plant's agent.
     if not payload.verify_signature(key, body, sig):
         raise RemoteConfigError("config signature invalid")
+    # ... over this request's nonce: a valid answer to an earlier poll is a replay.
+    if not hmac.compare_digest(sig[payload.H_NONCE].encode(), nonce.encode()):
+        raise RemoteConfigError("config response nonce does not match the request (replayed)")
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:
@@ -77,14 +91,33 @@ def candidate_version(text: str) -> str | None:
     return str(doc["version"]) if isinstance(doc, dict) and "version" in doc else None
 
 
+def version_number(version: str) -> int | None:
+    """A config version as §7 compares it: ASCII digits only (a YAML integer >= 0)."""
+    return int(version) if re.fullmatch(r"[0-9]+", version) else None
+
+
+def _running_number(version: str) -> int:
+    # A local file may carry any string as its version: it then counts as -1, so
+    # any remote version is newer; from then on the running version is an integer.
+    number = version_number(version)
+    return -1 if number is None else number
+
+
 def validate(text: str, current: Config) -> Config:
     """Parse a candidate; relative paths resolve as for the local file."""
     try:
         new = parse(text, "remote-config", current.path)
     except ConfigError as exc:
         raise RemoteConfigError(f"invalid config: {'; '.join(exc.problems)}") from None
-    if new.version == current.version:
-        raise RemoteConfigError(f"version: {new.version!r} is the running version")
+    # Versions only move forward: an older (or the same) signed config is refused.
+    number = version_number(new.version)
+    if number is None:
+        raise RemoteConfigError(
+            f"version: {new.version!r} is not a non-negative integer (required remotely)")
+    if number <= _running_number(current.version):
+        raise RemoteConfigError(
+            f"version: {new.version!r} is not newer than the running version "
+            f"{current.version!r}")
     # Sequence numbers belong to one gateway and one journal: a swap must keep both.
     for key, old, cand in (("agent.gateway_id", current.gateway_id, new.gateway_id),
                            ("agent.journal", current.journal, new.journal)):

@@ -27,11 +27,19 @@ KEY = bytes.fromhex(HMAC_HEX)
 
 
 class ConfigServer:
-    """The platform side of §7: checks the agent's signed GET, answers 204 or a signed YAML."""
+    """The platform side of §7: checks the agent's signed GET, answers 204 or a YAML
+    signed over the request's nonce and the body.
+
+    It offers whatever `offer` holds unless the agent already runs that version, so
+    tests can offer an older one. With `replay`, it plays a man in the middle: the
+    first answer is captured and withheld (503), the next poll gets it verbatim.
+    """
 
     def __init__(self) -> None:
         self.offer: tuple[str, bytes] | None = None  # (yaml text, key to sign it with)
         self.asked: list[str] = []  # X-SafeAtlas-Config-Version of every valid poll
+        self.replay = False
+        self.captured: tuple[bytes, dict] | None = None
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.httpd.daemon_threads = True
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
@@ -56,7 +64,14 @@ class ConfigServer:
                         H_VERSION):
                     return self._reply(204, b"", {})
                 body = offer[0].encode()
-                self._reply(200, body, payload.sign(offer[1], body, GATEWAY))
+                signed = payload.sign(offer[1], body, GATEWAY,
+                                      nonce=headers[payload.H_NONCE])
+                if srv.replay and srv.captured is None:
+                    srv.captured = (body, signed)
+                    return self._reply(503, b"", {})
+                if srv.replay:
+                    body, signed = srv.captured
+                self._reply(200, body, signed)
 
             def _reply(self, status: int, body: bytes, headers: dict) -> None:
                 self.send_response(status)
@@ -156,36 +171,79 @@ def test_new_config_is_applied_without_losing_a_reading(running, store, config_s
     assert running["proc"].p.poll() is None
 
 
-def _forged(running) -> tuple[str, bytes]:
-    return dump({**running["v1"], "version": 2, "points": running["points"]}), b"\x22" * 32
+def _newer(running) -> str:
+    return dump({**running["v1"], "version": 2, "points": running["points"]})
 
 
-def _typo(running) -> tuple[str, bytes]:
+def _forged(running, srv) -> None:
+    srv.offer = (_newer(running), b"\x22" * 32)
+
+
+def _typo(running, srv) -> None:
     points = [dict(p) for p in running["points"]]
     points[2]["perod"] = points[2].pop("period")  # a typo must not be silently ignored
-    return dump({**running["v1"], "version": 2, "points": points}), KEY
+    srv.offer = (dump({**running["v1"], "version": 2, "points": points}), KEY)
+
+
+def _replayed(running, srv) -> None:
+    # A genuine, correctly signed answer, but to an earlier poll: captured and
+    # played back, it must not be applied (its nonce is not this request's).
+    srv.replay = True
+    srv.offer = (_newer(running), KEY)
+
+
+def _not_newer(running, srv) -> None:
+    srv.offer = (dump({**running["v1"], "version": 0, "points": running["points"]}), KEY)
 
 
 @pytest.mark.parametrize("offer, version, error", [
     (_forged, None, "config signature invalid"),
     (_typo, "2", "invalid config: remote-config:"),
-], ids=["bad_signature", "invalid"])
+    (_replayed, None, "config response nonce does not match the request"),
+    (_not_newer, "0", "version: '0' is not newer than the running version '1'"),
+], ids=["bad_signature", "invalid", "replayed_response", "older_version"])
 def test_refused_config_is_reported_and_the_old_one_keeps_running(
         running, store, config_server, offer, version, error):
-    config_server.offer = offer(running)
+    offer(running, config_server)
     wait_until(lambda: any(h["config_error"] for h in heartbeats(store)), 20,
                what="config error in a heartbeat")
     refused = next(h for h in heartbeats(store) if h["config_error"])
     assert refused["config_version"] == "1"
     assert refused["config_error"]["version"] == version
     assert refused["config_error"]["error"].startswith(error)
-    if version:  # the key is named, with its line, as `check` would
+    if offer is _typo:  # the key is named, with its line, as `check` would
         assert "points[2].perod: unknown key(s) 'perod'" in refused["config_error"]["error"]
+    if offer is _replayed:
+        assert config_server.captured is not None
     seq = max(store.seqs())
     wait_until(lambda: good_after(store, "T-101.level", seq + 10), what="old config sampling")
     assert not any(r["point"] == "T-101.pump" for r in store.records())
     assert yaml.safe_load(running["path"].read_text())["version"] == 1
     assert set(config_server.asked) == {"1"}
+    assert_no_loss(store)
+
+
+def test_older_signed_config_is_refused_once_a_newer_one_runs(running, store, config_server):
+    """The platform (or whoever holds its key) offering the old version 1 again after
+    version 2 was applied: properly signed for this very poll, still refused."""
+    config_server.offer = (_newer(running), KEY)
+    wait_until(lambda: "2" in config_server.asked, 20, what="agent running config 2")
+    config_server.offer = (dump(running["v1"]), KEY)
+    wait_until(lambda: any(h["config_error"] for h in heartbeats(store)), 20,
+               what="refusal of version 1 in a heartbeat")
+    refused = next(h for h in heartbeats(store) if h["config_error"])
+    assert refused["config_version"] == "2"
+    assert refused["config_error"] == {
+        "version": "1", "at": refused["config_error"]["at"],
+        "error": "version: '1' is not newer than the running version '2'"}
+    seq = max(store.seqs())
+    wait_until(lambda: good_after(store, "T-101.pump", seq + 10), what="config 2 sampling")
+    assert config_server.asked[config_server.asked.index("2"):] == \
+        ["2"] * (len(config_server.asked) - config_server.asked.index("2"))
+    assert yaml.safe_load(running["path"].read_text())["version"] == 2
+    log = running["proc"].text()
+    assert "config 2 applied" in log and "config 1 applied" not in log
+    assert running["proc"].p.poll() is None
     assert_no_loss(store)
 
 
