@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from layers.base import FourColour, Layer, register
-from registry.models import Enterprise
+from registry.models import Enterprise, HazardSource
 
 
 @register
@@ -17,3 +17,17 @@ class Enterprises(Layer):
     scope = "division_code"
     owner = "organisation"
     search_fields = ["name", "credit_code", "address"]
+
+
+@register
+class HazardSources(Layer):
+    model = HazardSource  # 重大危险源
+    id = "hazard_sources"
+    title = _("重大危险源")
+    description = _("危险化学品重大危险源（生产单元、储存单元），按GB 18218分级四色显示")
+    properties = ["name", "kind", "level", "is_major", "division_code", "enterprise"]
+    colour_by = FourColour("level")
+    zoom = (10, 22)
+    scope = "division_code"
+    owner = "organisation"
+    search_fields = ["name"]

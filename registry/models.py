@@ -47,3 +47,4 @@ class Enterprise(models.Model):
 
     def __str__(self) -> str:
         return self.name
+from registry.hazard_models import Chemical, HazardSource, HazardSourceChemical  # noqa: E402,F401

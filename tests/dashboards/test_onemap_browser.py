@@ -76,8 +76,10 @@ def test_onemap_draws_tiles_and_shows_a_clicked_enterprise(live_server, world,
             page.screenshot(path=str(SCREENSHOT))
 
             # the layer switcher: unticking 企业 rebuilds the style without its source
-            assert page.evaluate(STYLE_SOURCES) == ["divisions", "enterprises", "grid_cells"]
+            assert page.evaluate(STYLE_SOURCES) == [
+                "divisions", "enterprises", "grid_cells", "hazard_sources"]
             page.locator("#onemap-layers label", has_text="企业").click()
-            page.wait_for_function(f"() => {STYLE_SOURCES}().join() === 'divisions,grid_cells'")
+            page.wait_for_function(
+                f"() => {STYLE_SOURCES}().join() === 'divisions,grid_cells,hazard_sources'")
         finally:
             browser.close()

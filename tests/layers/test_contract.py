@@ -7,6 +7,7 @@ from geo.models import GridCell
 from geo.scope import EVERYTHING
 from layers.base import registry
 from layers.styles import style_document
+from registry.hazards.services import hazard_source_create
 from tests.conftest import box
 
 LAYER_IDS = registry.ids()
@@ -16,6 +17,9 @@ LAYER_IDS = registry.ids()
 def admin_client(world):
     GridCell.objects.create(code="G1", name="甲县网格", level=1, division=world.county_a,
                             division_code=world.county_a.code, geom=box(118.0, 32.0, 118.2, 32.2))
+    ent = world.enterprises_a[0]
+    hazard_source_create(enterprise=ent, name="罐区", kind="tank_farm",
+                         geom=box(ent.geom.x, ent.geom.y, ent.geom.x + 0.001, ent.geom.y + 0.001))
     client = Client()
     client.force_login(world.users["admin"])
     return client
@@ -52,7 +56,7 @@ def _add_enterprises(world, start: int, n: int) -> None:
 
 
 @pytest.mark.parametrize(("page", "queries"), [
-    ("/layers/", 4),                                   # the user, one count per layer
+    ("/layers/", 5),                                   # the user, one count per layer
     ("/ogc/collections/enterprises/items?f=json", 3),  # the user, page, numberMatched
 ])
 def test_list_query_count_is_pinned(admin_client, world, page, queries,

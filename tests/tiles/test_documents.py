@@ -74,7 +74,7 @@ def test_style_for_a_supervisor(world):
         "type": "vector", "url": "http://example.org/tiles/enterprises.json?token=abc"}
     assert [layer["id"] for layer in doc["layers"]] == [
         "background", "divisions-fill", "divisions-line", "grid_cells-fill",
-        "grid_cells-line", "enterprises-circle"]
+        "grid_cells-line", "hazard_sources-fill", "hazard_sources-line", "enterprises-circle"]
     circle = doc["layers"][-1]
     assert circle["type"] == "circle"
     assert (circle["source"], circle["source-layer"]) == ("enterprises", "enterprises")

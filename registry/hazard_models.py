@@ -1,0 +1,114 @@
+"""Hazardous chemicals and major hazard sources (重大危险源, GB 18218-2018).
+
+Imported by `registry.models`; writes go through `registry.hazards.services`.
+"""
+
+from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+
+class Chemical(models.Model):
+    """Hazardous chemical (危险化学品) catalogue entry; GB 18218 Table 1 rows keep their 序号."""
+
+    name = models.CharField(_("名称"), max_length=200, db_index=True)
+    aliases = ArrayField(models.CharField(max_length=100), verbose_name=_("别名"),
+                         default=list, blank=True)
+    cas = models.CharField(_("CAS号"), max_length=120, blank=True, db_index=True,
+                           help_text=_("可含多个CAS号，如甲烷与天然气"))
+    un_number = models.CharField(_("UN号"), max_length=4, blank=True, db_index=True)
+    gb18218_seq = models.PositiveSmallIntegerField(
+        _("GB 18218表1序号"), null=True, blank=True, unique=True)
+    hazard_symbols = ArrayField(
+        models.CharField(max_length=8), verbose_name=_("危险性类别符号"), default=list, blank=True,
+        help_text=_("GB 18218表2符号，如 W5.3、J1"))
+    critical_quantity = models.DecimalField(
+        _("临界量（吨）"), max_digits=12, decimal_places=4, null=True, blank=True)
+    beta = models.DecimalField(_("校正系数β"), max_digits=6, decimal_places=2, null=True,
+                               blank=True)
+    properties = models.TextField(_("理化特性"), blank=True)
+    health_hazards = models.TextField(_("健康危害"), blank=True)
+    first_aid = models.TextField(_("急救措施"), blank=True)
+    fire_fighting = models.TextField(_("消防措施"), blank=True)
+    leak_handling = models.TextField(_("泄漏应急处置"), blank=True)
+
+    class Meta:
+        verbose_name = _("危险化学品")
+        verbose_name_plural = _("危险化学品")
+        ordering = ["gb18218_seq", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HazardSourceKind(models.TextChoices):
+    PRODUCTION = "production", _("生产单元")
+    TANK_FARM = "tank_farm", _("储存单元（罐区）")
+    WAREHOUSE = "warehouse", _("储存单元（库区）")
+
+
+class HazardLevel(models.IntegerChoices):
+    ONE = 1, _("一级")
+    TWO = 2, _("二级")
+    THREE = 3, _("三级")
+    FOUR = 4, _("四级")
+
+
+class HazardSource(models.Model):
+    """Major hazard source (重大危险源): a production or storage unit and its chemicals.
+
+    S, R, level and the steps are computed by `hazard_source_evaluate`, never typed in.
+    """
+
+    enterprise = models.ForeignKey("registry.Enterprise", models.CASCADE,
+                                   related_name="hazard_sources", verbose_name=_("企业"))
+    # Copied from the enterprise: the layer's scope and owner fields are plain columns.
+    organisation = models.ForeignKey("geo.Organisation", models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("对应单位"))
+    division_code = models.CharField(_("区划代码"), max_length=12, db_index=True)
+    name = models.CharField(_("名称"), max_length=200)
+    kind = models.CharField(_("单元类型"), max_length=16, choices=HazardSourceKind.choices)
+    exposed_people = models.PositiveIntegerField(
+        _("厂外500米内常住人口"), default=0, help_text=_("用于确定校正系数α"))
+    geom = models.MultiPolygonField(_("范围"), srid=4326, spatial_index=True)
+    s_value = models.DecimalField(_("S值"), max_digits=20, decimal_places=7, null=True,
+                                  blank=True, editable=False)
+    r_value = models.DecimalField(_("R值"), max_digits=20, decimal_places=7, null=True,
+                                  blank=True, editable=False)
+    level = models.PositiveSmallIntegerField(_("级别"), choices=HazardLevel.choices, null=True,
+                                             blank=True, editable=False)
+    is_major = models.BooleanField(_("构成重大危险源"), default=False, editable=False)
+    evaluation = models.JSONField(_("辨识分级过程"), default=dict, blank=True, editable=False)
+    updated = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("重大危险源")
+        verbose_name_plural = _("重大危险源")
+        ordering = ["enterprise_id", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HazardSourceChemical(models.Model):
+    """A chemical in a unit with its maximum design quantity (设计最大量), in tonnes."""
+
+    source = models.ForeignKey(HazardSource, models.CASCADE, related_name="items",
+                               verbose_name=_("重大危险源"))
+    chemical = models.ForeignKey(Chemical, models.PROTECT, related_name="+",
+                                 verbose_name=_("危险化学品"))
+    max_tonnes = models.DecimalField(_("设计最大量（吨）"), max_digits=14, decimal_places=4,
+                                     validators=[MinValueValidator(0)])
+    hazard_symbols = ArrayField(
+        models.CharField(max_length=8), verbose_name=_("本单元危险性类别"), default=list,
+        blank=True, help_text=_("留空则用化学品目录中的类别；工艺条件改变类别时填写，如 W5.1"))
+
+    class Meta:
+        verbose_name = _("危险化学品存量")
+        verbose_name_plural = _("危险化学品存量")
+        constraints = [models.UniqueConstraint(fields=["source", "chemical"],
+                                               name="hazard_source_chemical_once")]
+
+    def __str__(self) -> str:
+        return f"{self.chemical} {self.max_tonnes} t"

@@ -1,0 +1,139 @@
+"""Writes of major hazard sources (重大危险源). Every write re-runs the evaluation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registry import gb18218
+from registry.hazard_models import Chemical, HazardSource, HazardSourceChemical
+from registry.models import Enterprise
+
+# Until plant boundaries exist, a unit must lie this close to its enterprise's point.
+MAX_DISTANCE_M = 1000
+
+Item = tuple[Chemical, Decimal] | tuple[Chemical, Decimal, Sequence[str]]
+
+
+@transaction.atomic
+def hazard_source_create(*, enterprise: Enterprise, name: str, kind: str,
+                         geom: GEOSGeometry, exposed_people: int = 0) -> HazardSource:
+    source = HazardSource(enterprise=enterprise, name=name, kind=kind,
+                          exposed_people=exposed_people)
+    return _save(source, geom)
+
+
+@transaction.atomic
+def hazard_source_update(*, source: HazardSource, geom: GEOSGeometry | None = None,
+                         **fields) -> HazardSource:
+    """Change name, kind, exposed_people and/or the geometry; the result is re-evaluated."""
+    allowed = {"name", "kind", "exposed_people"}
+    if set(fields) - allowed:
+        raise TypeError(f"cannot set {sorted(set(fields) - allowed)}")
+    for key, value in fields.items():
+        setattr(source, key, value)
+    return _save(source, geom if geom is not None else source.geom)
+
+
+@transaction.atomic
+def hazard_source_set_chemicals(*, source: HazardSource, items: Iterable[Item]) -> HazardSource:
+    """Replace the unit's chemicals with `items`: (chemical, tonnes[, hazard symbols])."""
+    rows = [HazardSourceChemical(source=source, chemical=item[0], max_tonnes=Decimal(item[1]),
+                                 hazard_symbols=list(item[2]) if len(item) > 2 else [])
+            for item in items]
+    for row in rows:
+        row.full_clean(exclude=["source"])
+    source.items.all().delete()
+    HazardSourceChemical.objects.bulk_create(rows)
+    hazard_source_evaluate(source)
+    return source
+
+
+def _save(source: HazardSource, geom: GEOSGeometry) -> HazardSource:
+    source.geom = _multipolygon(geom)
+    _check_near_enterprise(source.geom, source.enterprise)
+    source.division_code = source.enterprise.division_code
+    source.organisation_id = source.enterprise.organisation_id
+    source.full_clean(exclude=["evaluation"])
+    source.save()
+    hazard_source_evaluate(source)
+    return source
+
+
+def _multipolygon(geom: GEOSGeometry) -> MultiPolygon:
+    if geom.srid not in (None, 4326):
+        geom = geom.transform(4326, clone=True)
+    if isinstance(geom, Polygon):
+        geom = MultiPolygon(geom)
+    if not isinstance(geom, MultiPolygon) or not geom.valid:
+        raise ValidationError({"geom": _("范围须为有效的多边形")})
+    geom.srid = 4326
+    return geom
+
+
+def _check_near_enterprise(geom: MultiPolygon, enterprise: Enterprise) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ST_DWithin(ST_GeomFromEWKB(%s)::geography, geom::geography, %s) "
+            "FROM registry_enterprise WHERE id = %s",
+            [bytes(geom.ewkb), MAX_DISTANCE_M, enterprise.pk])
+        (near,) = cursor.fetchone()
+    if not near:
+        raise ValidationError({"geom": _("范围须在企业位置%(m)s米以内") % {"m": MAX_DISTANCE_M}})
+
+
+def hazard_source_evaluate(source: HazardSource) -> gb18218.Result | None:
+    """Identify and grade the unit from its stored chemicals; store S, R, level and the steps.
+
+    A unit whose β cannot be determined (a Table 1 chemical outside Table 3 with no hazard
+    class on record) is still identified; R and the level stay empty and the reason is kept.
+    """
+    contents = [(_substance(item), item.max_tonnes)
+                for item in source.items.select_related("chemical").order_by("pk")]
+    result, error = _evaluate(contents, source.exposed_people)
+    source.s_value = gb18218.dec(result.S) if result else None
+    source.r_value = gb18218.dec(result.R) if result else None
+    source.level = result.level if result else None
+    source.is_major = bool(result and result.is_major)
+    source.evaluation = {**(result.as_json() if result else {}), "error": error,
+                         "evaluated": timezone.now().isoformat()}
+    source.save(update_fields=["s_value", "r_value", "level", "is_major", "evaluation",
+                               "updated"])
+    if source.is_major:
+        enterprise_mark_major_hazard(enterprise=source.enterprise)
+    return result
+
+
+def _evaluate(contents, people: int) -> tuple[gb18218.Result | None, str]:
+    if not contents:
+        return None, _("未登记危险化学品")
+    try:
+        return gb18218.grade(contents, people), ""
+    except ValueError as exc:
+        graded_error = str(exc)
+    try:
+        return gb18218.identify(contents), graded_error
+    except ValueError as exc:
+        return None, str(exc)
+
+
+def _substance(item: HazardSourceChemical) -> gb18218.Substance:
+    chem = item.chemical
+    symbols = item.hazard_symbols or chem.hazard_symbols
+    return gb18218.Substance(chem.name, chem.gb18218_seq, tuple(symbols))
+
+
+def enterprise_mark_major_hazard(*, enterprise: Enterprise) -> None:
+    """An enterprise with a major hazard source has a major hazard (构成重大危险源).
+
+    Only ever sets the flag: enterprises without registered sources keep the declared value.
+    """
+    if not enterprise.has_major_hazard:
+        enterprise.has_major_hazard = True
+        enterprise.save(update_fields=["has_major_hazard", "updated"])

@@ -1,0 +1,172 @@
+"""Chemicals catalogue, hazard source services and the hazard_sources layer (real PostGIS)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+
+from layers.ogc.service import forget_apis
+from registry.hazards.selectors import chemical_search
+from registry.hazards.services import (
+    hazard_source_create,
+    hazard_source_set_chemicals,
+    hazard_source_update,
+)
+from registry.models import Chemical, Enterprise, HazardSource
+from tests.conftest import box
+from tests.tiles.conftest import decode, tile_of, tile_url
+
+ITEMS = "/ogc/collections/hazard_sources/items?f=json"
+
+
+@pytest.fixture
+def chemicals(db) -> dict[str, Chemical]:
+    call_command("load_chemicals", stdout=StringIO())
+    return {c.name: c for c in Chemical.objects.all()}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_apis():
+    forget_apis()
+    yield
+    forget_apis()
+
+
+def _near(enterprise: Enterprise, d: float = 0.0005):
+    """A ~100 m box around the enterprise point."""
+    x, y = enterprise.geom.x, enterprise.geom.y
+    return box(x - d, y - d, x + d, y + d)
+
+
+def _tank_farm(enterprise: Enterprise, name: str = "液氯罐区") -> HazardSource:
+    return hazard_source_create(enterprise=enterprise, name=name, kind="tank_farm",
+                                geom=_near(enterprise), exposed_people=60)
+
+
+def test_load_chemicals_is_idempotent(chemicals):
+    out = StringIO()
+    call_command("load_chemicals", stdout=out)
+    assert out.getvalue() == "chemicals: 0 created, 85 updated\n"
+    assert Chemical.objects.count() == 85
+    chlorine = Chemical.objects.get(gb18218_seq=12)
+    assert (chlorine.name, chlorine.aliases, chlorine.cas) == ("氯", ["液氯", "氯气"], "7782-50-5")
+    assert (chlorine.critical_quantity, chlorine.beta) == (Decimal("5"), Decimal("4"))
+    methanol = Chemical.objects.get(gb18218_seq=65)
+    assert (methanol.hazard_symbols, methanol.beta) == (["W5.3"], Decimal("1"))
+    assert Chemical.objects.get(gb18218_seq=57).beta is None  # 苯: no class on record
+
+
+def test_chemical_search_by_name_alias_cas_and_un(chemicals):
+    assert [c.name for c in chemical_search("光气")] == ["碳酰氯"]
+    assert [c.name for c in chemical_search("7782-50-5")] == ["氯"]
+    assert [c.gb18218_seq for c in chemical_search("硝化棉")] == [37, 38, 39, 40, 41, 42]
+    assert [c.name for c in chemical_search("液氯")] == ["氯"]
+    assert [c.name for c in chemical_search("氯")][:3] == ["氯", "碳酰氯", "氯化氢（无水）"]
+    Chemical.objects.filter(gb18218_seq=12).update(un_number="1017")
+    assert [c.name for c in chemical_search("1017")] == ["氯"]
+    assert list(chemical_search("  ")) == []
+
+
+def test_evaluation_is_stored_with_its_steps(world, chemicals):
+    enterprise = world.enterprises_a[1]
+    assert enterprise.has_major_hazard is False
+    source = _tank_farm(enterprise)
+    assert (source.division_code, source.s_value, source.is_major) == (
+        "320101001001", None, False)
+    assert source.evaluation["error"] == "未登记危险化学品"
+    hazard_source_set_chemicals(source=source, items=[(chemicals["氯"], Decimal("30"))])
+    source.refresh_from_db()
+    assert (source.s_value, source.r_value, source.level, source.is_major) == (
+        Decimal("6.0000000"), Decimal("36.0000000"), 3, True)
+    step = source.evaluation["chemicals"][0]
+    assert (step["Q_text"], step["beta_text"], step["weighted"]) == (
+        "表1第12项“氯”", "表3 毒性气体“氯”", "24.0000000")
+    assert source.evaluation["level_text"] == "R = 36，50 > R ≥ 10，为3级重大危险源"
+    enterprise.refresh_from_db()
+    assert enterprise.has_major_hazard is True
+
+
+def test_changes_re_run_the_evaluation(world, chemicals):
+    source = _tank_farm(world.enterprises_a[1])
+    hazard_source_set_chemicals(source=source, items=[(chemicals["氯"], "30")])
+    hazard_source_update(source=source, exposed_people=100)
+    source.refresh_from_db()
+    assert (source.r_value, source.level) == (Decimal("48.0000000"), 3)
+    hazard_source_set_chemicals(source=source, items=[(chemicals["氯"], "62.5")])
+    source.refresh_from_db()
+    assert (source.r_value, source.level) == (Decimal("100.0000000"), 1)
+    hazard_source_set_chemicals(source=source, items=[(chemicals["氯"], "4.99")])
+    source.refresh_from_db()
+    assert (source.s_value, source.r_value, source.level, source.is_major) == (
+        Decimal("0.9980000"), None, None, False)
+    assert source.items.count() == 1
+
+
+def test_unit_hazard_class_overrides_the_catalogue(world, chemicals):
+    source = _tank_farm(world.enterprises_a[1], "甲醇罐区")
+    hazard_source_set_chemicals(source=source, items=[
+        (chemicals["氨"], "100"), (chemicals["甲醇"], "1000")])
+    source.refresh_from_db()
+    assert (source.s_value, source.r_value) == (Decimal("12.0000000"), Decimal("33.0000000"))
+    hazard_source_update(source=source, exposed_people=0)
+    source.refresh_from_db()
+    assert (source.r_value, source.level) == (Decimal("11.0000000"), 3)  # reference T4
+    # operated above its boiling point 甲醇 is W5.1 for this unit: β 1.5
+    hazard_source_set_chemicals(source=source, items=[
+        (chemicals["氨"], "100"), (chemicals["甲醇"], "1000", ["W5.1"])])
+    source.refresh_from_db()
+    assert source.r_value == Decimal("11.5000000")
+    assert source.evaluation["chemicals"][1]["beta_source"] == "table4:W5.1"
+
+
+def test_missing_beta_keeps_identification_and_says_why(world, chemicals):
+    source = _tank_farm(world.enterprises_a[1], "苯罐区")
+    hazard_source_set_chemicals(source=source, items=[(chemicals["苯"], "100")])
+    source.refresh_from_db()
+    assert (source.s_value, source.is_major, source.r_value, source.level) == (
+        Decimal("2.0000000"), True, None, None)
+    assert source.evaluation["error"] == "“苯”不在表3中且未给出危险性类别，无法确定校正系数β"
+
+
+def test_geometry_must_be_near_the_enterprise(world, chemicals):
+    enterprise = world.enterprises_a[1]
+    x, y = enterprise.geom.x, enterprise.geom.y
+    with pytest.raises(ValidationError, match="范围须在企业位置1000米以内"):
+        hazard_source_create(enterprise=enterprise, name="远处", kind="warehouse",
+                             geom=box(x + 0.02, y, x + 0.021, y + 0.001))
+    assert HazardSource.objects.count() == 0
+    with pytest.raises(ValidationError):
+        hazard_source_set_chemicals(source=_tank_farm(enterprise),
+                                    items=[(chemicals["氯"], "-1")])
+
+
+def test_ogc_items_follow_scope(client, world, chemicals):
+    source = _tank_farm(world.enterprises_a[0])  # 测试化工1号, owned by the enterprise user
+    hazard_source_set_chemicals(source=source, items=[(chemicals["氯"], "30")])
+
+    def items(role):
+        body = client.get(ITEMS, HTTP_AUTHORIZATION=f"Token {world.tokens[role]}").json()
+        return [(f["id"], f["properties"]["name"], f["properties"]["level"],
+                 f["properties"]["is_major"]) for f in body["features"]]
+
+    assert items("county_a") == [(source.pk, "液氯罐区", 3, True)]
+    assert items("enterprise") == [(source.pk, "液氯罐区", 3, True)]
+    assert items("county_b") == []
+
+
+def test_tile_at_z14_contains_the_source(client, world, chemicals):
+    enterprise = world.enterprises_a[1]
+    source = _tank_farm(enterprise)
+    hazard_source_set_chemicals(source=source, items=[(chemicals["氯"], "62.5")])
+    tile = tile_url("hazard_sources", *tile_of(enterprise.geom.x, enterprise.geom.y, 14))
+    client.force_login(world.users["county_a"])
+    features = decode(client.get(tile))["hazard_sources"]["features"]
+    assert [(f["properties"]["name"], f["properties"]["level"]) for f in features] == [
+        ("液氯罐区", 2)]  # R = 1.5 × 4 × 12.5 = 75
+    assert features[0]["geometry"]["type"] == "Polygon"
+    client.force_login(world.users["county_b"])
+    assert decode(client.get(tile)) == {}
