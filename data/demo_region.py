@@ -69,6 +69,10 @@ def region_delete(prefix: str) -> None:
         cursor.execute("DELETE FROM geo_gridcell_responsible WHERE gridcell_id IN"
                        " (SELECT id FROM geo_gridcell WHERE division_code LIKE %s)", like)
         cursor.execute("DELETE FROM geo_gridcell WHERE division_code LIKE %s", like)
+        cursor.execute("DELETE FROM registry_hazardsourcechemical WHERE source_id IN"
+                       " (SELECT id FROM registry_hazardsource WHERE division_code LIKE %s)",
+                       like)
+        cursor.execute("DELETE FROM registry_hazardsource WHERE division_code LIKE %s", like)
         cursor.execute("DELETE FROM registry_enterprise WHERE division_code LIKE %s", like)
         cursor.execute("DELETE FROM geo_organisation WHERE division_id LIKE %s", like)
         cursor.execute("DELETE FROM geo_division WHERE code LIKE %s", like)

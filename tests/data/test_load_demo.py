@@ -99,6 +99,21 @@ def test_running_twice_reuses_everything(fast_passwords):
     assert "already loaded: reused it" in out
     assert counts() == first
     assert ApiToken.objects.filter(user__username="analyst").count() == 1
+    assert "major hazard sources in the park: 0 created" in out
+
+
+@pytest.mark.django_db
+def test_park_major_hazard_sources_are_graded_by_gb18218(fast_passwords):
+    from registry.hazard_models import HazardSource
+
+    assert "major hazard sources in the park: 9 created" in load()
+    sources = HazardSource.objects.order_by("enterprise__credit_code")
+    assert sources.count() == 9
+    assert all(s.division_code.startswith(PARK) and s.is_major for s in sources)
+    # chlorine 30 t with 60 people exposed is reference case T3: S 6, R 36, level 3
+    first = sources[0]
+    assert (first.s_value, first.r_value, first.level) == (6, 36, 3)
+    assert sorted(s.level for s in sources) == [1, 3, 3, 3, 3, 3, 3, 4, 4]
 
 
 @pytest.mark.django_db

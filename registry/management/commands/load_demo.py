@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import time
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from data.demo_hazards import demo_hazard_sources_ensure
 from data.demo_region import LoadReport, RegionConflict, load_demo
 from data.divisions import TREES
 from data.region import DEFAULT_SEED, SMALL_ENTERPRISES, generate_region
@@ -43,6 +45,9 @@ class Command(BaseCommand):
             report = load_demo(region, replace=replace, bulk=scale is not None)
         except RegionConflict as exc:
             raise CommandError(str(exc)) from exc
+        call_command("load_chemicals", stdout=self.stdout)
+        sources = demo_hazard_sources_ensure(region.park_code)
+        self.stdout.write(f"major hazard sources in the park: {sources} created")
         self._report(report)
 
     def _report(self, report: LoadReport) -> None:
