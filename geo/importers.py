@@ -59,10 +59,25 @@ class RowError:
             f"{self.field}: {self.message}"
 
 
-class DivisionImportError(Exception):
+class ImportRowsError(Exception):
+    """Bad rows of any import (divisions, layers): nothing was written."""
+
     def __init__(self, errors: list[RowError]):
         self.errors = errors
         super().__init__("\n".join(str(e) for e in errors))
+
+    def summary(self, limit: int = 50) -> str:
+        """The first `limit` errors under a count line, for command output."""
+        shown = [str(e) for e in self.errors[:limit]]
+        if len(self.errors) > limit:
+            shown.append(f"… and {len(self.errors) - limit} more")
+        rows = len({e.row for e in self.errors})
+        return (f"{len(self.errors)} error(s) in {rows} row(s), nothing imported:\n"
+                + "\n".join(shown))
+
+
+class DivisionImportError(ImportRowsError):
+    pass
 
 
 @dataclass

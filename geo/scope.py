@@ -53,6 +53,13 @@ class Scope:
         return qs.filter(self.q(division_field=division_field, owner_field=owner_field,
                                 public=public))
 
+    def allows_division(self, code: str | None) -> bool:
+        """Whether a row with this division code may be written by the caller (imports,
+        forms). Owner-only and public scopes write nothing by division."""
+        if self.everything:
+            return True
+        return self.prefix is not None and code is not None and str(code).startswith(self.prefix)
+
     def sql(self, *, division_col: str | None, owner_col: str | None,
             public: bool = False) -> tuple[str, list]:
         """The same filter as a SQL condition with parameters, for raw queries."""

@@ -37,3 +37,12 @@ def test_scope_sql_matches_orm(world):
         with connection.cursor() as cur:
             cur.execute(f"SELECT count(*) FROM {enterprises.table()} t WHERE {where}", params)
             assert cur.fetchone()[0] == enterprises.queryset(scope).count()
+
+
+def test_allows_division_for_writes():
+    assert Scope(prefix="320101").allows_division("320101001001")
+    assert not Scope(prefix="320101").allows_division("320102001001")
+    assert not Scope(prefix="320101").allows_division(None)
+    assert EVERYTHING.allows_division("110000000000")
+    assert not Scope(organisation_id=3).allows_division("320101001001")
+    assert not PUBLIC.allows_division("320101001001")
