@@ -12,5 +12,6 @@ urlpatterns = [
     path("ogc/", include("layers.ogc.urls")),
     path("tiles/", include("tiles.urls")),
     path("dash/", include("dashboards.urls")),
+    path("api/resources/", include("registry.resources.urls")),
     path("", include("layers.urls")),
 ]

@@ -48,3 +48,4 @@ class Enterprise(models.Model):
     def __str__(self) -> str:
         return self.name
 from registry.hazard_models import Chemical, HazardSource, HazardSourceChemical  # noqa: E402,F401
+from registry.resource_models import ResourceBase  # noqa: E402,F401  (emergency resources)

@@ -76,10 +76,12 @@ def test_onemap_draws_tiles_and_shows_a_clicked_enterprise(live_server, world,
             page.screenshot(path=str(SCREENSHOT))
 
             # the layer switcher: unticking 企业 rebuilds the style without its source
-            assert page.evaluate(STYLE_SOURCES) == [
-                "divisions", "enterprises", "grid_cells", "hazard_sources"]
+            sources = ["divisions", "emergency_organisations", "enterprises", "experts",
+                       "fire_stations", "grid_cells", "hazard_sources", "medical_facilities",
+                       "rescue_teams", "shelters", "warehouses"]
+            assert page.evaluate(STYLE_SOURCES) == sources
             page.locator("#onemap-layers label", has_text="企业").click()
-            page.wait_for_function(
-                f"() => {STYLE_SOURCES}().join() === 'divisions,grid_cells,hazard_sources'")
+            without = ",".join(s for s in sources if s != "enterprises")
+            page.wait_for_function(f"() => {STYLE_SOURCES}().join() === '{without}'")
         finally:
             browser.close()

@@ -8,6 +8,15 @@ from geo.scope import EVERYTHING
 from layers.base import registry
 from layers.styles import style_document
 from registry.hazards.services import hazard_source_create
+from registry.resource_models import (
+    EmergencyOrganisation,
+    Expert,
+    FireStation,
+    MedicalFacility,
+    RescueTeam,
+    Shelter,
+    Warehouse,
+)
 from tests.conftest import box
 
 LAYER_IDS = registry.ids()
@@ -20,6 +29,10 @@ def admin_client(world):
     ent = world.enterprises_a[0]
     hazard_source_create(enterprise=ent, name="罐区", kind="tank_farm",
                          geom=box(ent.geom.x, ent.geom.y, ent.geom.x + 0.001, ent.geom.y + 0.001))
+    for model in (EmergencyOrganisation, RescueTeam, Expert, Warehouse, MedicalFacility, Shelter,
+                  FireStation):
+        model.objects.create(name=f"测试{model._meta.verbose_name}",
+                             division_code=ent.division_code, geom=ent.geom)
     client = Client()
     client.force_login(world.users["admin"])
     return client
@@ -56,7 +69,7 @@ def _add_enterprises(world, start: int, n: int) -> None:
 
 
 @pytest.mark.parametrize(("page", "queries"), [
-    ("/layers/", 5),                                   # the user, one count per layer
+    ("/layers/", 12),                                  # the user, one count per layer
     ("/ogc/collections/enterprises/items?f=json", 3),  # the user, page, numberMatched
 ])
 def test_list_query_count_is_pinned(admin_client, world, page, queries,

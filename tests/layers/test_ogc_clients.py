@@ -66,4 +66,5 @@ def test_owslib_features(site, world, owslib_headers):
     assert [f["properties"]["name"] for f in items["features"]] == ["测试化工12号有限公司"]
     REQUEST_HEADERS.pop("Authorization")
     anonymous = Features(f"{site}/ogc")
-    assert [c["id"] for c in anonymous.collections()["collections"]] == ["divisions"]
+    assert [c["id"] for c in anonymous.collections()["collections"]] == [
+        "divisions", "shelters", "fire_stations"]

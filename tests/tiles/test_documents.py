@@ -62,10 +62,12 @@ def test_style_for_anonymous_lists_public_layers_only(client, world):
     doc = client.get("/tiles/style.json").json()
     assert doc["version"] == 8
     assert "glyphs" not in doc and "sprite" not in doc
-    assert doc["sources"] == {"divisions": {
-        "type": "vector", "url": "http://testserver/tiles/divisions.json"}}
+    assert doc["sources"] == {name: {
+        "type": "vector", "url": f"http://testserver/tiles/{name}.json"}
+        for name in ("divisions", "shelters", "fire_stations")}
     assert [layer["id"] for layer in doc["layers"]] == [
-        "background", "divisions-fill", "divisions-line"]
+        "background", "divisions-fill", "divisions-line", "shelters-circle",
+        "fire_stations-circle"]
 
 
 def test_style_for_a_supervisor(world):
@@ -74,8 +76,11 @@ def test_style_for_a_supervisor(world):
         "type": "vector", "url": "http://example.org/tiles/enterprises.json?token=abc"}
     assert [layer["id"] for layer in doc["layers"]] == [
         "background", "divisions-fill", "divisions-line", "grid_cells-fill",
-        "grid_cells-line", "hazard_sources-fill", "hazard_sources-line", "enterprises-circle"]
-    circle = doc["layers"][-1]
+        "grid_cells-line", "hazard_sources-fill", "hazard_sources-line", "enterprises-circle",
+        "emergency_organisations-circle", "rescue_teams-circle", "experts-circle",
+        "warehouses-circle", "medical_facilities-circle", "shelters-circle",
+        "fire_stations-circle"]
+    circle = doc["layers"][7]
     assert circle["type"] == "circle"
     assert (circle["source"], circle["source-layer"]) == ("enterprises", "enterprises")
     assert (circle["minzoom"], circle["maxzoom"]) == (6, 23)

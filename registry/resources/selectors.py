@@ -1,0 +1,64 @@
+"""Nearest emergency resources: KNN on the geography GiST index, scoped per layer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import connection
+
+from geo.scope import Scope
+from layers.base import Layer
+
+# Matches the expression of the `<model>_geog` index in registry.resource_models.
+_GEOG = 'CAST(t."{col}" AS geography(Point,4326))'
+_POINT = "ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography(Point,4326)"
+
+
+@dataclass(frozen=True)
+class Nearby:
+    layer: str
+    id: int
+    name: str
+    distance_m: float
+
+
+def resources_nearest(layers: list[type[Layer]], point: tuple[float, float], *, n: int,
+                      radius_m: float | None = None, scope: Scope) -> list[Nearby]:
+    """The `n` nearest rows over `layers` that `scope` may read, nearest first.
+
+    Each layer contributes its own KNN top-n (index-ordered by sphere distance); the
+    union is re-ranked by exact spheroid distance in metres.
+    """
+    parts, params = [], []
+    for layer in layers:
+        if not layer.visible_to(scope):
+            continue
+        sql, args = _layer_knn(layer, point, n=n, radius_m=radius_m, scope=scope)
+        parts.append(f"({sql})")
+        params += args
+    if not parts:
+        return []
+    sql = (f"SELECT * FROM ({' UNION ALL '.join(parts)}) nearby "
+           "ORDER BY distance_m, layer, id LIMIT %s")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, n])
+        return [Nearby(*row) for row in cursor.fetchall()]
+
+
+def _layer_knn(layer: type[Layer], point: tuple[float, float], *, n: int,
+               radius_m: float | None, scope: Scope) -> tuple[str, list]:
+    geog = _GEOG.format(col=layer.geometry_field().column)
+    where, params = layer.scope_sql(scope, "t")
+    lon, lat = point
+    conditions = [where]
+    if radius_m is not None:
+        conditions.append(f"ST_DWithin({geog}, {_POINT}, %s)")
+        params = [*params, lon, lat, radius_m]
+    sql = (
+        f'SELECT %s::text AS layer, t."{layer.pk_column()}" AS id, '
+        f't."{layer.column(layer.label or "name")}"::text AS name, '
+        f"ST_Distance({geog}, {_POINT}) AS distance_m "
+        f'FROM "{layer.table()}" t WHERE {" AND ".join(conditions)} '
+        f"ORDER BY {geog} <-> {_POINT} LIMIT %s"
+    )
+    return sql, [layer.id, lon, lat, *params, lon, lat, n]

@@ -1,0 +1,64 @@
+"""REST: nearest emergency resources as JSON."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from geo.scope import scope_for_request
+from layers.base import registry
+from registry.resources.selectors import resources_nearest
+
+DEFAULT_LAYERS = ["emergency_organisations", "rescue_teams", "experts", "warehouses",
+                  "medical_facilities", "shelters", "fire_stations"]
+MAX_N = 100
+
+
+class BadParameter(ValueError):
+    pass
+
+
+@require_GET
+def nearest(request: HttpRequest) -> JsonResponse:
+    """`?lon=&lat=&n=10&radius=5000&layers=a,b` → the n nearest resources the caller may see."""
+    try:
+        lon = _number(request, "lon", -180, 180)
+        lat = _number(request, "lat", -90, 90)
+        n = int(_number(request, "n", 1, MAX_N, default=10, integer=True))
+        radius = _number(request, "radius", 0, 20_000_000, default=None)
+        layers = _layers(request.GET.get("layers"))
+    except BadParameter as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    rows = resources_nearest(layers, (lon, lat), n=n, radius_m=radius,
+                             scope=scope_for_request(request))
+    return JsonResponse({
+        "point": [lon, lat], "n": n, "radius_m": radius,
+        "results": [{"layer": r.layer, "id": r.id, "name": r.name,
+                     "distance_m": round(r.distance_m, 2)} for r in rows],
+    })
+
+
+def _number(request: HttpRequest, name: str, low: float, high: float, *,
+            default: float | None | str = "required", integer: bool = False) -> float | None:
+    raw = request.GET.get(name)
+    if raw in (None, ""):
+        if default == "required":
+            raise BadParameter(_("缺少参数 %(name)s") % {"name": name})
+        return default
+    try:
+        value = int(raw) if integer else float(raw)
+    except ValueError:
+        raise BadParameter(_("参数 %(name)s 不是有效数字") % {"name": name}) from None
+    if not low <= value <= high:  # also rejects NaN
+        raise BadParameter(_("参数 %(name)s 超出范围 %(low)s–%(high)s")
+                           % {"name": name, "low": low, "high": high})
+    return value
+
+
+def _layers(raw: str | None) -> list:
+    ids = [part.strip() for part in (raw or "").split(",") if part.strip()] or DEFAULT_LAYERS
+    unknown = [layer_id for layer_id in ids if registry.get(layer_id) is None]
+    if unknown:
+        raise BadParameter(_("参数 layers 含未知图层：%(ids)s") % {"ids": ", ".join(unknown)})
+    return [registry.get(layer_id) for layer_id in dict.fromkeys(ids)]
