@@ -1,5 +1,6 @@
 """`make bench`: build the province-scale data set in its own database (once), then run
-the tile and OGC API benchmarks against it. Prints each benchmark's table."""
+the tile, OGC API, layer-import and nearest-resource benchmarks against it. Prints each
+benchmark's table."""
 
 from __future__ import annotations
 
@@ -52,6 +53,8 @@ def main() -> None:
     py = str(common.VENV_BIN / "python")
     for script in ("bench.tiles", "bench.ogc"):
         _run([py, "-m", script, *sys.argv[1:]], env)
+    for script in ("bench.registry", "bench.nearest"):
+        _run([py, "-m", script], env)
 
 
 if __name__ == "__main__":
