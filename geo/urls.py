@@ -13,5 +13,6 @@ urlpatterns = [
     path("tiles/", include("tiles.urls")),
     path("dash/", include("dashboards.urls")),
     path("api/resources/", include("registry.resources.urls")),
+    path("floorplans/", include("registry.floorplans.urls")),
     path("", include("layers.urls")),
 ]

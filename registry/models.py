@@ -47,5 +47,6 @@ class Enterprise(models.Model):
 
     def __str__(self) -> str:
         return self.name
+from registry.floorplan_models import FloorPlan  # noqa: E402,F401  (厂区平面图)
 from registry.hazard_models import Chemical, HazardSource, HazardSourceChemical  # noqa: E402,F401
 from registry.resource_models import ResourceBase  # noqa: E402,F401  (emergency resources)

@@ -1,0 +1,39 @@
+"""Plant floor plans (厂区平面图): an enterprise's uploaded drawing, placed on the map by
+control points and stored as a Cloud-Optimised GeoTIFF for raster tiles."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class FloorPlan(models.Model):
+    """A floor plan image; `division_code` and `organisation` copy the enterprise's so
+    `geo.scope` filters plans like any other enterprise-owned row."""
+
+    enterprise = models.ForeignKey("registry.Enterprise", models.CASCADE,
+                                   related_name="floor_plans", verbose_name=_("企业"))
+    division_code = models.CharField(_("区划代码"), max_length=12, db_index=True)
+    organisation = models.ForeignKey("geo.Organisation", models.SET_NULL, null=True,
+                                     blank=True, related_name="+", verbose_name=_("对应单位"))
+    name = models.CharField(_("名称"), max_length=200)
+    original = models.FileField(_("原始文件"), max_length=300)
+    media_type = models.CharField(_("文件类型"), max_length=40)
+    width = models.PositiveIntegerField(_("宽度（像素）"))
+    height = models.PositiveIntegerField(_("高度（像素）"))
+    control_points = models.JSONField(_("控制点"), default=list, blank=True)
+    transform = models.JSONField(_("仿射变换"), null=True, blank=True,
+                                 help_text=_("像素 → EPSG:3857 的六个系数 a,b,c,d,e,f"))
+    residuals_m = models.JSONField(_("控制点残差（米）"), default=list, blank=True)
+    extent = models.JSONField(_("范围（EPSG:3857）"), null=True, blank=True)
+    cog = models.FileField(_("云优化GeoTIFF"), max_length=300, blank=True)
+    created = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("厂区平面图")
+        verbose_name_plural = _("厂区平面图")
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return self.name

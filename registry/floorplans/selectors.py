@@ -1,0 +1,25 @@
+"""Reads of floor plans, always through the caller's scope."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from geo.scope import Scope
+from registry.floorplan_models import FloorPlan
+from registry.models import Enterprise
+
+
+def floor_plan_list(*, scope: Scope) -> QuerySet[FloorPlan]:
+    return scope.filter(FloorPlan.objects.all(), division_field="division_code",
+                        owner_field="organisation")
+
+
+def floor_plan_get(*, scope: Scope, plan_id: int) -> FloorPlan | None:
+    return floor_plan_list(scope=scope).filter(pk=plan_id).first()
+
+
+def floor_plan_enterprise_get(*, scope: Scope, enterprise_id: int) -> Enterprise | None:
+    """The enterprise a caller may attach a plan to (enterprise users: only their own)."""
+    qs = scope.filter(Enterprise.objects.all(), division_field="division_code",
+                      owner_field="organisation")
+    return qs.filter(pk=enterprise_id).first()

@@ -1,0 +1,103 @@
+"""Upload checks for floor plans, all done before anything is written: type by content,
+byte size, pixel count from the header (so a decompression bomb is refused before it is
+decoded), then a full decode to catch corrupt files."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import rasterio
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from rasterio.errors import NotGeoreferencedWarning, RasterioError
+from rasterio.io import MemoryFile
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+DEFAULT_MAX_PIXELS = 50_000_000
+
+# magic bytes → (media type, GDAL driver, file suffix)
+_SIGNATURES = [
+    (b"\x89PNG\r\n\x1a\n", ("image/png", "PNG", ".png")),
+    (b"\xff\xd8\xff", ("image/jpeg", "JPEG", ".jpg")),
+    (b"II*\x00", ("image/tiff", "GTiff", ".tif")),
+    (b"MM\x00*", ("image/tiff", "GTiff", ".tif")),
+]
+
+_TRAILERS = {"PNG": b"IEND\xaeB`\x82", "JPEG": b"\xff\xd9"}
+
+
+@dataclass(frozen=True)
+class CheckedImage:
+    media_type: str
+    suffix: str
+    width: int
+    height: int
+    data: bytes
+
+
+def sniff(head: bytes) -> tuple[str, str, str]:
+    """(media type, driver, suffix) from the first bytes, or ValidationError."""
+    for magic, kind in _SIGNATURES:
+        if head.startswith(magic):
+            return kind
+    raise ValidationError(_("不支持的文件类型：仅接受 PNG、JPEG 或 GeoTIFF 图像"), code="type")
+
+
+def floor_plan_check(file) -> CheckedImage:
+    """Validate an uploaded file; returns its bytes and size or raises ValidationError."""
+    max_bytes = getattr(settings, "FLOORPLAN_MAX_BYTES", DEFAULT_MAX_BYTES)
+    size = getattr(file, "size", None)
+    if size is not None and size > max_bytes:
+        raise _too_large(max_bytes)
+    file.seek(0)
+    data = file.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise _too_large(max_bytes)
+    media_type, driver, suffix = sniff(data[:8])
+    _check_trailer(data, driver)
+    width, height = _checked_header(data, driver)
+    return CheckedImage(media_type, suffix, width, height, data)
+
+
+def _check_trailer(data: bytes, driver: str) -> None:
+    """GDAL decodes a truncated PNG or JPEG without an error (it fills the missing rows),
+    so a missing end marker is how truncation shows."""
+    trailer = _TRAILERS.get(driver)
+    if trailer and not data.rstrip(b"\x00").endswith(trailer):
+        raise ValidationError(_("文件已损坏或无法读取：文件不完整（缺少结束标记）"),
+                              code="corrupt")
+
+
+def _too_large(max_bytes: int) -> ValidationError:
+    return ValidationError(_("文件过大：上限为 %(mb).1f MB") % {"mb": max_bytes / 1048576},
+                           code="size")
+
+
+def _checked_header(data: bytes, driver: str) -> tuple[int, int]:
+    max_pixels = getattr(settings, "FLOORPLAN_MAX_PIXELS", DEFAULT_MAX_PIXELS)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", NotGeoreferencedWarning)  # plain images have no CRS
+            return _decoded_size(data, driver, max_pixels)
+    except (RasterioError, ValueError) as error:
+        raise ValidationError(_("文件已损坏或无法读取：%(error)s") % {"error": error},
+                              code="corrupt") from None
+
+
+def _decoded_size(data: bytes, driver: str, max_pixels: int) -> tuple[int, int]:
+    with MemoryFile(data) as memory, memory.open(driver=driver) as src:
+        # GDAL reads only the header on open: the pixel check runs before any decode
+        if src.width * src.height > max_pixels:
+            raise ValidationError(
+                _("图像像素过多：%(w)d×%(h)d，上限为 %(max)d 像素")
+                % {"w": src.width, "h": src.height, "max": max_pixels}, code="pixels")
+        read_all(src)
+        return src.width, src.height
+
+
+def read_all(src: rasterio.DatasetReader) -> np.ndarray:
+    """Decode every pixel, so damaged compressed data surfaces as an error here."""
+    return src.read()

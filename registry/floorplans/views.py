@@ -1,0 +1,114 @@
+"""JSON faces for floor plans: upload, control points, metadata, raster tiles."""
+
+from __future__ import annotations
+
+import json
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from geo.scope import PUBLIC, Scope, scope_for_request
+from registry.floorplan_models import FloorPlan
+from registry.floorplans.raster import intersects, render_tile, tile_bounds, valid_tile
+from registry.floorplans.selectors import floor_plan_enterprise_get, floor_plan_get
+from registry.floorplans.services import floor_plan_georeference, floor_plan_upload
+
+
+def _caller(request: HttpRequest) -> Scope | None:
+    """The caller's scope; None for anonymous callers (every face here needs a login)."""
+    scope = scope_for_request(request)
+    return None if scope == PUBLIC else scope
+
+
+def _login_required() -> JsonResponse:
+    return JsonResponse({"error": _("请先登录")}, status=401)
+
+
+def _not_found() -> JsonResponse:
+    return JsonResponse({"error": _("未找到")}, status=404)
+
+
+def _invalid(error: ValidationError) -> JsonResponse:
+    return JsonResponse({"error": " ".join(error.messages)}, status=400)
+
+
+def _payload(plan: FloorPlan) -> dict:
+    return {
+        "id": plan.pk, "enterprise": plan.enterprise_id, "name": plan.name,
+        "media_type": plan.media_type, "width": plan.width, "height": plan.height,
+        "control_points": plan.control_points, "transform": plan.transform,
+        "residuals_m": plan.residuals_m, "extent_3857": plan.extent,
+        "tiles": f"/floorplans/{plan.pk}/{{z}}/{{x}}/{{y}}.png" if plan.cog else None,
+    }
+
+
+@require_POST
+def upload(request: HttpRequest) -> JsonResponse:
+    """Multipart: `enterprise` (id), `name`, `file`."""
+    scope = _caller(request)
+    if scope is None:
+        return _login_required()
+    try:
+        enterprise_id = int(request.POST.get("enterprise", ""))
+    except ValueError:
+        return JsonResponse({"error": _("缺少参数 enterprise")}, status=400)
+    enterprise = floor_plan_enterprise_get(scope=scope, enterprise_id=enterprise_id)
+    if enterprise is None:
+        return _not_found()
+    file = request.FILES.get("file")
+    if file is None:
+        return JsonResponse({"error": _("缺少上传文件")}, status=400)
+    try:
+        plan = floor_plan_upload(enterprise=enterprise, file=file,
+                                 name=request.POST.get("name", "") or file.name)
+    except ValidationError as error:
+        return _invalid(error)
+    return JsonResponse(_payload(plan), status=201)
+
+
+@require_POST
+def control_points(request: HttpRequest, plan_id: int) -> JsonResponse:
+    """JSON body `{"control_points": [{"col", "row", "lon", "lat"}, …]}`."""
+    scope = _caller(request)
+    if scope is None:
+        return _login_required()
+    plan = floor_plan_get(scope=scope, plan_id=plan_id)
+    if plan is None:
+        return _not_found()
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        return JsonResponse({"error": _("请求体不是有效的 JSON")}, status=400)
+    try:
+        plan = floor_plan_georeference(plan=plan, control_points=body.get("control_points"))
+    except ValidationError as error:
+        return _invalid(error)
+    return JsonResponse(_payload(plan))
+
+
+@require_GET
+def detail(request: HttpRequest, plan_id: int) -> JsonResponse:
+    scope = _caller(request)
+    if scope is None:
+        return _login_required()
+    plan = floor_plan_get(scope=scope, plan_id=plan_id)
+    return _not_found() if plan is None else JsonResponse(_payload(plan))
+
+
+@require_GET
+def tile(request: HttpRequest, plan_id: int, z: int, x: int, y: int) -> HttpResponse:
+    """256×256 PNG; 204 where the plan does not reach the tile."""
+    scope = _caller(request)
+    if scope is None:
+        return _login_required()
+    plan = floor_plan_get(scope=scope, plan_id=plan_id)
+    if plan is None or not valid_tile(z, x, y):
+        return _not_found()
+    bounds = tile_bounds(z, x, y)
+    if not plan.cog or not intersects(bounds, plan.extent):
+        return HttpResponse(status=204)
+    response = HttpResponse(render_tile(plan.cog.path, bounds), content_type="image/png")
+    response["Cache-Control"] = "private, max-age=60"
+    return response
