@@ -13,13 +13,15 @@ from django.utils.translation import gettext as _
 from geo.scope import scope_for_request
 from layers.base import registry
 from layers.exports import FORMATS, export_layer
+from layers.selectors import layer_counts
 
 
 def layer_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for_request(request)
     layers = [layer for layer in registry.all() if layer.visible_to(scope)]
+    counts = layer_counts(layers, scope)
     return render(request, "layers/list.html", {
-        "layers": [{"layer": layer, "count": layer.queryset(scope).count()} for layer in layers],
+        "layers": [{"layer": layer, "count": counts[layer.id]} for layer in layers],
         "formats": list(FORMATS),
     })
 

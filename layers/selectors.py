@@ -1,0 +1,22 @@
+"""Reads across layers."""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from geo.scope import Scope
+from layers.base import Layer
+
+
+def layer_counts(layers: list[type[Layer]], scope: Scope) -> dict[str, int]:
+    """Rows the caller may read in each layer, in one statement (not one per layer)."""
+    if not layers:
+        return {}
+    parts, params = [], []
+    for layer in layers:
+        where, args = layer.scope_sql(scope, "t")
+        parts.append(f'SELECT %s, count(*) FROM "{layer.table()}" t WHERE {where}')
+        params += [layer.id, *args]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return dict(cursor.fetchall())
