@@ -1,0 +1,45 @@
+"""Reads of licences (证照): expiry warnings at 90, 30 and 7 days."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import models
+from django.db.models import Case, CharField, QuerySet, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from geo.scope import Scope
+from registry.licence_models import Licence
+
+# Days left at or below which a stage applies, tightest first: the first match wins.
+STAGE_DAYS = (7, 30, 90)
+
+
+class ExpiryStage(models.TextChoices):
+    EXPIRED = "expired", _("已过期")
+    DAYS_7 = "7", _("7天内到期")
+    DAYS_30 = "30", _("30天内到期")
+    DAYS_90 = "90", _("90天内到期")
+
+
+def licences_scoped(*, scope: Scope) -> QuerySet[Licence]:
+    """The licences the caller may see."""
+    return scope.filter(Licence.objects.select_related("enterprise"),
+                        division_field="division_code", owner_field="organisation")
+
+
+def licences_expiring(*, scope: Scope, today: datetime.date,
+                      warned_only: bool = False) -> QuerySet[Licence]:
+    """Every licence in scope with `warning_stage`: an ExpiryStage value, or None when
+    more than 90 days are left. A licence expiring `today` is in stage "7", not expired.
+
+    `today` is passed in so the clock is the caller's (fixed in tests).
+    """
+    whens = [When(valid_to__lt=today, then=Value(ExpiryStage.EXPIRED.value))]
+    whens += [When(valid_to__lte=today + datetime.timedelta(days=days), then=Value(str(days)))
+              for days in STAGE_DAYS]
+    qs = licences_scoped(scope=scope).annotate(
+        warning_stage=Case(*whens, default=Value(None), output_field=CharField()))
+    if warned_only:
+        qs = qs.filter(warning_stage__isnull=False)
+    return qs.order_by("valid_to", "id")
