@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from geo.scope import Scope
+from layers.base import registry
 from registry.floorplan_models import FloorPlan
 from registry.models import Enterprise
+from registry.owned import owned_filter
 
 
 def floor_plan_list(*, scope: Scope) -> QuerySet[FloorPlan]:
-    return scope.filter(FloorPlan.objects.all(), division_field="division_code",
-                        owner_field="organisation")
+    return owned_filter(FloorPlan.objects.all(), scope)
 
 
 def floor_plan_get(*, scope: Scope, plan_id: int) -> FloorPlan | None:
@@ -20,6 +21,4 @@ def floor_plan_get(*, scope: Scope, plan_id: int) -> FloorPlan | None:
 
 def floor_plan_enterprise_get(*, scope: Scope, enterprise_id: int) -> Enterprise | None:
     """The enterprise a caller may attach a plan to (enterprise users: only their own)."""
-    qs = scope.filter(Enterprise.objects.all(), division_field="division_code",
-                      owner_field="organisation")
-    return qs.filter(pk=enterprise_id).first()
+    return registry.get("enterprises").queryset(scope).filter(pk=enterprise_id).first()

@@ -17,6 +17,7 @@ from registry.floorplans.georeference import corners_extent, fit_affine, parse_c
 from registry.floorplans.raster import rgba_from_bytes, write_cog
 from registry.floorplans.validation import floor_plan_check
 from registry.models import Enterprise
+from registry.owned import owned_scope_fields
 
 
 def floor_plan_upload(*, enterprise: Enterprise, file, name: str) -> FloorPlan:
@@ -27,8 +28,8 @@ def floor_plan_upload(*, enterprise: Enterprise, file, name: str) -> FloorPlan:
     try:
         with transaction.atomic():
             return FloorPlan.objects.create(
-                enterprise=enterprise, division_code=enterprise.division_code,
-                organisation_id=enterprise.organisation_id, name=name[:200] or stored,
+                enterprise=enterprise, **owned_scope_fields(enterprise),
+                name=name[:200] or stored,
                 original=stored, media_type=checked.media_type, width=checked.width,
                 height=checked.height,
             )

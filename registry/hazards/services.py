@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from registry import gb18218
 from registry.hazard_models import Chemical, HazardSource, HazardSourceChemical
 from registry.models import Enterprise
+from registry.owned import owned_scope_fields
 
 # Until plant boundaries exist, a unit must lie this close to its enterprise's point.
 MAX_DISTANCE_M = 1000
@@ -58,8 +59,8 @@ def hazard_source_set_chemicals(*, source: HazardSource, items: Iterable[Item]) 
 def _save(source: HazardSource, geom: GEOSGeometry) -> HazardSource:
     source.geom = _multipolygon(geom)
     _check_near_enterprise(source.geom, source.enterprise)
-    source.division_code = source.enterprise.division_code
-    source.organisation_id = source.enterprise.organisation_id
+    for field, value in owned_scope_fields(source.enterprise).items():
+        setattr(source, field, value)
     source.full_clean(exclude=["evaluation"])
     source.save()
     hazard_source_evaluate(source)

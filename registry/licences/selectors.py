@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from geo.scope import Scope
 from registry.licence_models import Licence
+from registry.owned import owned_filter
 
 # Days left at or below which a stage applies, tightest first: the first match wins.
 STAGE_DAYS = (7, 30, 90)
@@ -24,8 +25,7 @@ class ExpiryStage(models.TextChoices):
 
 def licences_scoped(*, scope: Scope) -> QuerySet[Licence]:
     """The licences the caller may see."""
-    return scope.filter(Licence.objects.select_related("enterprise"),
-                        division_field="division_code", owner_field="organisation")
+    return owned_filter(Licence.objects.select_related("enterprise"), scope)
 
 
 def licences_expiring(*, scope: Scope, today: datetime.date,

@@ -6,6 +6,7 @@ import datetime
 
 from registry.licence_models import Licence
 from registry.models import Enterprise
+from registry.owned import owned_scope_fields
 
 
 def licence_create(*, enterprise: Enterprise, kind: str, number: str, issuer: str,
@@ -16,8 +17,7 @@ def licence_create(*, enterprise: Enterprise, kind: str, number: str, issuer: st
     """
     licence = Licence(enterprise=enterprise, kind=kind, number=number, issuer=issuer,
                       valid_from=valid_from, valid_to=valid_to,
-                      division_code=enterprise.division_code,
-                      organisation_id=enterprise.organisation_id)
+                      **owned_scope_fields(enterprise))
     licence.full_clean()
     licence.save()
     return licence
