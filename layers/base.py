@@ -116,6 +116,15 @@ class Layer:
         )
 
     @classmethod
+    def extent_sql(cls, scope: Scope) -> tuple[str, list]:
+        """xmin, ymin, xmax, ymax in 4326 of the rows `scope` may read (NULLs if none)."""
+        where, params = cls.scope_sql(scope, "t")
+        geom = f't."{cls.geometry_field().column}"'
+        return (f"SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM "
+                f'(SELECT ST_Extent({geom}) AS e FROM "{cls.table()}" t WHERE {where}) s',
+                params)
+
+    @classmethod
     def visible_to(cls, scope: Scope) -> bool:
         """Whether a caller sees any row at all (unscoped callers only see public layers)."""
         return cls.public or scope.key != "public"

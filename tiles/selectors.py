@@ -11,7 +11,7 @@ from geo.scope import Scope
 from layers.base import Layer, registry
 from tiles import versions
 from tiles.cache import TileEntry, TileKey, tile_cache
-from tiles.sql import extent_sql, tile_sql
+from tiles.sql import tile_sql
 
 MAX_ZOOM = 24
 EMPTY = TileEntry.from_mvt(b"")
@@ -97,7 +97,7 @@ def data_bounds(layers: list[type[Layer]], scope: Scope) -> list[float] | None:
         if cache_key not in _extents:
             if len(_extents) > 10_000:
                 _extents.clear()  # old versions pile up otherwise
-            sql, params = extent_sql(layer, scope)
+            sql, params = layer.extent_sql(scope)
             with connection.cursor() as cursor:
                 cursor.execute(sql, params)
                 row = cursor.fetchone()

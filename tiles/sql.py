@@ -110,12 +110,3 @@ def _rank(layer: type[Layer]) -> str:
 def _integer_pk(layer: type[Layer]) -> bool:
     return layer.model._meta.pk.get_internal_type() in {
         "AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField"}
-
-
-def extent_sql(layer: type[Layer], scope: Scope) -> tuple[str, list]:
-    """The caller's data extent of one layer in 4326: xmin, ymin, xmax, ymax (NULLs if empty)."""
-    where, params = layer.scope_sql(scope, "t")
-    geom = f't."{layer.geometry_field().column}"'
-    sql = (f"SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM "
-           f"(SELECT ST_Extent({geom}) AS e FROM \"{layer.table()}\" t WHERE {where}) s")
-    return sql, params

@@ -18,9 +18,9 @@ from django.db import connection
 from pygeoapi.api import API
 from pygeoapi.openapi import get_oas
 
-from geo.scope import Scope
+from geo.scope import EVERYTHING, Scope
 from layers.base import Layer, registry
-from layers.ogc import config, sql
+from layers.ogc import config
 
 EXTENT_SECONDS = 60.0
 _apis: dict[tuple[str, bool], API] = {}
@@ -70,7 +70,8 @@ def data_extents(layers: list[type[Layer]]) -> dict[str, list[float]]:
     extents = {}
     with connection.cursor() as cursor:
         for layer in layers:
-            cursor.execute(sql.extent_sql(layer))
+            # Collection extents are layer-wide: they describe the data, not a caller.
+            cursor.execute(*layer.extent_sql(EVERYTHING))
             row = cursor.fetchone()
             if row and row[0] is not None:
                 extents[layer.id] = [float(v) for v in row]

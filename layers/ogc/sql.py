@@ -162,12 +162,6 @@ def item_sql(layer: type[Layer], query: ItemQuery, pk: object) -> tuple[str, lis
     return sql, [pk] + params
 
 
-def extent_sql(layer: type[Layer]) -> str:
-    geom = _q(layer.geometry_field().column)
-    return (f"SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) "
-            f"FROM (SELECT ST_Extent({geom}) AS e FROM {_q(layer.table())}) x")
-
-
 def model_field(layer: type[Layer], name: str) -> Field:
     """The concrete field behind a property (a foreign key stands for its target's key)."""
     f = layer.model._meta.get_field(name)
