@@ -1,10 +1,19 @@
 """What is on the map: enterprises (the first slice of 一企一档)."""
 
 from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from registry.credit_code import validate_credit_code
+from registry.file_models import (
+    PHONE,
+    Category,
+    EnterpriseScale,
+    EnterpriseStatus,
+    StandardisationGrade,
+)
 
 
 class RiskLevel(models.IntegerChoices):
@@ -12,6 +21,13 @@ class RiskLevel(models.IntegerChoices):
     HIGH = 2, _("较大风险（橙）")
     MODERATE = 3, _("一般风险（黄）")
     LOW = 4, _("低风险（蓝）")
+
+
+def _optional_text(label, max_length: int, **kw) -> models.CharField:
+    """Optional text with a database default too, so COPY and bulk loaders that name only
+    the columns they know keep working."""
+    return models.CharField(label, max_length=max_length, blank=True, default="",
+                            db_default="", **kw)
 
 
 class Enterprise(models.Model):
@@ -37,16 +53,57 @@ class Enterprise(models.Model):
         "geo.Organisation", models.SET_NULL, null=True, blank=True, verbose_name=_("对应单位")
     )
     geom = models.PointField(_("位置"), srid=4326, spatial_index=True)
+    # ---- registration (登记信息) ----
+    status = models.CharField(_("登记状态"), max_length=12, choices=EnterpriseStatus.choices,
+                              default=EnterpriseStatus.REGISTERED,
+                              db_default=EnterpriseStatus.REGISTERED, db_index=True)
+    cancelled_on = models.DateField(_("核销日期"), null=True, blank=True, editable=False)
+    cancel_reason = _optional_text(_("核销原因"), 200, editable=False)
+    established = models.DateField(_("成立日期"), null=True, blank=True)
+    registered_capital = models.DecimalField(_("注册资本（万元）"), max_digits=14,
+                                             decimal_places=2, null=True, blank=True,
+                                             validators=[MinValueValidator(0)])
+    economic_type = _optional_text(_("经济类型"), 50,
+                                   help_text=_("如 国有、集体、私营、外商投资"))
+    scale = _optional_text(_("企业规模"), 8, choices=EnterpriseScale.choices)
+    business_scope = _optional_text(_("经营范围"), 1000)
+    employees = models.PositiveIntegerField(_("从业人员数"), default=0, db_default=0)
+    # ---- people (法定代表人、安全负责人) ----
+    legal_representative = _optional_text(_("法定代表人"), 50)
+    legal_representative_phone = _optional_text(_("法定代表人电话"), 30, validators=[PHONE])
+    safety_officer = _optional_text(_("安全负责人"), 50)
+    safety_officer_phone = _optional_text(_("安全负责人电话"), 30, validators=[PHONE])
+    # ---- standardisation (安全生产标准化) ----
+    standardisation_grade = _optional_text(_("安全生产标准化等级"), 1,
+                                           choices=StandardisationGrade.choices)
+    standardisation_valid_to = models.DateField(_("标准化证书有效期至"), null=True, blank=True)
+    categories = ArrayField(models.CharField(max_length=24, choices=Category.choices),
+                            verbose_name=_("监管类别"), default=list, db_default=[], blank=True)
+    # Assigned from the industry code and the division, never typed in.
+    supervising_department = models.ForeignKey(
+        "geo.Organisation", models.SET_NULL, null=True, blank=True, related_name="supervised",
+        verbose_name=_("监管部门"), editable=False)
     updated = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("企业")
         verbose_name_plural = _("企业")
         ordering = ["name"]
-        indexes = [models.Index(fields=["division_code", "risk_level"])]
+        indexes = [models.Index(fields=["division_code", "risk_level"]),
+                   GinIndex(fields=["categories"], name="enterprise_categories")]
 
     def __str__(self) -> str:
         return self.name
+from registry.file_models import (  # noqa: E402,F401  (一企一档)
+    AmmoniaRefrigerationProfile,
+    FireworksProfile,
+    HazchemProfile,
+    IndustryTradeProfile,
+    MineProfile,
+    SafetyInvestment,
+    SafetyManager,
+    TrainingRecord,
+)
 from registry.floorplan_models import FloorPlan  # noqa: E402,F401  (厂区平面图)
 from registry.hazard_models import Chemical, HazardSource, HazardSourceChemical  # noqa: E402,F401
 from registry.licence_models import Licence, LicenceKind  # noqa: E402,F401  (证照)
