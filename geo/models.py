@@ -118,6 +118,8 @@ class User(AbstractUser):
     organisation = models.ForeignKey(
         Organisation, models.PROTECT, null=True, blank=True, verbose_name=_("所属单位")
     )
+    mobile = models.CharField(_("手机号"), max_length=20, blank=True,
+                              help_text=_("用于接收预警短信"))
 
     class Meta:
         verbose_name = _("用户")
@@ -164,3 +166,30 @@ class AuditEntry(models.Model):
         verbose_name = _("审计日志")
         verbose_name_plural = _("审计日志")
         ordering = ["-at"]
+
+
+class Notification(models.Model):
+    """A message in a user's inbox (站内消息); e-mail and SMS copies go out once with it."""
+
+    recipient = models.ForeignKey(User, models.CASCADE, related_name="notifications",
+                                  verbose_name=_("接收人"))
+    kind = models.CharField(_("消息类型"), max_length=50, db_index=True)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    link = models.CharField(_("链接"), max_length=300, blank=True)
+    # Why it was sent (e.g. "licence:12:30:2027-01-31"): the same key never reaches the
+    # same user twice, so a daily job can run as often as it likes.
+    key = models.CharField(_("去重键"), max_length=200)
+    created = models.DateTimeField(_("发送时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("站内消息")
+        verbose_name_plural = _("站内消息")
+        ordering = ["-created", "-id"]
+        constraints = [models.UniqueConstraint(fields=["recipient", "key"],
+                                               name="notification_once_per_key")]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title

@@ -68,6 +68,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "geo.context_processors.inbox",
             ]
         },
     }
@@ -113,6 +114,15 @@ BASEMAP_ATTRIBUTION = os.environ.get("BASEMAP_ATTRIBUTION", "")
 # Public base URL used in OGC API links and TileJSON.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 MQTT_URL = os.environ.get("MQTT_URL", "")
+
+# Messaging: e-mail through Django's backend (console unless EMAIL_HOST is set), SMS
+# through a class with `send_messages` (geo.sms; a real gateway plugs in here).
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("EMAIL_HOST") else "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "safeatlas@localhost")
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "geo.sms.LogBackend")
 
 LOGGING = {
     "version": 1,

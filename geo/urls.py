@@ -7,6 +7,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
     path("accounts/tokens/", views.tokens, name="tokens"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<int:pk>/", views.inbox_open, name="inbox_open"),
+    path("inbox/read-all/", views.inbox_read_all, name="inbox_read_all"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("ogc/", include("layers.ogc.urls")),
@@ -14,5 +17,6 @@ urlpatterns = [
     path("dash/", include("dashboards.urls")),
     path("api/resources/", include("registry.resources.urls")),
     path("floorplans/", include("registry.floorplans.urls")),
+    path("licences/", include("registry.licences.urls")),
     path("", include("layers.urls")),
 ]

@@ -99,3 +99,50 @@ def test_database_rejects_inverted_period(world):
         Licence.objects.create(enterprise=ent, division_code=ent.division_code,
                                kind=LicenceKind.OTHER, number="X-4", issuer="x",
                                valid_from=TODAY, valid_to=TODAY - datetime.timedelta(days=1))
+
+
+# ---- warnings sent (证照到期提醒) and the warnings page ---------------------------------
+
+def test_warnings_go_once_per_stage_to_enterprise_and_department(world, settings):
+    from geo.models import Notification, Organisation, Role, User
+    from registry.licences.notifications import licence_expiry_notify
+
+    settings.SMS_BACKEND = "geo.sms.LocmemBackend"
+    ent = world.enterprises_a[0]                       # owned by the enterprise user's org
+    dept = Organisation.objects.create(name="甲县应急管理局", kind="government",
+                                       division=world.county_a)
+    officer = User.objects.create_user("dept_officer", role=Role.COUNTY,
+                                       division=world.county_a, organisation=dept)
+    type(ent).objects.filter(pk=ent.pk).update(supervising_department=dept)
+    _licence(ent, 30)
+    _licence(world.enterprises_a[1], 200)              # not due: no message
+    assert licence_expiry_notify(today=TODAY) == 2     # enterprise user + department officer
+    assert licence_expiry_notify(today=TODAY) == 0     # rerun the same day: nothing new
+    assert licence_expiry_notify(today=TODAY + datetime.timedelta(days=1)) == 0  # still "30"
+    assert licence_expiry_notify(today=TODAY + datetime.timedelta(days=23)) == 2  # now "7"
+    assert licence_expiry_notify(today=TODAY + datetime.timedelta(days=31)) == 2  # expired
+    got = sorted(Notification.objects.filter(recipient=officer).values_list("key", flat=True))
+    assert [k.split(":")[2] for k in got] == ["30", "7", "expired"]
+    first = Notification.objects.filter(recipient=world.users["enterprise"]).earliest("id")
+    assert "剩余30天" in first.body and ent.name in first.body
+    assert not Notification.objects.filter(recipient=world.users["county_b"]).exists()
+
+
+def test_warnings_page_is_scoped_and_counts_by_stage(world, client, settings):
+    from django.utils import timezone
+    today = timezone.localdate()
+    for days, ent in ((5, world.enterprises_a[0]), (60, world.enterprises_a[1]),
+                      (-2, world.enterprises_b[0]), (300, world.enterprises_a[2])):
+        licence_create(enterprise=ent, kind=LicenceKind.SAFETY_PRODUCTION,
+                       number=f"NO-{days}", issuer="测试", valid_from=today.replace(year=2020),
+                       valid_to=today + datetime.timedelta(days=days))
+    client.force_login(world.users["county_a"])
+    page = client.get("/licences/").content.decode()
+    assert "NO-5" in page and "NO-60" in page
+    assert "NO--2" not in page and "NO-300" not in page      # other county; not due
+    assert "NO-60" not in client.get("/licences/?stage=7").content.decode()
+    client.force_login(world.users["county_b"])
+    assert "NO--2" in client.get("/licences/?stage=expired").content.decode()
+    assert "NO-5" not in client.get("/licences/").content.decode()
+    client.logout()
+    assert client.get("/licences/").status_code == 302
