@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from layers.rasters import register_raster_source
+
 
 class FloorPlan(models.Model):
     """A floor plan image; `division_code` and `organisation` copy the enterprise's so
@@ -22,9 +24,14 @@ class FloorPlan(models.Model):
     width = models.PositiveIntegerField(_("宽度（像素）"))
     height = models.PositiveIntegerField(_("高度（像素）"))
     control_points = models.JSONField(_("控制点"), default=list, blank=True)
-    transform = models.JSONField(_("仿射变换"), null=True, blank=True,
-                                 help_text=_("像素 → EPSG:3857 的六个系数 a,b,c,d,e,f"))
+    fit_method = models.CharField(_("校正方法"), max_length=20, default="affine",
+                                  choices=[("affine", _("仿射变换")),
+                                           ("polynomial", _("二次多项式"))])
+    transform = models.JSONField(_("变换系数"), null=True, blank=True,
+                                 help_text=_("像素 → EPSG:3857：仿射为 a,b,c,d,e,f 六个系数；"
+                                             "二次多项式为 x、y 各六个系数"))
     residuals_m = models.JSONField(_("控制点残差（米）"), default=list, blank=True)
+    rms_m = models.FloatField(_("均方根残差（米）"), null=True, blank=True)
     extent = models.JSONField(_("范围（EPSG:3857）"), null=True, blank=True)
     cog = models.FileField(_("云优化GeoTIFF"), max_length=300, blank=True)
     created = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -37,3 +44,7 @@ class FloorPlan(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# Served by `tiles` as /tiles/floorplans/{id}/{z}/{x}/{y}.png through this hook.
+register_raster_source("floorplans", "registry.floorplans.tile_source.FloorPlanRasters")

@@ -28,16 +28,17 @@ class TileKey:
     z: int
     x: int
     y: int
+    suffix: str = "mvt.gz"  # "png" for raster tiles, stored as they are
 
     def path(self) -> str:
         versions = "-".join(str(v) for v in self.versions)
         return (f"{'+'.join(self.layer_ids)}/{versions}/{self.scope_key}/"
-                f"{self.z}/{self.x}/{self.y}.mvt.gz")
+                f"{self.z}/{self.x}/{self.y}.{self.suffix}")
 
 
 @dataclass(frozen=True)
 class TileEntry:
-    body: bytes  # gzip-compressed MVT, or b"" for an empty tile
+    body: bytes  # gzip-compressed MVT or a PNG, or b"" for an empty tile
     etag: str
 
     @classmethod

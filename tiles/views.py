@@ -9,8 +9,10 @@ from django.views.decorators.http import require_GET
 
 from geo.scope import Scope, scope_for_request
 from layers.base import Layer
+from layers.rasters import raster_source
 from layers.styles import style_document
 from tiles.answer import tile_answer
+from tiles.rasters import raster_tile_get
 from tiles.selectors import TileError, layers_from_ids, tile_coords, tile_get
 from tiles.tilejson import tilejson_document
 
@@ -39,6 +41,33 @@ def tile(request: HttpRequest, layers: str, z: str, x: str, y: str) -> HttpRespo
     for name, value in headers:
         response[name] = value
     return response
+
+
+@require_GET
+def raster_tile(request: HttpRequest, source: str, item: str, z: str, x: str, y: str
+                ) -> HttpResponse:
+    """PNG of one item of a raster source (a floor plan); 204 where it does not reach."""
+    found = raster_source(source)
+    if found is None:
+        return JsonResponse({"detail": str(_("未知图层"))}, status=404, json_dumps_params=_JSON)
+    try:
+        zi, xi, yi = tile_coords(z, x, y)
+    except TileError as e:
+        return JsonResponse({"detail": str(e.detail)}, status=e.status, json_dumps_params=_JSON)
+    picture = found.item(scope=scope_for_request(request), item_id=int(item))
+    if picture is None:
+        if _caller_id(request) is None:
+            return JsonResponse({"detail": str(_("请先登录或提供访问令牌"))}, status=401,
+                                json_dumps_params=_JSON)
+        return JsonResponse({"detail": str(_("未找到"))}, status=404, json_dumps_params=_JSON)
+    entry = raster_tile_get(source, int(item), picture, zi, xi, yi)
+    headers = {"Cache-Control": "private, no-cache", "ETag": entry.etag,
+               "Vary": "Cookie, Authorization", "X-Content-Type-Options": "nosniff"}
+    if entry.etag in request.META.get("HTTP_IF_NONE_MATCH", ""):
+        return HttpResponse(status=304, headers=headers)
+    if not entry.body:
+        return HttpResponse(status=204, headers=headers)
+    return HttpResponse(entry.body, content_type="image/png", headers=headers)
 
 
 @require_GET

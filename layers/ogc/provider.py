@@ -24,6 +24,8 @@ from pygeoapi.util import str2bool
 from layers.base import Layer, registry
 from layers.ogc import sql
 from layers.ogc.context import current_scope
+from layers.ogc.near import PARAMETERS as NEAR_PARAMETERS
+from layers.ogc.near import near_from_params
 
 _JSON_TYPES = {
     "AutoField": "integer", "BigAutoField": "integer", "SmallAutoField": "integer",
@@ -87,9 +89,14 @@ class LayerProvider(BaseProvider):
         if filterq is not None:
             raise ProviderInvalidQueryError(user_msg="CQL filter is not supported; "
                                                      "use property parameters")
+        # pygeoapi hands every extra query parameter over (include_extra_query_parameters):
+        # properties filter, `near`/`radius` sort by distance, anything else is ignored
+        extra = {k: v for k, v in properties or [] if k in NEAR_PARAMETERS}
         query = sql.ItemQuery(
             scope=current_scope(), bbox=_bbox(bbox),
-            equals=[(k, typed_value(self.layer, k, v)) for k, v in properties or []],
+            near=near_from_params(self.layer, extra),
+            equals=[(k, typed_value(self.layer, k, v)) for k, v in properties or []
+                    if k in self._fields],
             text=q, sortby=[(s["property"], s["order"] == "-") for s in sortby or []],
             select=[p for p in select_properties or [] if p in self._fields],
             skip_geometry=skip_geometry, crs=_crs(crs_transform_spec),

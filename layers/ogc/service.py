@@ -20,7 +20,7 @@ from pygeoapi.openapi import get_oas
 
 from geo.scope import EVERYTHING, Scope
 from layers.base import Layer, registry
-from layers.ogc import config
+from layers.ogc import config, near
 
 EXTENT_SECONDS = 60.0
 _apis: dict[tuple[str, bool], API] = {}
@@ -61,7 +61,13 @@ def _build(site_url: str, public_only: bool) -> API:
 def openapi_document(api: API) -> dict:
     """The OpenAPI document, generated on first request (it walks every collection)."""
     if not api.openapi:
-        api.openapi = get_oas(api.config, fail_on_invalid_collection=False)
+        document = get_oas(api.config, fail_on_invalid_collection=False)
+        for layer_id in api.config["resources"]:
+            if registry.get(layer_id).geometry_type() == "Point":
+                operation = document["paths"].get(f"/collections/{layer_id}/items", {}).get("get")
+                if operation is not None:
+                    operation["parameters"] += near.openapi_parameters()
+        api.openapi = document
     return api.openapi
 
 

@@ -16,6 +16,8 @@ from django.db.models import Field
 
 from geo.scope import Scope
 from layers.base import Layer
+from layers.ogc import near as near_sql
+from layers.ogc.near import Near
 
 STORAGE_SRID = 4326
 
@@ -56,6 +58,7 @@ class ItemQuery:
     select: list[str] = field(default_factory=list)
     skip_geometry: bool = False
     crs: OutputCrs = CRS84
+    near: Near | None = None  # vendor `near=lon,lat[&radius=m]`: nearest first
 
 
 def _q(name: str) -> str:
@@ -79,6 +82,8 @@ def feature_sql(layer: type[Layer], query: ItemQuery) -> str:
     """json_build_object(...) for one row of `table() AS t`."""
     names = query.select or layer.properties
     pairs = ", ".join(f"'{name}', {column(layer, name)}" for name in names)
+    if query.near is not None:
+        pairs += f", 'distance_m', {near_sql.distance_sql(layer, query.near)}"
     geometry = "NULL::json" if query.skip_geometry else geometry_sql(layer, query.crs)
     return (f"json_build_object('type', 'Feature', 'id', t.{_q(layer.pk_column())}, "
             f"'geometry', {geometry}, 'properties', json_build_object({pairs}))")
@@ -102,11 +107,21 @@ def where_sql(layer: type[Layer], query: ItemQuery) -> tuple[str, list]:
         ors = [f"{column(layer, name)}::text ILIKE %s" for name in layer.search_fields]
         parts.append("(" + " OR ".join(ors) + ")")
         params += [like] * len(ors)
+    if query.near is not None:
+        extra, extra_params = near_sql.where_parts(layer, query.near)
+        parts += extra
+        params += extra_params
     return " AND ".join(parts), params
 
 
 def order_sql(layer: type[Layer], query: ItemQuery) -> str:
     keys = [f"{column(layer, name)} {'DESC' if desc else 'ASC'}" for name, desc in query.sortby]
+    if query.near is not None:
+        # distance first; alone, so the KNN index can walk in this order (a tie-breaker
+        # after it makes PostgreSQL sort every row instead)
+        keys.insert(0, near_sql.order_key(layer, query.near))
+        if not query.sortby:
+            return keys[0]
     keys.append(f"t.{_q(layer.pk_column())}")  # a total order keeps paging stable
     return ", ".join(keys)
 

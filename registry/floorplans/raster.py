@@ -7,16 +7,17 @@ import warnings
 import numpy as np
 import rasterio
 from affine import Affine
+from rasterio.control import GroundControlPoint
 from rasterio.enums import ColorInterp, Resampling
 from rasterio.errors import NotGeoreferencedWarning
 from rasterio.io import MemoryFile
 from rasterio.transform import from_bounds
 from rasterio.vrt import WarpedVRT
+from rasterio.warp import calculate_default_transform, reproject
 
 from registry.floorplans.georeference import WEB_MERCATOR
 
 TILE_SIZE = 256
-_HALF_WORLD = 20037508.342789244
 
 
 def rgba_from_bytes(data: bytes) -> np.ndarray:
@@ -45,27 +46,34 @@ def _as_uint8(bands: np.ndarray) -> np.ndarray:
     return ((bands.astype(np.float64) - low) * (255.0 / span)).astype(np.uint8)
 
 
-def write_cog(path: str, rgba: np.ndarray, coefficients: list[float]) -> None:
+def warp_polynomial(rgba: np.ndarray, cols, rows, xs, ys, *, max_pixels: int
+                    ) -> tuple[np.ndarray, Affine] | None:
+    """The plan warped north-up onto EPSG:3857 by GDAL's second-order GCP polynomial
+    (`MAX_GCP_ORDER=2`); None when the fit would spread it over more than `max_pixels`."""
+    # z and id set: GDAL reads "None" text in the GCP list as no transform at all
+    gcps = [GroundControlPoint(row=float(r), col=float(c), x=float(x), y=float(y), z=0.0,
+                               id=str(i), info="")
+            for i, (c, r, x, y) in enumerate(zip(cols, rows, xs, ys, strict=True))]
+    height, width = rgba.shape[1:]
+    transform, out_w, out_h = calculate_default_transform(
+        WEB_MERCATOR, WEB_MERCATOR, width, height, gcps=gcps, MAX_GCP_ORDER=2)
+    if out_w * out_h > max_pixels:
+        return None
+    warped = np.zeros((4, out_h, out_w), np.uint8)  # alpha 0 where the plan does not reach
+    reproject(rgba, warped, gcps=gcps, src_crs=WEB_MERCATOR, dst_transform=transform,
+              dst_crs=WEB_MERCATOR, resampling=Resampling.bilinear, MAX_GCP_ORDER=2)
+    return warped, transform
+
+
+def write_cog(path: str, rgba: np.ndarray, transform: Affine) -> None:
     """RGBA COG in EPSG:3857, tiled with overviews, alpha band so outside is transparent."""
-    a, b, c, d, e, f = coefficients
     profile = {"driver": "COG", "width": rgba.shape[2], "height": rgba.shape[1], "count": 4,
-               "dtype": "uint8", "crs": WEB_MERCATOR, "transform": Affine(a, b, c, d, e, f),
+               "dtype": "uint8", "crs": WEB_MERCATOR, "transform": transform,
                "compress": "deflate", "blocksize": 256, "overview_resampling": "average"}
     with rasterio.open(path, "w", **profile) as dst:
         dst.colorinterp = [ColorInterp.red, ColorInterp.green, ColorInterp.blue,
                            ColorInterp.alpha]
         dst.write(rgba)
-
-
-def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
-    """EPSG:3857 bounds of an XYZ tile."""
-    size = 2 * _HALF_WORLD / (2 ** z)
-    return (-_HALF_WORLD + x * size, _HALF_WORLD - (y + 1) * size,
-            -_HALF_WORLD + (x + 1) * size, _HALF_WORLD - y * size)
-
-
-def intersects(a: tuple | list, b: tuple | list) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def render_tile(path: str, bounds: tuple[float, float, float, float]) -> bytes:
@@ -79,14 +87,11 @@ def render_tile(path: str, bounds: tuple[float, float, float, float]) -> bytes:
     return encode_png(rgba)
 
 
-def encode_png(rgba: np.ndarray) -> bytes:
+def encode_png(bands: np.ndarray) -> bytes:
+    """PNG of a (count, h, w) uint8 array: RGB or RGBA."""
     with warnings.catch_warnings(), MemoryFile() as memory:
         warnings.simplefilter("ignore", NotGeoreferencedWarning)  # a tile PNG has no CRS
-        with memory.open(driver="PNG", width=rgba.shape[2], height=rgba.shape[1], count=4,
-                         dtype="uint8") as dst:
-            dst.write(rgba)
+        with memory.open(driver="PNG", width=bands.shape[2], height=bands.shape[1],
+                         count=bands.shape[0], dtype="uint8") as dst:
+            dst.write(bands)
         return memory.read()
-
-
-def valid_tile(z: int, x: int, y: int) -> bool:
-    return 0 <= z <= 24 and 0 <= x < 2 ** z and 0 <= y < 2 ** z

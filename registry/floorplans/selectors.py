@@ -22,3 +22,16 @@ def floor_plan_get(*, scope: Scope, plan_id: int) -> FloorPlan | None:
 def floor_plan_enterprise_get(*, scope: Scope, enterprise_id: int) -> Enterprise | None:
     """The enterprise a caller may attach a plan to (enterprise users: only their own)."""
     return registry.get("enterprises").queryset(scope).filter(pk=enterprise_id).first()
+
+
+def floor_plan_page_list(*, scope: Scope) -> QuerySet[FloorPlan]:
+    """Plans for the list page, with their enterprise in the same query."""
+    return floor_plan_list(scope=scope).select_related("enterprise").only(
+        "id", "name", "media_type", "width", "height", "fit_method", "rms_m", "extent", "cog",
+        "created", "updated", "enterprise__id", "enterprise__name")
+
+
+def floor_plan_enterprise_choices(*, scope: Scope, limit: int = 500) -> list[tuple[int, str]]:
+    """(id, name) of enterprises the caller may attach a plan to, for the upload form."""
+    rows = registry.get("enterprises").queryset(scope).order_by("name").values_list("id", "name")
+    return list(rows[:limit])

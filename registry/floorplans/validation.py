@@ -1,6 +1,7 @@
 """Upload checks for floor plans, all done before anything is written: type by content,
 byte size, pixel count from the header (so a decompression bomb is refused before it is
-decoded), then a full decode to catch corrupt files."""
+decoded), then a full decode to catch corrupt files. A PDF's first page is rendered to a
+PNG here, and that PNG is what the rest of the pipeline sees."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ from django.utils.translation import gettext as _
 from rasterio.errors import NotGeoreferencedWarning, RasterioError
 from rasterio.io import MemoryFile
 
+from registry.floorplans.pdf import DEFAULT_DPI, pdf_first_page
+from registry.floorplans.raster import encode_png
+
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_PIXELS = 50_000_000
 
@@ -24,6 +28,7 @@ _SIGNATURES = [
     (b"\xff\xd8\xff", ("image/jpeg", "JPEG", ".jpg")),
     (b"II*\x00", ("image/tiff", "GTiff", ".tif")),
     (b"MM\x00*", ("image/tiff", "GTiff", ".tif")),
+    (b"%PDF-", ("application/pdf", "PDF", ".png")),  # stored as its first page's PNG
 ]
 
 _TRAILERS = {"PNG": b"IEND\xaeB`\x82", "JPEG": b"\xff\xd9"}
@@ -31,7 +36,7 @@ _TRAILERS = {"PNG": b"IEND\xaeB`\x82", "JPEG": b"\xff\xd9"}
 
 @dataclass(frozen=True)
 class CheckedImage:
-    media_type: str
+    media_type: str  # of the upload; a PDF's stored image is its first page as PNG
     suffix: str
     width: int
     height: int
@@ -43,7 +48,7 @@ def sniff(head: bytes) -> tuple[str, str, str]:
     for magic, kind in _SIGNATURES:
         if head.startswith(magic):
             return kind
-    raise ValidationError(_("不支持的文件类型：仅接受 PNG、JPEG 或 GeoTIFF 图像"), code="type")
+    raise ValidationError(_("不支持的文件类型：仅接受 PNG、JPEG、GeoTIFF 图像或 PDF"), code="type")
 
 
 def floor_plan_check(file) -> CheckedImage:
@@ -57,9 +62,18 @@ def floor_plan_check(file) -> CheckedImage:
     if len(data) > max_bytes:
         raise _too_large(max_bytes)
     media_type, driver, suffix = sniff(data[:8])
+    if driver == "PDF":
+        return _checked_pdf(data)
     _check_trailer(data, driver)
     width, height = _checked_header(data, driver)
     return CheckedImage(media_type, suffix, width, height, data)
+
+
+def _checked_pdf(data: bytes) -> CheckedImage:
+    max_pixels = getattr(settings, "FLOORPLAN_MAX_PIXELS", DEFAULT_MAX_PIXELS)
+    dpi = getattr(settings, "FLOORPLAN_PDF_DPI", DEFAULT_DPI)
+    rgb = pdf_first_page(data, dpi=dpi, max_pixels=max_pixels)
+    return CheckedImage("application/pdf", ".png", rgb.shape[2], rgb.shape[1], encode_png(rgb))
 
 
 def _check_trailer(data: bytes, driver: str) -> None:

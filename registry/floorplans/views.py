@@ -1,17 +1,17 @@
-"""JSON faces for floor plans: upload, control points, metadata, raster tiles."""
+"""JSON faces for floor plans: upload, control points, metadata. Tiles are served by
+`tiles` at /tiles/floorplans/{id}/{z}/{x}/{y}.png; the old URL here redirects there."""
 
 from __future__ import annotations
 
 import json
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponsePermanentRedirect, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from geo.scope import PUBLIC, Scope, scope_for_request
 from registry.floorplan_models import FloorPlan
-from registry.floorplans.raster import intersects, render_tile, tile_bounds, valid_tile
 from registry.floorplans.selectors import floor_plan_enterprise_get, floor_plan_get
 from registry.floorplans.services import floor_plan_georeference, floor_plan_upload
 
@@ -34,13 +34,18 @@ def _invalid(error: ValidationError) -> JsonResponse:
     return JsonResponse({"error": " ".join(error.messages)}, status=400)
 
 
-def _payload(plan: FloorPlan) -> dict:
+def tiles_url(plan: FloorPlan) -> str:
+    return f"/tiles/floorplans/{plan.pk}/{{z}}/{{x}}/{{y}}.png"
+
+
+def plan_payload(plan: FloorPlan) -> dict:
     return {
         "id": plan.pk, "enterprise": plan.enterprise_id, "name": plan.name,
         "media_type": plan.media_type, "width": plan.width, "height": plan.height,
-        "control_points": plan.control_points, "transform": plan.transform,
-        "residuals_m": plan.residuals_m, "extent_3857": plan.extent,
-        "tiles": f"/floorplans/{plan.pk}/{{z}}/{{x}}/{{y}}.png" if plan.cog else None,
+        "control_points": plan.control_points, "method": plan.fit_method,
+        "transform": plan.transform, "residuals_m": plan.residuals_m, "rms_m": plan.rms_m,
+        "extent_3857": plan.extent, "tiles": tiles_url(plan) if plan.cog else None,
+        "version": int(plan.updated.timestamp() * 1_000_000),
     }
 
 
@@ -65,12 +70,13 @@ def upload(request: HttpRequest) -> JsonResponse:
                                  name=request.POST.get("name", "") or file.name)
     except ValidationError as error:
         return _invalid(error)
-    return JsonResponse(_payload(plan), status=201)
+    return JsonResponse(plan_payload(plan), status=201)
 
 
 @require_POST
 def control_points(request: HttpRequest, plan_id: int) -> JsonResponse:
-    """JSON body `{"control_points": [{"col", "row", "lon", "lat"}, …]}`."""
+    """JSON body `{"control_points": [{"col", "row", "lon", "lat"}, …],
+    "method": "affine" | "polynomial"}` (affine when left out)."""
     scope = _caller(request)
     if scope is None:
         return _login_required()
@@ -82,10 +88,13 @@ def control_points(request: HttpRequest, plan_id: int) -> JsonResponse:
     except ValueError:
         return JsonResponse({"error": _("请求体不是有效的 JSON")}, status=400)
     try:
-        plan = floor_plan_georeference(plan=plan, control_points=body.get("control_points"))
+        if not isinstance(body, dict):
+            raise ValidationError(_("请求体应为 JSON 对象"))
+        plan = floor_plan_georeference(plan=plan, control_points=body.get("control_points"),
+                                       method=body.get("method"))
     except ValidationError as error:
         return _invalid(error)
-    return JsonResponse(_payload(plan))
+    return JsonResponse(plan_payload(plan))
 
 
 @require_GET
@@ -94,21 +103,13 @@ def detail(request: HttpRequest, plan_id: int) -> JsonResponse:
     if scope is None:
         return _login_required()
     plan = floor_plan_get(scope=scope, plan_id=plan_id)
-    return _not_found() if plan is None else JsonResponse(_payload(plan))
+    return _not_found() if plan is None else JsonResponse(plan_payload(plan))
 
 
 @require_GET
-def tile(request: HttpRequest, plan_id: int, z: int, x: int, y: int) -> HttpResponse:
-    """256×256 PNG; 204 where the plan does not reach the tile."""
-    scope = _caller(request)
-    if scope is None:
-        return _login_required()
-    plan = floor_plan_get(scope=scope, plan_id=plan_id)
-    if plan is None or not valid_tile(z, x, y):
-        return _not_found()
-    bounds = tile_bounds(z, x, y)
-    if not plan.cog or not intersects(bounds, plan.extent):
-        return HttpResponse(status=204)
-    response = HttpResponse(render_tile(plan.cog.path, bounds), content_type="image/png")
-    response["Cache-Control"] = "private, max-age=60"
-    return response
+def tile(request: HttpRequest, plan_id: int, z: int, x: int, y: int
+         ) -> HttpResponsePermanentRedirect:
+    """The old tile URL: raster tiles moved to `tiles` (one home for every tile)."""
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(
+        f"/tiles/floorplans/{plan_id}/{z}/{x}/{y}.png" + (f"?{query}" if query else ""))
