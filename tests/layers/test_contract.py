@@ -69,7 +69,7 @@ def _add_enterprises(world, start: int, n: int) -> None:
 
 
 @pytest.mark.parametrize(("page", "queries"), [
-    ("/layers/", 2),                                   # the user, all counts in one
+    ("/layers/", 3),                   # the user, all counts in one, the unread messages
     ("/ogc/collections/enterprises/items?f=json", 3),  # the user, page, numberMatched
 ])
 def test_list_query_count_is_pinned(admin_client, world, page, queries,
