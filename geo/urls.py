@@ -14,5 +14,8 @@ urlpatterns = [
     path("dash/", include("dashboards.urls")),
     path("api/resources/", include("registry.resources.urls")),
     path("floorplans/", include("registry.floorplans.urls")),
+    path("plans/", include("registry.plans.urls")),
+    path("agencies/", include("registry.agencies.urls")),
+    path("knowledge/", include("registry.knowledge.urls")),
     path("", include("layers.urls")),
 ]
