@@ -24,6 +24,7 @@ from data.accounts import (
     organisations_ensure,
 )
 from data.copy_load import copy_frame, ewkb_hex, indexes_deferred
+from data.demo_knowledge import demo_knowledge_delete
 from data.region import Region
 
 TABLES = ("geo_division", "geo_gridcell", "registry_enterprise")
@@ -64,6 +65,7 @@ def _existing(prefix: str) -> tuple[str | None, int]:
 def region_delete(prefix: str) -> None:
     """Remove every demo row under `prefix` (raw SQL: a million ORM deletes take ages)."""
     demo_users_delete()
+    demo_knowledge_delete(prefix)
     like = [prefix + "%"]
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM geo_gridcell_responsible WHERE gridcell_id IN"

@@ -18,5 +18,8 @@ urlpatterns = [
     path("api/resources/", include("registry.resources.urls")),
     path("floorplans/", include("registry.floorplans.urls")),
     path("licences/", include("registry.licences.urls")),
+    path("plans/", include("registry.plans.urls")),
+    path("agencies/", include("registry.agencies.urls")),
+    path("knowledge/", include("registry.knowledge.urls")),
     path("", include("layers.urls")),
 ]

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from layers.base import Fixed, FourColour, Layer, register
-from registry.models import Enterprise, HazardSource
+from registry.models import AccidentCase, Agency, Enterprise, HazardSource
 from registry.resource_models import (
     EmergencyOrganisation,
     Expert,
@@ -130,3 +130,39 @@ class FireStations(Layer):
     zoom = (6, 22)
     public = True
     search_fields = ["name", "address"]
+
+
+# ---- intermediary agencies and knowledge base (中介机构、知识库) ---------------------
+@register
+class Agencies(Layer):
+    model = Agency  # 中介机构
+    id = "agencies"
+    title = _("中介机构")
+    description = _("安全评价机构与标准化评审机构，含资质证书编号与有效期")
+    properties = ["name", "kind", "credit_code", "qualification_number", "valid_to",
+                  "division_code", "address", "contact", "phone"]
+    colour_by = Fixed("#455A64")
+    zoom = (6, 22)
+    scope = "division_code"
+    owner = "organisation"
+    search_fields = ["name", "credit_code", "address"]
+
+
+@register
+class AccidentCases(Layer):
+    """Public: the knowledge base holds cases compiled from published investigation
+    reports (调查报告依法向社会公布), kept for learning across jurisdictions; accidents
+    under investigation belong to enforcement, not here."""
+
+    model = AccidentCase  # 事故案例
+    id = "accident_cases"
+    title = _("事故案例")
+    description = _("已公布调查报告的典型生产安全事故案例（公开）")
+    properties = ["title", "occurred", "place", "division_code", "accident_type", "deaths",
+                  "injuries", "direct_loss", "fictional"]
+    colour_by = Fixed("#6D4C41")
+    zoom = (4, 22)
+    scope = "division_code"
+    public = True
+    label = "title"
+    search_fields = ["title", "place"]

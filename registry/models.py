@@ -94,6 +94,7 @@ class Enterprise(models.Model):
 
     def __str__(self) -> str:
         return self.name
+from registry.agency_models import Agency, AgencyProblem, AgencyProject  # noqa: E402,F401  (中介机构)
 from registry.file_models import (  # noqa: E402,F401  (一企一档)
     AmmoniaRefrigerationProfile,
     FireworksProfile,
@@ -106,5 +107,7 @@ from registry.file_models import (  # noqa: E402,F401  (一企一档)
 )
 from registry.floorplan_models import FloorPlan  # noqa: E402,F401  (厂区平面图)
 from registry.hazard_models import Chemical, HazardSource, HazardSourceChemical  # noqa: E402,F401
+from registry.knowledge_models import AccidentCase, Regulation  # noqa: E402,F401  (知识库)
 from registry.licence_models import Licence, LicenceKind  # noqa: E402,F401  (证照)
+from registry.plan_models import EmergencyPlan, PlanAttachment, PlanTemplate  # noqa: E402,F401  (预案)
 from registry.resource_models import ResourceBase  # noqa: E402,F401  (emergency resources)

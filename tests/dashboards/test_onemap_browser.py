@@ -76,7 +76,8 @@ def test_onemap_draws_tiles_and_shows_a_clicked_enterprise(live_server, world,
             page.screenshot(path=str(SCREENSHOT))
 
             # the layer switcher: unticking 企业 rebuilds the style without its source
-            sources = ["divisions", "emergency_organisations", "enterprises", "experts",
+            sources = ["accident_cases", "agencies", "divisions", "emergency_organisations",
+                       "enterprises", "experts",
                        "fire_stations", "grid_cells", "hazard_sources", "medical_facilities",
                        "rescue_teams", "shelters", "warehouses"]
             assert page.evaluate(STYLE_SOURCES) == sources

@@ -49,7 +49,7 @@ def test_loaded_region_nests_and_matches_the_generator(fast_passwords):
     load()
     region = generate_region()
     assert counts() == {"divisions": 688, "grid": 2480, "enterprises": 1240,
-                        "organisations": 57, "users": 8, "tokens": 1}
+                        "organisations": 59, "users": 8, "tokens": 1}  # 57 + 2 agencies
     stored = dict(Division.objects.values_list("code", "geom"))
     assert list(stored) == region.divisions["code"].tolist()
     assert shapely.equals_exact(shapely.from_wkb([bytes(g.wkb) for g in stored.values()]),
@@ -125,7 +125,7 @@ def test_a_different_region_needs_replace(fast_passwords):
     assert "replaced" in out
     other = generate_region(7)
     assert counts() == {"divisions": 688, "grid": len(other.grid), "enterprises": 1240,
-                        "organisations": 57, "users": 8, "tokens": 1}
+                        "organisations": 59, "users": 8, "tokens": 1}
     assert len(other.grid) != 2480  # really another region, not the first one kept
     assert Enterprise.objects.filter(
         credit_code__in=other.enterprises["credit_code"].tolist()).count() == 1240

@@ -7,7 +7,9 @@ from geo.models import GridCell
 from geo.scope import EVERYTHING
 from layers.base import registry
 from layers.styles import style_document
+from registry.agency_models import Agency
 from registry.hazards.services import hazard_source_create
+from registry.knowledge_models import AccidentCase
 from registry.resource_models import (
     EmergencyOrganisation,
     Expert,
@@ -33,6 +35,12 @@ def admin_client(world):
                   FireStation):
         model.objects.create(name=f"测试{model._meta.verbose_name}",
                              division_code=ent.division_code, geom=ent.geom)
+    Agency.objects.create(name="测试评价机构", kind="safety_evaluation", credit_code="X1",
+                          qualification_number="APJ-1", division_code=ent.division_code,
+                          geom=ent.geom)
+    AccidentCase.objects.create(title="测试事故", occurred="2020-01-01", place="甲县",
+                                division_code=ent.division_code, accident_type="fire",
+                                geom=ent.geom)
     client = Client()
     client.force_login(world.users["admin"])
     return client

@@ -84,7 +84,7 @@ def test_language_from_query_and_header(client, world):
 
 def test_anonymous_sees_public_layers_only(client, world):
     ids = [c["id"] for c in get(client, "/ogc/collections").json()["collections"]]
-    assert ids == ["divisions", "shelters", "fire_stations"]
+    assert ids == ["divisions", "shelters", "fire_stations", "accident_cases"]
     assert get(client, "/ogc/collections/enterprises").status_code == 404
     assert get(client, ITEMS).status_code == 404
     assert get(client, f"{ITEMS}/{world.enterprises_a[0].pk}").status_code == 404

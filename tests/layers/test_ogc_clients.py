@@ -67,4 +67,4 @@ def test_owslib_features(site, world, owslib_headers):
     REQUEST_HEADERS.pop("Authorization")
     anonymous = Features(f"{site}/ogc")
     assert [c["id"] for c in anonymous.collections()["collections"]] == [
-        "divisions", "shelters", "fire_stations"]
+        "divisions", "shelters", "fire_stations", "accident_cases"]

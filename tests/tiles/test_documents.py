@@ -64,10 +64,10 @@ def test_style_for_anonymous_lists_public_layers_only(client, world):
     assert "glyphs" not in doc and "sprite" not in doc
     assert doc["sources"] == {name: {
         "type": "vector", "url": f"http://testserver/tiles/{name}.json"}
-        for name in ("divisions", "shelters", "fire_stations")}
+        for name in ("divisions", "shelters", "fire_stations", "accident_cases")}
     assert [layer["id"] for layer in doc["layers"]] == [
         "background", "divisions-fill", "divisions-line", "shelters-circle",
-        "fire_stations-circle"]
+        "fire_stations-circle", "accident_cases-circle"]
 
 
 def test_style_for_a_supervisor(world):
@@ -79,7 +79,7 @@ def test_style_for_a_supervisor(world):
         "grid_cells-line", "hazard_sources-fill", "hazard_sources-line", "enterprises-circle",
         "emergency_organisations-circle", "rescue_teams-circle", "experts-circle",
         "warehouses-circle", "medical_facilities-circle", "shelters-circle",
-        "fire_stations-circle"]
+        "fire_stations-circle", "agencies-circle", "accident_cases-circle"]
     circle = doc["layers"][7]
     assert circle["type"] == "circle"
     assert (circle["source"], circle["source-layer"]) == ("enterprises", "enterprises")

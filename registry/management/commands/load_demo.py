@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from data.demo_hazards import demo_hazard_sources_ensure
+from data.demo_knowledge import demo_knowledge_ensure
 from data.demo_region import LoadReport, RegionConflict, load_demo
 from data.divisions import TREES
 from data.region import DEFAULT_SEED, SMALL_ENTERPRISES, generate_region
@@ -48,6 +49,7 @@ class Command(BaseCommand):
         call_command("load_chemicals", stdout=self.stdout)
         sources = demo_hazard_sources_ensure(region.park_code)
         self.stdout.write(f"major hazard sources in the park: {sources} created")
+        self.stdout.write(f"plans, agencies, knowledge: {demo_knowledge_ensure(region.park_code)}")
         self._report(report)
 
     def _report(self, report: LoadReport) -> None:
