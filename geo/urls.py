@@ -21,5 +21,6 @@ urlpatterns = [
     path("plans/", include("registry.plans.urls")),
     path("agencies/", include("registry.agencies.urls")),
     path("knowledge/", include("registry.knowledge.urls")),
+    path("enterprises/", include("registry.enterprises.urls")),
     path("", include("layers.urls")),
 ]

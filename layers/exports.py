@@ -16,6 +16,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 from django.db import connection
+from django.db.models import QuerySet
 
 from geo.scope import Scope
 from layers.base import Layer
@@ -42,12 +43,18 @@ FORMATS = {
 }
 
 
-def layer_frame(layer: type[Layer], scope: Scope) -> gpd.GeoDataFrame:
-    """The rows of `layer` that `scope` may read, with declared properties and geometry."""
+def layer_frame(layer: type[Layer], scope: Scope,
+                only: QuerySet | None = None) -> gpd.GeoDataFrame:
+    """The rows of `layer` that `scope` may read, with declared properties and geometry;
+    `only` (a queryset of the layer's model, e.g. a filtered list) narrows them further."""
     names = ["id", *layer.properties]
     columns = [layer.pk_column(), *(layer.column(p) for p in layer.properties)]
     select = ", ".join(f't."{c}" AS "{n}"' for c, n in zip(columns, names, strict=True))
     where, params = layer.scope_sql(scope)
+    if only is not None:
+        subquery, sub_params = only.order_by().values("pk").query.sql_with_params()
+        where = f'({where}) AND t."{layer.pk_column()}" IN ({subquery})'
+        params = [*params, *sub_params]
     geom = layer.geometry_field().column
     sql = (f'SELECT {select}, ST_AsBinary(t."{geom}") AS __wkb FROM "{layer.table()}" t '
            f'WHERE {where} ORDER BY t."{layer.pk_column()}"')
@@ -59,10 +66,12 @@ def layer_frame(layer: type[Layer], scope: Scope) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=shapely.from_wkb(wkb), crs="EPSG:4326")
 
 
-def export_layer(layer: type[Layer], scope: Scope, fmt: str, directory: Path) -> Path:
-    """Write the export into `directory` and return the file to send."""
+def export_layer(layer: type[Layer], scope: Scope, fmt: str, directory: Path, *,
+                 only: QuerySet | None = None) -> Path:
+    """Write the export into `directory` and return the file to send (`only`: see
+    `layer_frame`)."""
     spec = FORMATS[fmt]
-    frame = layer_frame(layer, scope)
+    frame = layer_frame(layer, scope, only)
     target = directory / f"{layer.id}{spec.suffix}"
     if fmt == "csv":
         _tabular(frame).to_csv(target, index=False, encoding="utf-8-sig")  # BOM: Excel reads UTF-8

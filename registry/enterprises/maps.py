@@ -1,0 +1,102 @@
+"""Folium maps that load only the vendored Leaflet: no CDN, no base-map tiles, so a page
+with a map makes no request that leaves the machine.
+
+`site_map(...)` returns the three pieces a Django template places: the asset links (for
+<head>), the map <div> and its <script>.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import folium
+from branca.element import CssLink, JavascriptLink
+from django.conf import settings
+from django.templatetags.static import static
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from layers.base import FOUR_COLOURS
+
+LEAFLET = "vendor/leaflet-1.9.4/"
+NO_LEVEL_COLOUR = "#9E9E9E"
+
+
+class LocalMap(folium.Map):
+    """folium.Map without jQuery, Bootstrap and awesome-markers, Leaflet from our static."""
+
+    default_js = [("leaflet", static(LEAFLET + "leaflet.js"))]
+    default_css = [("leaflet_css", static(LEAFLET + "leaflet.css"))]
+
+
+@dataclass(frozen=True)
+class MapParts:
+    assets: SafeString
+    html: SafeString
+    script: SafeString
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A polygon overlay: GeoJSON geometry text, colour and tooltip."""
+
+    geojson: str
+    colour: str
+    tooltip: str
+
+
+@dataclass(frozen=True)
+class Dot:
+    lon: float
+    lat: float
+    colour: str
+    tooltip: str
+
+
+def _text(value: str) -> str:
+    """Tooltip text for folium, which pastes it into a JS template literal unescaped."""
+    return escape(value).replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+
+
+def level_colour(level: int | None) -> str:
+    return FOUR_COLOURS.get(level, NO_LEVEL_COLOUR)
+
+
+def site_map(*, lon: float, lat: float, title: str, shapes: list[Shape], dots: list[Dot],
+             tile_overlays: list[tuple[str, str]]) -> MapParts:
+    """The site marker, hazard outlines, nearby resources and floor-plan tiles
+    (`tile_overlays`: (name, URL template)), zoomed to fit them all."""
+    m = LocalMap(location=[lat, lon], zoom_start=16, tiles=None, control_scale=True)
+    for name, url in tile_overlays:
+        folium.TileLayer(tiles=url, attr=_text(name), name=_text(name), overlay=True,
+                         max_zoom=22, max_native_zoom=22).add_to(m)
+    for shape in shapes:
+        style = {"color": shape.colour, "fillColor": shape.colour, "weight": 2,
+                 "fillOpacity": 0.35}
+        folium.GeoJson(json.loads(shape.geojson), style_function=lambda _f, s=style: s,
+                       tooltip=_text(shape.tooltip)).add_to(m)
+    for dot in dots:
+        folium.CircleMarker([dot.lat, dot.lon], radius=7, color=dot.colour, fill=True,
+                            fill_opacity=0.9, tooltip=_text(dot.tooltip)).add_to(m)
+    folium.Marker([lat, lon], tooltip=_text(title)).add_to(m)
+    points = [[lat, lon], *([d.lat, d.lon] for d in dots)]
+    if len(points) > 1:
+        m.fit_bounds([[min(p[0] for p in points), min(p[1] for p in points)],
+                      [max(p[0] for p in points), max(p[1] for p in points)]],
+                     padding=(24, 24), max_zoom=17)
+    return _parts(m)
+
+
+def _parts(m: folium.Map) -> MapParts:
+    figure = m.get_root()
+    figure.render()
+    links = [child for child in figure.header._children.values()
+             if isinstance(child, (JavascriptLink, CssLink))]
+    for link in links:
+        # A folium plugin brings its own CDN links; refuse rather than leak a request.
+        if not link.url.startswith(settings.STATIC_URL):
+            raise ValueError(f"folium asset outside static files: {link.url}")
+    return MapParts(assets=mark_safe("\n".join(link.render() for link in links)),
+                    html=mark_safe(figure.html.render()),
+                    script=mark_safe(figure.script.render()))

@@ -1,0 +1,195 @@
+"""Reads for the enterprise pages: the filtered list, counts by division, and the whole
+one-enterprise file (一企一档) of one enterprise in a fixed number of queries.
+
+Every read starts from the enterprise layer's scoped queryset or an owned-row filter.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.db import connection
+from django.db.models import Case, CharField, Count, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Left
+
+from geo.models import LEVEL_DIGITS, Division, DivisionLevel
+from geo.scope import Scope
+from layers.base import Layer, registry
+from registry.enterprises.filters import EnterpriseFilters, LicenceState
+from registry.floorplan_models import FloorPlan
+from registry.floorplans.selectors import floor_plan_list
+from registry.hazard_models import HazardSource
+from registry.licence_models import Licence
+from registry.licences.selectors import licences_expiring
+from registry.models import Enterprise
+from registry.resources.selectors import Nearby, resources_nearest
+from registry.resources.views import DEFAULT_LAYERS as RESOURCE_LAYERS
+
+# Licence warnings start this many days before expiry (the outermost expiry stage).
+EXPIRING_DAYS = 90
+# Levels offered in the division select; towns and villages are reached by drilling.
+SELECT_LEVELS = [DivisionLevel.PROVINCE, DivisionLevel.CITY, DivisionLevel.COUNTY]
+_DIGITS = sorted(LEVEL_DIGITS.values())
+
+
+def enterprises_scoped(*, scope: Scope) -> QuerySet[Enterprise]:
+    return registry.get("enterprises").queryset(scope)
+
+
+def enterprise_list(*, scope: Scope, filters: EnterpriseFilters,
+                    today: datetime.date) -> QuerySet[Enterprise]:
+    """Enterprises in scope matching `filters`, each with `next_expiry` (earliest licence
+    end) and `licence_state` (a LicenceState value)."""
+    qs = _with_licence_state(enterprises_scoped(scope=scope), today)
+    if filters.division:
+        qs = qs.filter(division_code__startswith=filters.division)
+    if filters.industry:
+        qs = qs.filter(industry__startswith=filters.industry)
+    if filters.category:
+        qs = qs.filter(categories__contains=[filters.category])
+    if filters.risk_level is not None:
+        qs = qs.filter(risk_level=filters.risk_level)
+    if filters.licence:
+        qs = qs.filter(licence_state=filters.licence)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.q:
+        qs = qs.filter(Q(name__icontains=filters.q) | Q(credit_code__icontains=filters.q))
+    return qs.order_by("name", "pk")
+
+
+def _with_licence_state(qs: QuerySet[Enterprise], today: datetime.date) -> QuerySet[Enterprise]:
+    # Licences copy their enterprise's scope fields, so the enterprise's scope covers them.
+    earliest = (Licence.objects.filter(enterprise=OuterRef("pk")).order_by("valid_to")
+                .values("valid_to")[:1])
+    warn_from = today + datetime.timedelta(days=EXPIRING_DAYS)
+    state = Case(
+        When(next_expiry__isnull=True, then=Value(LicenceState.NONE.value)),
+        When(next_expiry__lt=today, then=Value(LicenceState.EXPIRED.value)),
+        When(next_expiry__lte=warn_from, then=Value(LicenceState.EXPIRING.value)),
+        default=Value(LicenceState.VALID.value), output_field=CharField())
+    return qs.annotate(next_expiry=Subquery(earliest)).annotate(licence_state=state)
+
+
+def child_digits(prefix: str) -> int | None:
+    """Digits of the next division level below a code prefix ("" is above provinces)."""
+    return next((d for d in _DIGITS if d > len(prefix)), None)
+
+
+def enterprise_division_counts(qs: QuerySet[Enterprise], *, prefix: str) -> list[tuple[str, int]]:
+    """(child prefix, count) for the level below `prefix`, in ONE grouped query."""
+    digits = child_digits(prefix)
+    if digits is None:
+        return []
+    grouped = (qs.order_by().annotate(part=Left("division_code", digits)).values("part")
+               .annotate(n=Count("pk")).order_by("part"))
+    return [(row["part"], row["n"]) for row in grouped]
+
+
+@dataclass
+class DivisionNames:
+    """Divisions the list page names: the select's options, the drill path, the children."""
+
+    options: list[Division] = field(default_factory=list)
+    by_prefix: dict[str, Division] = field(default_factory=dict)
+
+    def known(self, prefix: str) -> str | None:
+        division = self.by_prefix.get(prefix)
+        return division.name if division else None
+
+    def name(self, prefix: str) -> str:
+        return self.known(prefix) or prefix
+
+    def path(self, prefix: str, *, top: str) -> list[tuple[str, str]]:
+        """(prefix, name) from the caller's top level down to `prefix`."""
+        steps = [p for p in (prefix[:d] for d in _DIGITS) if len(top) <= len(p) <= len(prefix)]
+        return [(p, self.name(p)) for p in dict.fromkeys(steps)]
+
+
+def division_names(*, scope: Scope, prefixes: list[str]) -> DivisionNames:
+    """The divisions in scope at the select levels plus those naming `prefixes`, in ONE query."""
+    codes = [p.ljust(12, "0") for p in prefixes if p]
+    rows = scope.filter(Division.objects.defer("geom"), division_field="code", owner_field=None)
+    rows = rows.filter(Q(level__in=SELECT_LEVELS) | Q(code__in=codes)).order_by("code")
+    names = DivisionNames()
+    for division in rows:
+        names.by_prefix[division.prefix] = division
+        if division.level in SELECT_LEVELS:
+            names.options.append(division)
+    return names
+
+
+# ---- one enterprise ---------------------------------------------------------------------
+PROFILES = ["hazchem", "ammonia", "mine", "fireworks", "trade"]
+
+
+def enterprise_get(*, scope: Scope, pk: int) -> Enterprise | None:
+    """The enterprise with its category profiles, department and people lists (4 queries)."""
+    return (enterprises_scoped(scope=scope)
+            .select_related("supervising_department", *PROFILES)
+            .prefetch_related("safety_managers", "trainings", "investments")
+            .filter(pk=pk).first())
+
+
+def enterprise_licences(*, scope: Scope, enterprise: Enterprise,
+                        today: datetime.date) -> list[Licence]:
+    """The enterprise's licences with `warning_stage` (expired / 7 / 30 / 90 / None)."""
+    return list(licences_expiring(scope=scope, today=today).filter(enterprise=enterprise))
+
+
+def enterprise_hazard_sources(*, scope: Scope, enterprise: Enterprise) -> list[HazardSource]:
+    """Major hazard sources with `geojson` (outline, from PostGIS); the evaluation steps and
+    the geometry object stay in the database."""
+    return list(registry.get("hazard_sources").queryset(scope).filter(enterprise=enterprise)
+                .defer("geom", "evaluation").annotate(geojson=AsGeoJSON("geom", precision=7))
+                .order_by("level", "name", "pk"))
+
+
+def enterprise_floor_plans(*, scope: Scope, enterprise: Enterprise) -> list[FloorPlan]:
+    return list(floor_plan_list(scope=scope).filter(enterprise=enterprise)
+                .defer("control_points", "residuals_m"))
+
+
+@dataclass(frozen=True)
+class NearbyResource:
+    layer: type[Layer]
+    id: int
+    name: str
+    distance_m: float
+    lon: float
+    lat: float
+
+
+def enterprise_nearby_resources(*, scope: Scope, enterprise: Enterprise,
+                                n: int = 5) -> list[NearbyResource]:
+    """The `n` nearest emergency resources the caller may see, with their positions:
+    the KNN selector, then ONE query for the winners' coordinates."""
+    layers = [registry.get(layer_id) for layer_id in RESOURCE_LAYERS]
+    nearby = resources_nearest(layers, (enterprise.geom.x, enterprise.geom.y), n=n,
+                               scope=scope)
+    points = _resource_points(nearby, scope)
+    return [NearbyResource(registry.get(r.layer), r.id, r.name, r.distance_m,
+                           *points[(r.layer, r.id)])
+            for r in nearby if (r.layer, r.id) in points]
+
+
+def _resource_points(nearby: list[Nearby], scope: Scope) -> dict[tuple[str, int], tuple]:
+    ids: dict[str, list[int]] = {}
+    for row in nearby:
+        ids.setdefault(row.layer, []).append(row.id)
+    parts, params = [], []
+    for layer_id, pks in ids.items():
+        layer = registry.get(layer_id)
+        where, args = layer.scope_sql(scope, "t")
+        geom = layer.geometry_field().column
+        parts.append(f'SELECT %s::text, t."{layer.pk_column()}", ST_X(t."{geom}"), '
+                     f'ST_Y(t."{geom}") FROM "{layer.table()}" t '
+                     f'WHERE t."{layer.pk_column()}" = ANY(%s) AND {where}')
+        params += [layer_id, pks, *args]
+    if not parts:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return {(layer_id, pk): (x, y) for layer_id, pk, x, y in cursor.fetchall()}

@@ -1,0 +1,159 @@
+"""Enterprise pages: the filtered list with counts by division and export, and the
+one-enterprise file (一企一档) of one enterprise with its map. Scope from geo.scope only."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from geo.scope import scope_for_request
+from layers.base import registry
+from layers.exports import FORMATS, export_layer
+from registry.enterprises import maps, selectors
+from registry.enterprises.display import profile_sections, rows
+from registry.enterprises.filters import LicenceState, filters_from
+from registry.enterprises.history import enterprise_history
+
+PAGE_SIZE = 50
+LIST_EXPORTS = ["csv", "xlsx", "geojson", "gpkg", "shp"]
+BASIC_FIELDS = ["name", "credit_code", "industry", "division_code", "address", "established",
+                "registered_capital", "economic_type", "scale", "business_scope", "risk_level",
+                "has_major_hazard", "categories"]
+
+
+def optional_url(name: str, *args) -> str | None:
+    """A URL of a page another module may not have yet (edit form, hazard source page)."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+@login_required
+@require_GET
+def enterprise_list(request: HttpRequest) -> HttpResponse:
+    scope = scope_for_request(request)
+    filters, form = filters_from(request.GET)
+    qs = selectors.enterprise_list(scope=scope, filters=filters, today=timezone.localdate())
+    top = scope.prefix or ""
+    current = filters.division or top
+    counts = selectors.enterprise_division_counts(qs, prefix=current)
+    trail = [current[:d] for d in (2, 4, 6, 9, 12) if len(top) <= d <= len(current)]
+    names = selectors.division_names(scope=scope, prefixes=[*trail, *(p for p, _n in counts)])
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for row in page.object_list:
+        row.licence_label = LicenceState(row.licence_state).label
+    return render(request, "registry/enterprises/list.html", {
+        "form": form, "page": page, "current": current,
+        "divisions": _division_options(names, current),
+        "trail": names.path(current, top=top),
+        "counts": [{"prefix": p, "name": names.known(p), "n": n,
+                    "query": _query(request, division=p)} for p, n in counts],
+        "counts_total": sum(n for _p, n in counts),
+        "exports": [(fmt, reverse("enterprise_export", args=[fmt]) + "?" + _query(request))
+                    for fmt in LIST_EXPORTS],
+        "page_query": _query(request, page=None),
+    })
+
+
+def _division_options(names: selectors.DivisionNames, current: str) -> list[tuple[str, str]]:
+    """The select's (prefix, label), indented by level; a drilled-into town or village
+    below the listed levels is added so the select shows where the user is."""
+    indent = {"province": "", "city": "\u3000", "county": "\u3000\u3000"}
+    options = [(d.prefix, indent.get(d.level, "") + d.name) for d in names.options]
+    if current and current not in {prefix for prefix, _label in options}:
+        options.append((current, names.name(current)))
+    return options
+
+
+def _query(request: HttpRequest, **changes) -> str:
+    """The current query string with `changes` applied (None drops a key); a new filter
+    starts again at page one."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return params.urlencode()
+
+
+@login_required
+@require_GET
+def enterprise_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The filtered list through the layer exporter, in the caller's scope."""
+    if fmt not in FORMATS:
+        raise Http404(_("无此导出格式"))
+    scope = scope_for_request(request)
+    filters, _form = filters_from(request.GET)
+    qs = selectors.enterprise_list(scope=scope, filters=filters, today=timezone.localdate())
+    directory = Path(tempfile.mkdtemp(prefix="export-"))
+    try:
+        path = export_layer(registry.get("enterprises"), scope, fmt, directory, only=qs)
+        handle = path.open("rb")
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)  # the open handle keeps the file readable
+    response = FileResponse(handle, as_attachment=True, filename=path.name,
+                            content_type=FORMATS[fmt].content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = scope_for_request(request)
+    enterprise = selectors.enterprise_get(scope=scope, pk=pk)
+    if enterprise is None:
+        raise Http404(_("未找到该企业"))
+    today = timezone.localdate()
+    hazards = selectors.enterprise_hazard_sources(scope=scope, enterprise=enterprise)
+    resources = selectors.enterprise_nearby_resources(scope=scope, enterprise=enterprise)
+    plans = selectors.enterprise_floor_plans(scope=scope, enterprise=enterprise)
+    hazard_links = optional_url("hazard_source_detail", 0) is not None
+    return render(request, "registry/enterprises/detail.html", {
+        "e": enterprise,
+        "basic": rows(enterprise, BASIC_FIELDS),
+        "profiles": profile_sections(enterprise),
+        "licences": selectors.enterprise_licences(scope=scope, enterprise=enterprise,
+                                                  today=today),
+        "hazards": [{"source": h, "colour": maps.level_colour(h.level),
+                     "url": optional_url("hazard_source_detail", h.pk) if hazard_links else None}
+                    for h in hazards],
+        "resources": resources,
+        "plans": [{"plan": p, "tiles": _tile_template(p.pk) if p.cog else None}
+                  for p in plans],
+        "history": enterprise_history(enterprise=enterprise),
+        "edit_url": optional_url("enterprise_edit", enterprise.pk),
+        "map": _site_map(enterprise, hazards, resources, plans),
+        "today": today,
+    })
+
+
+def _tile_template(plan_id: int) -> str:
+    """The floor plan tile URL with {z}/{x}/{y} placeholders, from its URL pattern."""
+    url = reverse("floorplans:tile", kwargs={"plan_id": plan_id, "z": 0, "x": 1, "y": 2})
+    return url.removesuffix("/0/1/2.png") + "/{z}/{x}/{y}.png"
+
+
+def _site_map(enterprise, hazards, resources, plans) -> maps.MapParts:
+    return maps.site_map(
+        lon=enterprise.geom.x, lat=enterprise.geom.y, title=enterprise.name,
+        shapes=[maps.Shape(h.geojson, maps.level_colour(h.level),
+                           f"{h.name} · {h.get_level_display() or _('未分级')}")
+                for h in hazards],
+        dots=[maps.Dot(r.lon, r.lat, r.layer.colour_by.expression(),
+                       f"{r.layer.title} · {r.name} · {r.distance_m:,.0f} m")
+              for r in resources],
+        tile_overlays=[(p.name, _tile_template(p.pk)) for p in plans if p.cog])
