@@ -23,6 +23,7 @@ from registry.enterprises import maps, selectors
 from registry.enterprises.display import profile_sections, rows
 from registry.enterprises.filters import LicenceState, filters_from
 from registry.enterprises.history import enterprise_history
+from registry.floorplans.tile_source import tile_url_template
 
 PAGE_SIZE = 50
 LIST_EXPORTS = ["csv", "xlsx", "geojson", "gpkg", "shp"]
@@ -132,19 +133,13 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
                      "url": optional_url("hazard_source_detail", h.pk) if hazard_links else None}
                     for h in hazards],
         "resources": resources,
-        "plans": [{"plan": p, "tiles": _tile_template(p.pk) if p.cog else None}
+        "plans": [{"plan": p, "tiles": tile_url_template(p.pk) if p.cog else None}
                   for p in plans],
         "history": enterprise_history(enterprise=enterprise),
         "edit_url": optional_url("enterprise_edit", enterprise.pk),
         "map": _site_map(enterprise, hazards, resources, plans),
         "today": today,
     })
-
-
-def _tile_template(plan_id: int) -> str:
-    """The floor plan tile URL with {z}/{x}/{y} placeholders, from its URL pattern."""
-    url = reverse("floorplans:tile", kwargs={"plan_id": plan_id, "z": 0, "x": 1, "y": 2})
-    return url.removesuffix("/0/1/2.png") + "/{z}/{x}/{y}.png"
 
 
 def _site_map(enterprise, hazards, resources, plans) -> maps.MapParts:
@@ -156,4 +151,4 @@ def _site_map(enterprise, hazards, resources, plans) -> maps.MapParts:
         dots=[maps.Dot(r.lon, r.lat, r.layer.colour_by.expression(),
                        f"{r.layer.title} · {r.name} · {r.distance_m:,.0f} m")
               for r in resources],
-        tile_overlays=[(p.name, _tile_template(p.pk)) for p in plans if p.cog])
+        tile_overlays=[(p.name, tile_url_template(p.pk)) for p in plans if p.cog])

@@ -10,6 +10,13 @@ from layers.rasters import RasterItem
 from registry.floorplans.raster import render_tile
 from registry.floorplans.selectors import floor_plan_get
 
+SOURCE_ID = "floorplans"
+
+
+def tile_url_template(plan_id: int) -> str:
+    """The plan's XYZ tile URL with {z}/{x}/{y} placeholders (Leaflet, MapLibre)."""
+    return f"/tiles/{SOURCE_ID}/{plan_id}/{{z}}/{{x}}/{{y}}.png"
+
 
 class FloorPlanRasters:
     def item(self, *, scope: Scope, item_id: int) -> RasterItem | None:

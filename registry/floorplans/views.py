@@ -14,6 +14,7 @@ from geo.scope import PUBLIC, Scope, scope_for_request
 from registry.floorplan_models import FloorPlan
 from registry.floorplans.selectors import floor_plan_enterprise_get, floor_plan_get
 from registry.floorplans.services import floor_plan_georeference, floor_plan_upload
+from registry.floorplans.tile_source import tile_url_template
 
 
 def _caller(request: HttpRequest) -> Scope | None:
@@ -35,7 +36,7 @@ def _invalid(error: ValidationError) -> JsonResponse:
 
 
 def tiles_url(plan: FloorPlan) -> str:
-    return f"/tiles/floorplans/{plan.pk}/{{z}}/{{x}}/{{y}}.png"
+    return tile_url_template(plan.pk)
 
 
 def plan_payload(plan: FloorPlan) -> dict:
