@@ -48,6 +48,12 @@ class Enterprise(models.Model):
     def __str__(self) -> str:
         return self.name
 from registry.floorplan_models import FloorPlan  # noqa: E402,F401  (厂区平面图)
-from registry.hazard_models import Chemical, HazardSource, HazardSourceChemical  # noqa: E402,F401
+from registry.hazard_models import (  # noqa: E402,F401  (备案记录, 包保责任人 added)
+    Chemical,
+    HazardSource,
+    HazardSourceChemical,
+    HazardSourceFiling,
+    ResponsiblePerson,
+)
 from registry.licence_models import Licence, LicenceKind  # noqa: E402,F401  (证照)
 from registry.resource_models import ResourceBase  # noqa: E402,F401  (emergency resources)
