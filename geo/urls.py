@@ -22,5 +22,6 @@ urlpatterns = [
     path("agencies/", include("registry.agencies.urls")),
     path("knowledge/", include("registry.knowledge.urls")),
     path("enterprises/", include("registry.enterprises.urls")),
+    path("hazards/", include("registry.hazards.urls")),
     path("", include("layers.urls")),
 ]

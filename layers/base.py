@@ -63,6 +63,9 @@ class Layer:
     public: ClassVar[bool] = False                   # readable by anyone, logged in or not
     label: ClassVar[str | None] = "name"             # property used for map labels
     search_fields: ClassVar[list[str]] = ["name"]
+    # Dotted path of a `layers.imports.ImportHook` subclass for file columns that are not
+    # model fields (e.g. a hazard source's chemicals); None imports plain rows only.
+    import_hook: ClassVar[str | None] = None
 
     # ---- derived, not declared -------------------------------------------------
     @classmethod

@@ -11,6 +11,7 @@ go in with one COPY inside one transaction, followed by one audit entry for the 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from django.db import connection, transaction
 from django.db.models import BooleanField, Field
 from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
@@ -78,6 +80,28 @@ class _Rows:
     def error(self, index: int, name: str, message: str) -> None:
         where = f"{self.where} {index + 2}" if self.where else ""  # +1 header, +1 one-based
         self.errors.append(LayerRowError(index + 1, name, message, where))
+
+
+class ImportHook:
+    """Extra file columns a layer handles itself, declared as `Layer.import_hook`.
+
+    One instance per import: `check` sees the raw cells of `columns` and the cleaned row
+    values and reports problems through `error(index, column, message)` alongside every
+    other row error; `written` runs in the import's transaction with the new rows' ids.
+    """
+
+    columns: tuple[str, ...] = ()
+
+    def check(self, cells: dict[str, list], values: dict[str, list],
+              error: Callable[[int, str, str], None]) -> None:
+        pass
+
+    def written(self, ids: list[int], values: dict[str, list]) -> None:
+        pass
+
+
+def _hook(layer: type[Layer]) -> ImportHook | None:
+    return import_string(layer.import_hook)() if layer.import_hook else None
 
 
 def file_error(name: str, message: str) -> LayerImportError:
@@ -320,7 +344,7 @@ def _check_scope(layer: type[Layer], scope: Scope | None, rows: _Rows) -> None:
 
 def check_rows(layer: type[Layer], table: pd.DataFrame, geoms: np.ndarray,
                columns: dict[str, str], *, where: str | None, scope: Scope | None = None,
-               progress: bool = False) -> _Rows:
+               progress: bool = False, hook: ImportHook | None = None) -> _Rows:
     """Every row checked; raises LayerImportError listing all bad rows and fields."""
     rows = _Rows(len(table), {}, geoms, where)
     if not rows.count:
@@ -332,8 +356,12 @@ def check_rows(layer: type[Layer], table: pd.DataFrame, geoms: np.ndarray,
     _check_scope(layer, scope, rows)
     _check_unique(layer, rows)
     _check_relations(layer, rows)
+    if hook is not None:
+        cells = {c: table[c].tolist() for c in hook.columns if c in table.columns}
+        hook.check(cells, rows.values, rows.error)
     if rows.errors:
-        order = {name: i for i, name in enumerate([*columns, "geometry"])}
+        order = {name: i for i, name in enumerate([*columns, "geometry",
+                                                   *(hook.columns if hook else ())])}
         raise LayerImportError(sorted(rows.errors, key=lambda e: (e.row, order.get(e.field, 99))))
     return rows
 
@@ -349,15 +377,26 @@ def _fill(f: Field, now):
     return "" if not f.null and f.empty_strings_allowed else None
 
 
-def _write(layer: type[Layer], rows: _Rows, progress: bool) -> None:
+def _reserve_ids(layer: type[Layer], count: int) -> list[int]:
+    """Primary keys taken from the table's own sequence, for a hook that needs the ids."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [f'"{layer.table()}"', layer.pk_column(), count])
+        return [i for (i,) in cur.fetchall()]
+
+
+def _write(layer: type[Layer], rows: _Rows, progress: bool,
+           ids: list[int] | None = None) -> None:
     """All rows with one COPY (triggers such as the tile versions still fire)."""
     geom = layer.geometry_field()
     fields = [f for f in layer.model._meta.concrete_fields
-              if not (f.primary_key and isinstance(f, AutoFieldMixin))]
+              if ids is not None or not (f.primary_key and isinstance(f, AutoFieldMixin))]
     now = timezone.now()
     sources = []
     for f in fields:
-        if f is geom:
+        if f.primary_key and ids is not None:
+            sources.append(ids)
+        elif f is geom:
             sources.append(rows.geoms)
         elif f.name in rows.values and f.get_internal_type() in PLAIN_TYPES:
             sources.append(rows.values[f.name])  # cleaned values are already what COPY takes
@@ -387,14 +426,19 @@ def import_layer(layer: type[Layer], path: str | Path, *, mapping: dict[str, str
     """
     table, geoms, where = read_source(path, lon=lon, lat=lat)
     columns = resolve_columns(layer, list(table.columns), mapping or {})
+    hook = _hook(layer)
+    handled = {*columns.values(), *(hook.columns if hook else ())}
     result = ImportResult(layer.id, len(table), 0, columns,
-                          [c for c in table.columns if c not in columns.values()])
+                          [c for c in table.columns if c not in handled])
     with transaction.atomic():
         rows = check_rows(layer, table, geoms, columns, where=where, scope=scope,
-                          progress=progress)
+                          progress=progress, hook=hook)
         if dry_run:
             return result
-        _write(layer, rows, progress)
+        ids = _reserve_ids(layer, rows.count) if hook else None
+        _write(layer, rows, progress, ids)
+        if hook:
+            hook.written(ids, rows.values)
         AuditEntry.objects.create(
             user_id=user_id, action=AuditAction.CREATE, model=layer.model._meta.label_lower,
             object_pk="", changes={"imported": rows.count, "file": Path(path).name})

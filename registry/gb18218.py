@@ -41,8 +41,12 @@ class Table1Row:
 
     @property
     def base_name(self) -> str:
-        """The name without its qualifier: 氯化氢（无水） -> 氯化氢."""
-        return _QUALIFIER.sub("", self.name).strip()
+        return base_name(self.name)
+
+
+def base_name(name: str) -> str:
+    """The name without its qualifier: 氯化氢（无水） -> 氯化氢."""
+    return _QUALIFIER.sub("", name).strip()
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,7 @@ class Tables:
         """The Table 1 row called `text` (name, name without qualifier, alias or CAS)."""
         text = text.strip()
         for key in (lambda r: (r.name,), lambda r: (r.base_name,), lambda r: r.aliases,
-                    lambda r: tuple(_cas_numbers(r.cas))):
+                    lambda r: tuple(cas_numbers(r.cas))):
             hits = [r for r in self.table1 if text in key(r)]
             if len(hits) > 1:
                 raise ValueError(_("“%(t)s”对应表1多个条目：%(s)s")
@@ -93,7 +97,8 @@ class Tables:
         return None
 
 
-def _cas_numbers(cas: str) -> list[str]:
+def cas_numbers(cas: str) -> list[str]:
+    """The CAS numbers in a Table 1 cell ("74-82-8（甲烷）；8006-14-2（天然气）")."""
     return re.findall(r"\d{2,7}-\d{2}-\d", cas)
 
 

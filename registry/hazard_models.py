@@ -5,8 +5,16 @@ Imported by `registry.models`; writes go through `registry.hazards.services`.
 
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
+
+
+class PhysicalState(models.TextChoices):
+    """常温常压下的状态 (as responders see it)."""
+
+    GAS = "gas", _("气体")
+    LIQUID = "liquid", _("液体")
+    SOLID = "solid", _("固体")
 
 
 class Chemical(models.Model):
@@ -32,6 +40,17 @@ class Chemical(models.Model):
     first_aid = models.TextField(_("急救措施"), blank=True)
     fire_fighting = models.TextField(_("消防措施"), blank=True)
     leak_handling = models.TextField(_("泄漏应急处置"), blank=True)
+    # Observable attributes for unknown-chemical identification (未知化学品辨识); the words
+    # come from the fixed vocabularies in registry/hazards/identification.py.
+    physical_state = models.CharField(_("常温状态"), max_length=8, blank=True,
+                                      choices=PhysicalState.choices)
+    colours = ArrayField(models.CharField(max_length=20), verbose_name=_("颜色"),
+                         default=list, blank=True)
+    odours = ArrayField(models.CharField(max_length=20), verbose_name=_("气味"),
+                        default=list, blank=True)
+    symptoms = ArrayField(models.CharField(max_length=20), verbose_name=_("中毒症状"),
+                          default=list, blank=True)
+    safety_source = models.CharField(_("安全数据来源"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("危险化学品")
@@ -53,6 +72,15 @@ class HazardLevel(models.IntegerChoices):
     TWO = 2, _("二级")
     THREE = 3, _("三级")
     FOUR = 4, _("四级")
+
+
+class FilingState(models.TextChoices):
+    """备案状态 of a major hazard source."""
+
+    DRAFT = "draft", _("未备案")
+    SUBMITTED = "submitted", _("已提交备案")
+    ACCEPTED = "accepted", _("已备案")
+    RETURNED = "returned", _("已退回")
 
 
 class HazardSource(models.Model):
@@ -80,6 +108,11 @@ class HazardSource(models.Model):
                                              blank=True, editable=False)
     is_major = models.BooleanField(_("构成重大危险源"), default=False, editable=False)
     evaluation = models.JSONField(_("辨识分级过程"), default=dict, blank=True, editable=False)
+    filing_state = models.CharField(_("备案状态"), max_length=10, choices=FilingState.choices,
+                                    default=FilingState.DRAFT, editable=False, db_index=True)
+    filing_number = models.CharField(_("备案编号"), max_length=20, null=True, blank=True,
+                                     unique=True, editable=False)
+    filed_at = models.DateTimeField(_("备案时间"), null=True, blank=True, editable=False)
     updated = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -112,3 +145,63 @@ class HazardSourceChemical(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chemical} {self.max_tonnes} t"
+
+
+class FilingAction(models.TextChoices):
+    SUBMIT = "submit", _("提交备案")
+    ACCEPT = "accept", _("受理备案")
+    RETURN = "return", _("退回")
+
+
+class HazardSourceFiling(models.Model):
+    """One step of the filing (备案) history: who did what, when, and why."""
+
+    source = models.ForeignKey(HazardSource, models.CASCADE, related_name="filings",
+                               verbose_name=_("重大危险源"))
+    action = models.CharField(_("操作"), max_length=8, choices=FilingAction.choices)
+    # SET_NULL like the audit log: removing an account must not rewrite or block history
+    user = models.ForeignKey("geo.User", models.SET_NULL, null=True, related_name="+",
+                             verbose_name=_("操作人"))
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    reason = models.TextField(_("意见或退回原因"), blank=True)
+    number = models.CharField(_("备案编号"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("备案记录")
+        verbose_name_plural = _("备案记录")
+        ordering = ["source_id", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.get_action_display()}"
+
+
+class ResponsibleRole(models.TextChoices):
+    PRINCIPAL = "principal", _("主要负责人")
+    TECHNICAL = "technical", _("技术负责人")
+    OPERATION = "operation", _("操作负责人")
+
+
+# Mainland mobile (11 digits) or a landline with area code, optional extension.
+PHONE = RegexValidator(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$",
+                       _("请填写11位手机号或带区号的固定电话，如 025-84561234"))
+
+
+class ResponsiblePerson(models.Model):
+    """A person answerable for one source (重大危险源包保责任人): one per role."""
+
+    source = models.ForeignKey(HazardSource, models.CASCADE, related_name="persons",
+                               verbose_name=_("重大危险源"))
+    role = models.CharField(_("责任类别"), max_length=10, choices=ResponsibleRole.choices)
+    name = models.CharField(_("姓名"), max_length=50)
+    post = models.CharField(_("职务"), max_length=100)
+    phone = models.CharField(_("联系电话"), max_length=20, validators=[PHONE])
+
+    class Meta:
+        verbose_name = _("包保责任人")
+        verbose_name_plural = _("包保责任人")
+        ordering = ["source_id", "role"]
+        constraints = [models.UniqueConstraint(fields=["source", "role"],
+                                               name="responsible_person_once_per_role")]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.name}"

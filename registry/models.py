@@ -106,7 +106,13 @@ from registry.file_models import (  # noqa: E402,F401  (一企一档)
     TrainingRecord,
 )
 from registry.floorplan_models import FloorPlan  # noqa: E402,F401  (厂区平面图)
-from registry.hazard_models import Chemical, HazardSource, HazardSourceChemical  # noqa: E402,F401
+from registry.hazard_models import (  # noqa: E402,F401  (重大危险源)
+    Chemical,
+    HazardSource,
+    HazardSourceChemical,
+    HazardSourceFiling,
+    ResponsiblePerson,
+)
 from registry.knowledge_models import AccidentCase, Regulation  # noqa: E402,F401  (知识库)
 from registry.licence_models import Licence, LicenceKind  # noqa: E402,F401  (证照)
 from registry.plan_models import EmergencyPlan, PlanAttachment, PlanTemplate  # noqa: E402,F401  (预案)

@@ -1,11 +1,30 @@
-"""Reads of the chemicals catalogue."""
+"""Reads of the chemicals catalogue and of major hazard sources (always scoped)."""
 
 from __future__ import annotations
 
-from django.db.models import Case, Func, IntegerField, Q, QuerySet, TextField, Value, When
+from django.db.models import (
+    Case,
+    Func,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Concat
 
-from registry.hazard_models import Chemical
+from geo.scope import Scope
+from registry import gb18218
+from registry.hazard_models import (
+    Chemical,
+    HazardSource,
+    HazardSourceChemical,
+    HazardSourceFiling,
+    ResponsiblePerson,
+)
+from registry.owned import owned_filter
 
 
 class _ArrayToString(Func):
@@ -27,3 +46,45 @@ def chemical_search(text: str, *, limit: int = 20) -> QuerySet[Chemical]:
                | Q(cas__icontains=text) | Q(un_number=text))
     rank = Case(When(exact, then=Value(0)), default=Value(1), output_field=IntegerField())
     return qs.filter(matches).annotate(rank=rank).order_by("rank", "gb18218_seq", "name")[:limit]
+
+
+def hazard_source_list(*, scope: Scope, level: int | None = None,
+                       filing_state: str | None = None) -> QuerySet[HazardSource]:
+    """The caller's hazard sources with their enterprise, optionally by level / filing state."""
+    qs = owned_filter(HazardSource.objects.select_related("enterprise"), scope)
+    if level is not None:
+        qs = qs.filter(level=level)
+    if filing_state:
+        qs = qs.filter(filing_state=filing_state)
+    return qs.order_by("level", "enterprise__name", "name")
+
+
+def hazard_source_get(*, scope: Scope, source_id: int) -> HazardSource | None:
+    """One source the caller may read, with everything its file page and forms show."""
+    return (owned_filter(HazardSource.objects.all(), scope)
+            .select_related("enterprise", "organisation")
+            .prefetch_related(
+                Prefetch("items", HazardSourceChemical.objects.select_related("chemical")
+                         .order_by("pk")),
+                Prefetch("persons", ResponsiblePerson.objects.order_by("role")),
+                Prefetch("filings", HazardSourceFiling.objects.select_related("user__division")
+                         .order_by("at", "pk")))
+            .filter(pk=source_id).first())
+
+
+def chemical_catalogue(text: str = "") -> QuerySet[Chemical]:
+    """The catalogue, or the search hits for `text` (name, alias, CAS, UN number)."""
+    return chemical_search(text, limit=100) if text.strip() else Chemical.objects.all()
+
+
+def chemical_lookup() -> dict[str, list[Chemical]]:
+    """Every name a file may use for a catalogue chemical -> the chemicals it names:
+    the name, the name without its qualifier (氯化氢（无水） -> 氯化氢), aliases, CAS numbers.
+    A key naming several chemicals (硝化棉) is kept with all of them, so callers refuse it."""
+    out: dict[str, list[Chemical]] = {}
+    for chem in Chemical.objects.order_by("gb18218_seq", "pk"):
+        keys = {chem.name, gb18218.base_name(chem.name), *chem.aliases,
+                *gb18218.cas_numbers(chem.cas)}
+        for key in keys - {""}:
+            out.setdefault(key, []).append(chem)
+    return out

@@ -12,7 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registry import gb18218
-from registry.hazard_models import Chemical, HazardSource, HazardSourceChemical
+from registry.hazard_models import (
+    Chemical,
+    HazardSource,
+    HazardSourceChemical,
+    ResponsiblePerson,
+)
 from registry.models import Enterprise
 from registry.owned import owned_scope_fields
 
@@ -138,3 +143,29 @@ def enterprise_mark_major_hazard(*, enterprise: Enterprise) -> None:
     if not enterprise.has_major_hazard:
         enterprise.has_major_hazard = True
         enterprise.save(update_fields=["has_major_hazard", "updated"])
+
+
+@transaction.atomic
+def responsible_persons_set(*, source: HazardSource,
+                            persons: Iterable[dict]) -> list[ResponsiblePerson]:
+    """Replace the source's responsible persons (包保责任人): dicts of role, name, post, phone.
+
+    Every row is validated before anything is written; errors name the role and the field.
+    """
+    rows, errors, seen = [], {}, set()
+    for data in persons:
+        person = ResponsiblePerson(source=source, **{k: (str(data.get(k) or "")).strip()
+                                                     for k in ("role", "name", "post", "phone")})
+        try:
+            person.full_clean(exclude=["source"], validate_constraints=False)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors[f"{person.role}.{field}"] = messages
+        if person.role in seen:
+            errors[f"{person.role}.role"] = [_("同一责任类别只能填写一人")]
+        seen.add(person.role)
+        rows.append(person)
+    if errors:
+        raise ValidationError(errors)
+    source.persons.all().delete()
+    return ResponsiblePerson.objects.bulk_create(rows)

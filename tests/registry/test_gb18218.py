@@ -83,9 +83,21 @@ def test_beta_rule_prefers_largest_beta_even_when_q_came_from_elsewhere():
 
 
 def test_table1_chemical_without_class_outside_table3_cannot_be_graded():
-    assert identify([("苯", 100)]).S == 2
+    assert identify([("汽油", 400)]).S == 2  # its class is left open in the symbols file
     with pytest.raises(ValueError, match="无法确定校正系数β"):
-        grade([("苯", 100)], 0)
+        grade([("汽油", 400)], 0)
+
+
+def test_table1_classes_from_the_symbols_file():
+    benzene = grade([("苯", 100)], 0).chemicals[0]  # flammable liquid cat 2 -> W5.3, β 1
+    assert (benzene.beta, benzene.beta_source) == (1, "table4:W5.3")
+    hydrogen = grade([("氢气", 10)], 100)  # W2, β 1.5: R = 2 × 1.5 × 2 = 6
+    assert (hydrogen.R, hydrogen.level) == (6, 4)
+    phosphorus = grade([("白磷", 50)], 0).chemicals[0]  # W8 and J5 both β 1: smaller Q (W8)
+    assert (phosphorus.beta_source, phosphorus.Q) == ("table4:W8", 50)
+    assert "按从严原则取β最大者" in phosphorus.beta_text
+    acrolein = grade([("丙烯醛", 20)], 0).chemicals[0]  # J2 (Q 50) beats W5.3 (Q 1000)
+    assert acrolein.beta_source == "table4:J2"
 
 
 def test_steps_as_json():

@@ -57,7 +57,18 @@ def test_load_chemicals_is_idempotent(chemicals):
     assert (chlorine.critical_quantity, chlorine.beta) == (Decimal("5"), Decimal("4"))
     methanol = Chemical.objects.get(gb18218_seq=65)
     assert (methanol.hazard_symbols, methanol.beta) == (["W5.3"], Decimal("1"))
-    assert Chemical.objects.get(gb18218_seq=57).beta is None  # 苯: no class on record
+    benzene = Chemical.objects.get(gb18218_seq=57)  # flammable liquid cat 2
+    assert (benzene.hazard_symbols, benzene.beta) == (["W5.3"], Decimal("1"))
+    propylene_oxide = Chemical.objects.get(gb18218_seq=63)  # cat 1: fp < 23 °C, bp ≤ 35 °C
+    assert (propylene_oxide.hazard_symbols, propylene_oxide.beta) == (["W5.1"], Decimal("1.5"))
+    phosphorus = Chemical.objects.get(gb18218_seq=73)  # W8 and J5 both β 1: smaller Q wins
+    assert (phosphorus.hazard_symbols, phosphorus.beta) == (["W8", "J5"], Decimal("1"))
+    assert Chemical.objects.get(gb18218_seq=66).beta is None  # 汽油: class left open
+    assert chlorine.hazard_symbols == []  # Table 3 gives its β
+    assert (chlorine.physical_state, chlorine.colours, chlorine.un_number) == (
+        "gas", ["黄绿色"], "1017")
+    assert "石灰" in chlorine.leak_handling
+    assert Chemical.objects.exclude(physical_state="").count() == 36
 
 
 def test_chemical_search_by_name_alias_cas_and_un(chemicals):
@@ -124,12 +135,14 @@ def test_unit_hazard_class_overrides_the_catalogue(world, chemicals):
 
 
 def test_missing_beta_keeps_identification_and_says_why(world, chemicals):
-    source = _tank_farm(world.enterprises_a[1], "苯罐区")
-    hazard_source_set_chemicals(source=source, items=[(chemicals["苯"], "100")])
+    gasoline = chemicals["汽油（乙醇汽油、甲醇汽油）"]
+    source = _tank_farm(world.enterprises_a[1], "汽油罐区")
+    hazard_source_set_chemicals(source=source, items=[(gasoline, "400")])
     source.refresh_from_db()
     assert (source.s_value, source.is_major, source.r_value, source.level) == (
         Decimal("2.0000000"), True, None, None)
-    assert source.evaluation["error"] == "“苯”不在表3中且未给出危险性类别，无法确定校正系数β"
+    assert source.evaluation["error"] == (
+        "“汽油（乙醇汽油、甲醇汽油）”不在表3中且未给出危险性类别，无法确定校正系数β")
 
 
 def test_geometry_must_be_near_the_enterprise(world, chemicals):

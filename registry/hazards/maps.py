@@ -1,0 +1,42 @@
+"""The small map of one hazard source: folium with the vendored Leaflet only (no CDN)."""
+
+from __future__ import annotations
+
+import json
+
+import folium
+from django.templatetags.static import static
+
+from registry.hazard_models import HazardSource
+
+LEAFLET = "vendor/leaflet-1.9.4/"
+LEVEL_COLOURS = {1: "#FF0000", 2: "#FF8C00", 3: "#FFD700", 4: "#1E90FF"}
+
+
+class LocalMap(folium.Map):
+    """folium.Map without its CDN scripts: bootstrap, jQuery and the marker plug-ins are
+    not needed for a polygon and a point, and Leaflet itself comes from our static files."""
+
+    default_js = [("leaflet", static(LEAFLET + "leaflet.js"))]
+    default_css = [("leaflet_css", static(LEAFLET + "leaflet.css"))]
+
+
+def source_map_html(source: HazardSource) -> str:
+    """A whole HTML document (for an iframe `srcdoc`) showing the unit and its enterprise.
+
+    No base tiles: the tile servers we could use are outside the machine; the polygon and
+    the enterprise point carry the information.
+    """
+    fmap = LocalMap(tiles=None, control_scale=True, zoom_control=True, prefer_canvas=False)
+    colour = LEVEL_COLOURS.get(source.level, "#9E9E9E")
+    folium.GeoJson(json.loads(source.geom.geojson), name=source.name,
+                   style_function=lambda _f: {"color": colour, "weight": 2,
+                                              "fillOpacity": 0.35},
+                   tooltip=source.name).add_to(fmap)
+    point = source.enterprise.geom
+    folium.CircleMarker([point.y, point.x], radius=5, color="#0b3d91", fill=True,
+                        tooltip=source.enterprise.name).add_to(fmap)
+    xmin, ymin, xmax, ymax = source.geom.extent
+    fmap.fit_bounds([[min(ymin, point.y), min(xmin, point.x)],
+                     [max(ymax, point.y), max(xmax, point.x)]], padding=(20, 20))
+    return fmap.get_root().render()

@@ -1,0 +1,34 @@
+"""Printable documents: one Django template serves both the HTML print view and the PDF.
+
+WeasyPrint renders the same HTML; the templates carry their CSS inline and name the
+"Noto Sans CJK SC" font (Debian fonts-noto-cjk), so no network fetch is needed.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from weasyprint import HTML
+
+
+def render_document(request: HttpRequest, template: str, context: dict, *,
+                    pdf: bool, filename: str) -> HttpResponse:
+    """The template as a page, or as an inline PDF called `filename`."""
+    html = render_to_string(template, {**context, "pdf": pdf}, request=request)
+    if not pdf:
+        return HttpResponse(html)
+    data = HTML(string=html, base_url=request.build_absolute_uri("/"),
+                url_fetcher=_no_fetch).write_pdf()
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _no_fetch(url: str, *args, **kwargs):
+    # The documents are self-contained; refusing fetches keeps a PDF request from calling
+    # back into the site (or anywhere else) while holding a worker.
+    raise ValueError(f"external resource not allowed in documents: {url}")
+

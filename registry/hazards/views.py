@@ -1,0 +1,171 @@
+"""Pages of major hazard sources: the scoped list, the one-source file (一源一档), the
+registration form and filing notice (HTML and PDF from one template each), and the
+filing and responsible-person forms. Thin: reads in selectors, writes in services."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from geo.scope import scope_for_request
+from registry.hazard_models import (
+    FilingAction,
+    FilingState,
+    HazardLevel,
+    HazardSource,
+    ResponsiblePerson,
+    ResponsibleRole,
+)
+from registry.hazards import filing
+from registry.hazards.maps import source_map_html
+from registry.hazards.pdf import render_document
+from registry.hazards.selectors import hazard_source_get, hazard_source_list
+from registry.hazards.services import responsible_persons_set
+
+
+def _source(request: HttpRequest, source_id: int) -> HazardSource:
+    source = hazard_source_get(scope=scope_for_request(request), source_id=source_id)
+    if source is None:
+        raise Http404(_("未找到该重大危险源"))
+    return source
+
+
+_STORED_DECIMAL = re.compile(r"^-?\d+\.\d+$")
+
+
+def _plain(value):
+    """Stored numbers without their padding zeros (36.0000000 -> 36, 0.6666667 stays),
+    through the evaluation's nested lists and dicts."""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, str) and _STORED_DECIMAL.match(value):
+        return _plain(Decimal(value))
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _numbers(source: HazardSource) -> dict:
+    return {"ev": _plain(source.evaluation), "s_text": _plain(source.s_value),
+            "r_text": _plain(source.r_value)}
+
+
+def _int_or_none(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() else None
+
+
+@login_required
+def source_list(request: HttpRequest) -> HttpResponse:
+    level = _int_or_none(request.GET.get("level"))
+    state = request.GET.get("state") or ""
+    state = state if state in FilingState.values else ""
+    sources = hazard_source_list(scope=scope_for_request(request), level=level,
+                                 filing_state=state or None)
+    return render(request, "registry/hazards/list.html", {
+        "sources": sources, "level": level, "state": state,
+        "levels": HazardLevel.choices, "states": FilingState.choices})
+
+
+@login_required
+def source_detail(request: HttpRequest, source_id: int) -> HttpResponse:
+    source = _source(request, source_id)
+    persons = {p.role: p for p in source.persons.all()}
+    return render(request, "registry/hazards/detail.html", {
+        "source": source, **_numbers(source), "map_html": source_map_html(source),
+        "person_rows": [(value, label, persons.get(value))
+                        for value, label in ResponsibleRole.choices],
+        "can_submit": filing.can_submit(request.user, source)
+        and source.filing_state in filing.SUBMITTABLE,
+        "can_decide": filing.can_decide(request.user, source)
+        and source.filing_state == FilingState.SUBMITTED,
+        "can_edit_persons": filing.can_submit(request.user, source)
+        and source.filing_state != FilingState.SUBMITTED,
+    })
+
+
+def _document_context(source: HazardSource) -> dict:
+    persons = {p.role: p for p in source.persons.all()}
+    return {"source": source, **_numbers(source), "enterprise": source.enterprise,
+            "persons": [(label, persons.get(value)) for value, label in ResponsibleRole.choices]}
+
+
+@login_required
+def registration_form(request: HttpRequest, source_id: int, pdf: bool = False) -> HttpResponse:
+    """重大危险源备案登记表."""
+    source = _source(request, source_id)
+    return render_document(request, "registry/hazards/form.html", _document_context(source),
+                           pdf=pdf, filename=f"重大危险源备案登记表-{source.pk}.pdf")
+
+
+@login_required
+def filing_notice(request: HttpRequest, source_id: int, pdf: bool = False) -> HttpResponse:
+    """备案告知书, only once the filing is accepted."""
+    source = _source(request, source_id)
+    accepted = [f for f in source.filings.all() if f.action == FilingAction.ACCEPT]
+    if source.filing_state != FilingState.ACCEPTED or not accepted:
+        raise Http404(_("该重大危险源尚未备案"))
+    context = {**_document_context(source), "accepted": accepted[-1],
+               "authority": _authority(accepted[-1].user)}
+    return render_document(request, "registry/hazards/notice.html", context, pdf=pdf,
+                           filename=f"重大危险源备案告知书-{source.filing_number}.pdf")
+
+
+def _authority(user) -> str:
+    division = getattr(user, "division", None)
+    return _("%(area)s应急管理局") % {"area": division.name} if division else _("应急管理部门")
+
+
+@login_required
+@require_POST
+def filing_action(request: HttpRequest, source_id: int, action: str) -> HttpResponse:
+    source = _source(request, source_id)
+    steps = {FilingAction.SUBMIT: filing.hazard_source_submit,
+             FilingAction.ACCEPT: filing.hazard_source_accept}
+    try:
+        if action == FilingAction.RETURN:
+            filing.hazard_source_return(source=source, user=request.user,
+                                        reason=request.POST.get("reason", ""))
+        elif action in steps:
+            steps[action](source=source, user=request.user)
+        else:
+            raise Http404
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("已%(action)s") % {"action": FilingAction(action).label})
+    return redirect("hazards:detail", source_id=source.pk)
+
+
+@login_required
+@require_POST
+def persons_update(request: HttpRequest, source_id: int) -> HttpResponse:
+    source = _source(request, source_id)
+    if not filing.can_submit(request.user, source) or \
+            source.filing_state == FilingState.SUBMITTED:
+        raise PermissionDenied(_("只有本企业用户可以在未提交状态下修改包保责任人"))
+    rows = [{"role": role, **{f: request.POST.get(f"{role}-{f}", "")
+                              for f in ("name", "post", "phone")}}
+            for role in ResponsibleRole.values]
+    try:
+        responsible_persons_set(source=source, persons=rows)
+    except ValidationError as error:
+        roles = dict(ResponsibleRole.choices)
+        for key, problems in error.message_dict.items():
+            role, _dot, name = key.partition(".")
+            label = ResponsiblePerson._meta.get_field(name).verbose_name if name else ""
+            for problem in problems:
+                messages.error(request, f"{roles.get(role, role)}{label}：{problem}")
+    else:
+        messages.success(request, _("包保责任人已保存"))
+    return redirect("hazards:detail", source_id=source.pk)

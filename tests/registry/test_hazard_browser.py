@@ -1,0 +1,76 @@
+"""The one-source file and unknown-chemical identification in a real browser (headless
+Debian chromium against live_server): the Leaflet map draws the unit from our own static
+files with no request leaving the site, and the identification form ranks chlorine first."""
+
+from __future__ import annotations
+
+from io import StringIO
+from urllib.parse import urlparse
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect, sync_playwright
+
+from registry.hazards.services import (
+    hazard_source_create,
+    hazard_source_set_chemicals,
+    responsible_persons_set,
+)
+from registry.models import Chemical
+from tests.conftest import box
+from tests.dashboards.test_onemap_browser import CHROMIUM_ARGS
+
+PERSONS = [{"role": r, "name": n, "post": "岗位", "phone": "13900000001"}
+           for r, n in (("principal", "王建国"), ("technical", "李志强"), ("operation", "张海燕"))]
+
+
+@pytest.fixture
+def source(world):
+    call_command("load_chemicals", stdout=StringIO())
+    ent = world.enterprises_a[0]
+    x, y = ent.geom.x, ent.geom.y
+    source = hazard_source_create(enterprise=ent, name="液氯罐区", kind="tank_farm",
+                                  geom=box(x - 0.0005, y - 0.0005, x + 0.0005, y + 0.0005),
+                                  exposed_people=60)
+    hazard_source_set_chemicals(source=source, items=[(Chemical.objects.get(name="氯"), "30")])
+    responsible_persons_set(source=source, persons=PERSONS)
+    return source
+
+
+@pytest.mark.browser
+def test_source_map_and_identification_in_a_browser(live_server, world, source):
+    requested: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                             args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+            page.on("request", lambda r: requested.append(r.url))
+            page.goto(f"{live_server.url}/hazards/{source.pk}/")
+            page.fill("#id_username", "enterprise")
+            page.fill("#id_password", "pw-enterprise")
+            page.click("#login-submit")
+            page.wait_for_url(f"{live_server.url}/hazards/{source.pk}/")
+            expect(page.locator("#level")).to_have_text("三级")
+            leaflet = page.frame_locator("#source-map")
+            # the unit polygon and the enterprise point are drawn as Leaflet SVG paths
+            expect(leaflet.locator("path.leaflet-interactive")).to_have_count(2,
+                                                                             timeout=15_000)
+
+            page.click("#submit-filing")
+            expect(page.locator("#filing-state")).to_have_text("已提交备案")
+
+            page.goto(f"{live_server.url}/hazards/chemicals/identify/")
+            page.select_option("#id_state", "gas")
+            page.select_option("#id_colour", "黄绿色")
+            page.select_option("#id_odour", "刺激性")
+            page.get_by_label("咳嗽").check()
+            page.click("#identify-submit")
+            first = page.locator("#candidates article").first
+            expect(first.locator("h3 a")).to_have_text("氯")
+            expect(first).to_contain_text("吻合：气体、黄绿色、刺激性、咳嗽")
+        finally:
+            browser.close()
+    hosts = {urlparse(url).netloc for url in requested if url.startswith("http")}
+    assert hosts == {urlparse(live_server.url).netloc}
+    assert any(url.endswith("/static/vendor/leaflet-1.9.4/leaflet.js") for url in requested)
