@@ -14,5 +14,6 @@ urlpatterns = [
     path("dash/", include("dashboards.urls")),
     path("api/resources/", include("registry.resources.urls")),
     path("floorplans/", include("registry.floorplans.urls")),
+    path("enterprises/", include("registry.enterprises.edit_urls")),
     path("", include("layers.urls")),
 ]

@@ -108,3 +108,4 @@ from registry.floorplan_models import FloorPlan  # noqa: E402,F401  (厂区平�
 from registry.hazard_models import Chemical, HazardSource, HazardSourceChemical  # noqa: E402,F401
 from registry.licence_models import Licence, LicenceKind  # noqa: E402,F401  (证照)
 from registry.resource_models import ResourceBase  # noqa: E402,F401  (emergency resources)
+from registry.review_models import EditStatus, EnterpriseEdit  # noqa: E402,F401  (档案变更审核)

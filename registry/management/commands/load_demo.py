@@ -7,6 +7,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from data.demo_files import demo_files_ensure
 from data.demo_hazards import demo_hazard_sources_ensure
 from data.demo_region import LoadReport, RegionConflict, load_demo
 from data.divisions import TREES
@@ -48,6 +49,8 @@ class Command(BaseCommand):
         call_command("load_chemicals", stdout=self.stdout)
         sources = demo_hazard_sources_ensure(region.park_code)
         self.stdout.write(f"major hazard sources in the park: {sources} created")
+        files = demo_files_ensure(region.park_code, everywhere=scale is None)
+        self.stdout.write(f"one-enterprise files filled: {files}")
         self._report(report)
 
     def _report(self, report: LoadReport) -> None:
