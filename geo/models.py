@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
 from django.utils.translation import gettext_lazy as _
 
 # Significant digits of a 12-digit statistical division code at each level
@@ -90,6 +91,13 @@ class Organisation(models.Model):
     parent = models.ForeignKey(
         "self", models.PROTECT, null=True, blank=True, verbose_name=_("上级单位")
     )
+    # Supervising department rule (监管部门): a government organisation supervises the
+    # enterprises of its division whose GB/T 4754 code starts with one of these prefixes
+    # ("C26", "B", ...); empty means every industry of its division (catch-all).
+    industry_prefixes = ArrayField(
+        models.CharField(max_length=5), verbose_name=_("监管行业代码前缀"), default=list,
+        db_default=[], blank=True,
+        help_text=_("GB/T 4754 行业代码前缀，如 C26、B；留空表示监管本区划内全部行业"))
 
     class Meta:
         verbose_name = _("组织机构")

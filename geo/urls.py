@@ -23,5 +23,6 @@ urlpatterns = [
     path("knowledge/", include("registry.knowledge.urls")),
     path("enterprises/", include("registry.enterprises.urls")),
     path("hazards/", include("registry.hazards.urls")),
+    path("enterprises/", include("registry.enterprises.edit_urls")),
     path("", include("layers.urls")),
 ]

@@ -117,3 +117,4 @@ from registry.knowledge_models import AccidentCase, Regulation  # noqa: E402,F40
 from registry.licence_models import Licence, LicenceKind  # noqa: E402,F401  (证照)
 from registry.plan_models import EmergencyPlan, PlanAttachment, PlanTemplate  # noqa: E402,F401  (预案)
 from registry.resource_models import ResourceBase  # noqa: E402,F401  (emergency resources)
+from registry.review_models import EditStatus, EnterpriseEdit  # noqa: E402,F401  (档案变更审核)

@@ -7,6 +7,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from data.demo_files import demo_files_ensure
 from data.demo_hazards import demo_hazard_sources_ensure
 from data.demo_knowledge import demo_knowledge_ensure
 from data.demo_region import LoadReport, RegionConflict, load_demo
@@ -50,6 +51,8 @@ class Command(BaseCommand):
         sources = demo_hazard_sources_ensure(region.park_code)
         self.stdout.write(f"major hazard sources in the park: {sources} created")
         self.stdout.write(f"plans, agencies, knowledge: {demo_knowledge_ensure(region.park_code)}")
+        files = demo_files_ensure(region.park_code, everywhere=scale is None)
+        self.stdout.write(f"one-enterprise files filled: {files}")
         self._report(report)
 
     def _report(self, report: LoadReport) -> None:
