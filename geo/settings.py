@@ -114,6 +114,9 @@ BASEMAP_ATTRIBUTION = os.environ.get("BASEMAP_ATTRIBUTION", "")
 # Public base URL used in OGC API links and TileJSON.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 MQTT_URL = os.environ.get("MQTT_URL", "")
+# Optional Nominatim-compatible geocoder for enterprise addresses; without it users place
+# the point on the map.
+GEOCODER_URL = os.environ.get("GEOCODER_URL", "")
 
 # Messaging: e-mail through Django's backend (console unless EMAIL_HOST is set), SMS
 # through a class with `send_messages` (geo.sms; a real gateway plugs in here).

@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class RegistryConfig(AppConfig):
     name = "registry"
     verbose_name = _("企业与资源")
+
+    def ready(self) -> None:
+        # The whole one-enterprise file is audited, not only the layers (the layer
+        # registry tracks those); plans and filings audit their own transitions.
+        from geo.audit import audit_track
+        from registry import file_models as f
+        from registry.review_models import EnterpriseEdit
+
+        for model in (EnterpriseEdit, f.HazchemProfile, f.AmmoniaRefrigerationProfile,
+                      f.MineProfile, f.FireworksProfile, f.IndustryTradeProfile,
+                      f.SafetyManager, f.TrainingRecord, f.SafetyInvestment):
+            audit_track(model)

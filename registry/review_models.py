@@ -44,19 +44,3 @@ class EnterpriseEdit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} #{self.pk}"
-
-
-def _track_file_models() -> None:
-    """The whole file is audited, not only the map point (the Enterprise layer already
-    is). Here rather than in RegistryConfig.ready() so the file's models and their audit
-    travel together; geo.audit.audit_track is idempotent."""
-    from geo.audit import audit_track
-    from registry import file_models as f
-
-    for model in (EnterpriseEdit, f.HazchemProfile, f.AmmoniaRefrigerationProfile,
-                  f.MineProfile, f.FireworksProfile, f.IndustryTradeProfile, f.SafetyManager,
-                  f.TrainingRecord, f.SafetyInvestment):
-        audit_track(model)
-
-
-_track_file_models()

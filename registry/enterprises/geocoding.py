@@ -23,7 +23,7 @@ class GeocoderUnavailable(Exception):
 
 
 def geocoder_configured() -> bool:
-    return bool(getattr(settings, "GEOCODER_URL", ""))
+    return bool(settings.GEOCODER_URL)
 
 
 def _geocoder() -> Nominatim:

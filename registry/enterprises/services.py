@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from geo.audit import acting_as
 from geo.models import LEVEL_DIGITS, AuditEntry, Role
-from geo.scope import scope_for_user
+from geo.scope import scope_for_user, scope_for_user_id
 from registry.enterprises.departments import department_for
 from registry.enterprises.geocoding import geocode
 from registry.enterprises.review import (
@@ -46,7 +46,8 @@ def user_supervises(user, enterprise: Enterprise) -> bool:
     """A government supervisor whose jurisdiction covers the enterprise."""
     if not user.is_authenticated or not (user.is_superuser or user.role in SUPERVISOR_ROLES):
         return False
-    return scope_for_user(user).allows_division(enterprise.division_code)
+    # The id-keyed scope is cached per process: no division query on every page.
+    return scope_for_user_id(user.pk).allows_division(enterprise.division_code)
 
 
 def user_owns(user, enterprise: Enterprise) -> bool:

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -23,6 +23,7 @@ from registry.enterprises import maps, selectors
 from registry.enterprises.display import profile_sections, rows
 from registry.enterprises.filters import LicenceState, filters_from
 from registry.enterprises.history import enterprise_history
+from registry.enterprises.services import user_owns, user_supervises
 from registry.floorplans.tile_source import tile_url_template
 
 PAGE_SIZE = 50
@@ -30,14 +31,6 @@ LIST_EXPORTS = ["csv", "xlsx", "geojson", "gpkg", "shp"]
 BASIC_FIELDS = ["name", "credit_code", "industry", "division_code", "address", "established",
                 "registered_capital", "economic_type", "scale", "business_scope", "risk_level",
                 "has_major_hazard", "categories"]
-
-
-def optional_url(name: str, *args) -> str | None:
-    """A URL of a page another module may not have yet (edit form, hazard source page)."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 @login_required
@@ -122,7 +115,6 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     hazards = selectors.enterprise_hazard_sources(scope=scope, enterprise=enterprise)
     resources = selectors.enterprise_nearby_resources(scope=scope, enterprise=enterprise)
     plans = selectors.enterprise_floor_plans(scope=scope, enterprise=enterprise)
-    hazard_links = optional_url("hazard_source_detail", 0) is not None
     return render(request, "registry/enterprises/detail.html", {
         "e": enterprise,
         "basic": rows(enterprise, BASIC_FIELDS),
@@ -130,13 +122,15 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "licences": selectors.enterprise_licences(scope=scope, enterprise=enterprise,
                                                   today=today),
         "hazards": [{"source": h, "colour": maps.level_colour(h.level),
-                     "url": optional_url("hazard_source_detail", h.pk) if hazard_links else None}
+                     "url": reverse("hazards:detail", args=[h.pk])}
                     for h in hazards],
         "resources": resources,
         "plans": [{"plan": p, "tiles": tile_url_template(p.pk) if p.cog else None}
                   for p in plans],
         "history": enterprise_history(enterprise=enterprise),
-        "edit_url": optional_url("enterprise_edit", enterprise.pk),
+        "edit_url": reverse("enterprise_edit", args=[enterprise.pk])
+        if user_supervises(request.user, enterprise) or user_owns(request.user, enterprise)
+        else None,
         "map": _site_map(enterprise, hazards, resources, plans),
         "today": today,
     })

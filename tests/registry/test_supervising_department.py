@@ -110,3 +110,15 @@ def test_reassignment_after_an_industry_change(world, rules):
                            proposed=proposed)
     enterprise.refresh_from_db()
     assert enterprise.supervising_department_id == rules["city_c26"].pk
+
+
+def test_reassign_command_reports_the_count(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("reassign_departments", "--division", "3201", stdout=out)
+    assert out.getvalue().strip().endswith("enterprises changed department")
+    call_command("reassign_departments", stdout=out)
+    assert "0 enterprises changed department" in out.getvalue().splitlines()[-1]
