@@ -16,20 +16,15 @@ from django.utils.translation import gettext as _
 from rasterio.errors import NotGeoreferencedWarning, RasterioError
 from rasterio.io import MemoryFile
 
+from geo.uploads import JPEG, PDF, PNG, TIFF, upload_read, upload_type
 from registry.floorplans.pdf import DEFAULT_DPI, pdf_first_page
 from registry.floorplans.raster import encode_png
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_PIXELS = 50_000_000
 
-# magic bytes → (media type, GDAL driver, file suffix)
-_SIGNATURES = [
-    (b"\x89PNG\r\n\x1a\n", ("image/png", "PNG", ".png")),
-    (b"\xff\xd8\xff", ("image/jpeg", "JPEG", ".jpg")),
-    (b"II*\x00", ("image/tiff", "GTiff", ".tif")),
-    (b"MM\x00*", ("image/tiff", "GTiff", ".tif")),
-    (b"%PDF-", ("application/pdf", "PDF", ".png")),  # stored as its first page's PNG
-]
+# upload type → GDAL driver
+_DRIVERS = {PNG: "PNG", JPEG: "JPEG", TIFF: "GTiff", PDF: "PDF"}
 
 _TRAILERS = {"PNG": b"IEND\xaeB`\x82", "JPEG": b"\xff\xd9"}
 
@@ -43,30 +38,17 @@ class CheckedImage:
     data: bytes
 
 
-def sniff(head: bytes) -> tuple[str, str, str]:
-    """(media type, driver, suffix) from the first bytes, or ValidationError."""
-    for magic, kind in _SIGNATURES:
-        if head.startswith(magic):
-            return kind
-    raise ValidationError(_("不支持的文件类型：仅接受 PNG、JPEG、GeoTIFF 图像或 PDF"), code="type")
-
-
 def floor_plan_check(file) -> CheckedImage:
     """Validate an uploaded file; returns its bytes and size or raises ValidationError."""
-    max_bytes = getattr(settings, "FLOORPLAN_MAX_BYTES", DEFAULT_MAX_BYTES)
-    size = getattr(file, "size", None)
-    if size is not None and size > max_bytes:
-        raise _too_large(max_bytes)
-    file.seek(0)
-    data = file.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise _too_large(max_bytes)
-    media_type, driver, suffix = sniff(data[:8])
-    if driver == "PDF":
-        return _checked_pdf(data)
+    data = upload_read(file, max_bytes=getattr(settings, "FLOORPLAN_MAX_BYTES",
+                                               DEFAULT_MAX_BYTES))
+    kind = upload_type(data, tuple(_DRIVERS), names=_("PNG、JPEG、GeoTIFF 图像或 PDF"))
+    if kind == PDF:
+        return _checked_pdf(data)  # stored as its first page's PNG
+    driver = _DRIVERS[kind]
     _check_trailer(data, driver)
     width, height = _checked_header(data, driver)
-    return CheckedImage(media_type, suffix, width, height, data)
+    return CheckedImage(kind.media_type, kind.suffix, width, height, data)
 
 
 def _checked_pdf(data: bytes) -> CheckedImage:
@@ -83,11 +65,6 @@ def _check_trailer(data: bytes, driver: str) -> None:
     if trailer and not data.rstrip(b"\x00").endswith(trailer):
         raise ValidationError(_("文件已损坏或无法读取：文件不完整（缺少结束标记）"),
                               code="corrupt")
-
-
-def _too_large(max_bytes: int) -> ValidationError:
-    return ValidationError(_("文件过大：上限为 %(mb).1f MB") % {"mb": max_bytes / 1048576},
-                           code="size")
 
 
 def _checked_header(data: bytes, driver: str) -> tuple[int, int]:

@@ -1,0 +1,78 @@
+"""Upload intake shared by every upload: read no more than the size limit, then tell the
+type from the content (never from the name or the browser's claim). Checks that belong to
+one kind of upload (pixel counts, PDF pages, which types are allowed) stay with it.
+
+Both functions raise ValidationError before anything is written.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class FileType:
+    key: str
+    media_type: str
+    suffix: str
+
+
+PDF = FileType("pdf", "application/pdf", ".pdf")
+PNG = FileType("png", "image/png", ".png")
+JPEG = FileType("jpeg", "image/jpeg", ".jpg")
+TIFF = FileType("tiff", "image/tiff", ".tif")
+DOCX = FileType("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml"
+                ".document", ".docx")
+XLSX = FileType("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ".xlsx")
+
+_SIGNATURES = [(b"%PDF-", PDF), (b"\x89PNG\r\n\x1a\n", PNG), (b"\xff\xd8\xff", JPEG),
+               (b"II*\x00", TIFF), (b"MM\x00*", TIFF)]
+# DOCX and XLSX are ZIP files whose parts say which they are (a plain ZIP is neither).
+_OOXML_PARTS = [("word/document.xml", DOCX), ("xl/workbook.xml", XLSX)]
+
+
+def upload_read(file, *, max_bytes: int) -> bytes:
+    """The upload's bytes; refuses an empty file or one over `max_bytes` without reading
+    more than `max_bytes + 1` bytes of it."""
+    size = getattr(file, "size", None)
+    if size is not None and size > max_bytes:
+        raise _too_large(max_bytes)
+    file.seek(0)
+    data = file.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise _too_large(max_bytes)
+    if not data:
+        raise ValidationError(_("文件为空"), code="empty")
+    return data
+
+
+def upload_type(data: bytes, allowed: tuple[FileType, ...], *, names: str) -> FileType:
+    """The type of `data` if it is one of `allowed`; `names` lists them for the error."""
+    found = next((kind for magic, kind in _SIGNATURES if data.startswith(magic)), None)
+    if found is None and data.startswith(b"PK\x03\x04"):
+        found = _ooxml_type(data)
+    if found not in allowed:
+        raise ValidationError(_("不支持的文件类型：仅接受 %(types)s") % {"types": names},
+                              code="type")
+    return found
+
+
+def _ooxml_type(data: bytes) -> FileType | None:
+    try:
+        parts = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except (zipfile.BadZipFile, ValueError):
+        return None
+    if "[Content_Types].xml" not in parts:
+        return None
+    return next((kind for part, kind in _OOXML_PARTS if part in parts), None)
+
+
+def _too_large(max_bytes: int) -> ValidationError:
+    return ValidationError(_("文件过大：上限为 %(mb).1f MB") % {"mb": max_bytes / 1048576},
+                           code="size")
