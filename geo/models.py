@@ -115,6 +115,7 @@ class Role(models.TextChoices):
     PARK = "park_supervisor", _("园区监管人员")
     GRID = "grid_member", _("网格员")
     ENTERPRISE = "enterprise", _("企业用户")
+    AGENCY = "agency", _("中介机构用户")
     ANALYST = "analyst", _("GIS分析人员")
 
 

@@ -15,6 +15,8 @@ from django.db.models import Q, QuerySet
 from geo.models import Role, code_prefix
 
 GOVERNMENT_ROLES = {Role.PROVINCE, Role.CITY, Role.COUNTY, Role.PARK, Role.GRID, Role.ANALYST}
+# Users who see their own organisation's rows: an enterprise, or an intermediary agency.
+OWNER_ROLES = {Role.ENTERPRISE, Role.AGENCY}
 _CACHE_SECONDS = 30.0
 _user_scopes: dict[int, tuple[float, Scope]] = {}
 
@@ -86,7 +88,7 @@ def scope_for_user(user) -> Scope:
         return PUBLIC
     if user.is_superuser or user.role == Role.ADMIN:
         return EVERYTHING
-    if user.role == Role.ENTERPRISE:
+    if user.role in OWNER_ROLES:
         return Scope(organisation_id=user.organisation_id) if user.organisation_id else PUBLIC
     if user.role in GOVERNMENT_ROLES and user.division_id:
         division = user.division

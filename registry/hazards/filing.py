@@ -63,7 +63,9 @@ def hazard_source_accept(*, source: HazardSource, user: User,
     """Accept a submitted filing and give it the next number of its county and year."""
     source = _decidable(source, user)
     now = timezone.now()
-    source.filing_number = _next_number(source.division_code[:6], timezone.localdate(now).year)
+    # A source filed again after a change keeps the number it was first filed under.
+    source.filing_number = source.filing_number or _next_number(
+        source.division_code[:6], timezone.localdate(now).year)
     source.filed_at = now
     return _step(source, user, FilingAction.ACCEPT, FilingState.ACCEPTED, reason=reason,
                  number=source.filing_number)
@@ -76,6 +78,19 @@ def hazard_source_return(*, source: HazardSource, user: User, reason: str) -> Ha
         raise ValidationError({"reason": _("退回时须填写原因")})
     source = _decidable(source, user)
     return _step(source, user, FilingAction.RETURN, FilingState.RETURNED, reason=reason)
+
+
+def hazard_source_refile_needed(source: HazardSource) -> HazardSourceFiling | None:
+    """A submitted or filed source whose identification or grading changed goes back to
+    the enterprise to be filed again (《危险化学品重大危险源监督管理暂行规定》: a changed
+    major hazard source updates its file and is filed anew). Called by the evaluation."""
+    if source.filing_state not in (FilingState.SUBMITTED, FilingState.ACCEPTED):
+        return None
+    source.filing_state = FilingState.DRAFT
+    source.save(update_fields=["filing_state", "updated"])
+    return HazardSourceFiling.objects.create(
+        source=source, action=FilingAction.CHANGE, user=None, number=source.filing_number or "",
+        reason=_("辨识分级结果已变化（S、R或级别），请更新档案后重新提交备案"))
 
 
 def _locked(source: HazardSource) -> HazardSource:

@@ -18,6 +18,7 @@ from registry.hazard_models import (
     HazardSourceChemical,
     ResponsiblePerson,
 )
+from registry.hazards.filing import hazard_source_refile_needed
 from registry.models import Enterprise
 from registry.owned import owned_scope_fields
 
@@ -102,6 +103,7 @@ def hazard_source_evaluate(source: HazardSource) -> gb18218.Result | None:
     """
     contents = [(_substance(item), item.max_tonnes)
                 for item in source.items.select_related("chemical").order_by("pk")]
+    before = _graded(source)
     result, error = _evaluate(contents, source.exposed_people)
     source.s_value = gb18218.dec(result.S) if result else None
     source.r_value = gb18218.dec(result.R) if result else None
@@ -113,7 +115,13 @@ def hazard_source_evaluate(source: HazardSource) -> gb18218.Result | None:
                                "updated"])
     if source.is_major:
         enterprise_mark_major_hazard(enterprise=source.enterprise)
+    if _graded(source) != before:
+        hazard_source_refile_needed(source)
     return result
+
+
+def _graded(source: HazardSource) -> tuple:
+    return source.s_value, source.r_value, source.level, source.is_major
 
 
 def _evaluate(contents, people: int) -> tuple[gb18218.Result | None, str]:

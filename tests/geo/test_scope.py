@@ -46,3 +46,16 @@ def test_allows_division_for_writes():
     assert EVERYTHING.allows_division("110000000000")
     assert not Scope(organisation_id=3).allows_division("320101001001")
     assert not PUBLIC.allows_division("320101001001")
+
+
+def test_agency_users_see_their_own_organisation(world):
+    from geo.models import Organisation, Role, User
+    from geo.scope import scope_for_user
+
+    agency = Organisation.objects.create(name="测试安全评价有限公司", kind="agency",
+                                         division=world.county_a)
+    user = User.objects.create_user("agency", role=Role.AGENCY, division=world.county_a,
+                                    organisation=agency)
+    assert scope_for_user(user).key == f"o{agency.pk}"
+    no_org = User.objects.create_user("agency2", role=Role.AGENCY, division=world.county_a)
+    assert scope_for_user(no_org).key == "public"

@@ -43,7 +43,7 @@ def agencies(world):
     agency_problem_add(project=p_a, description="报警器未检定", severity="general", rectified=True)
     agency_problem_add(project=p_a, description="未设安全仪表系统", severity="major")
     agency_problem_add(project=p_b, description="安全距离不足", severity="major")
-    user = User.objects.create_user("agency1", password="pw", role=Role.ENTERPRISE,
+    user = User.objects.create_user("agency1", password="pw", role=Role.AGENCY,
                                     division=world.county_a, organisation=one.organisation)
     return {"one": one, "two": two, "p_a": p_a, "p_b": p_b, "user": user}
 

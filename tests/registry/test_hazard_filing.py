@@ -262,3 +262,24 @@ def test_enterprise_user_sees_only_its_own_sources(client, world, chemicals, sou
     # a county A supervisor sees it but may not file it for the enterprise
     assert _login(client, world, "county_a").post(
         f"/hazards/{other.pk}/filing/submit/").status_code == 403
+
+
+def test_a_change_to_the_grading_sends_a_filed_source_back_for_refiling(world, source,
+                                                                         chemicals):
+    filing.hazard_source_submit(source=source, user=world.users["enterprise"])
+    filing.hazard_source_accept(source=source, user=world.users["county_a"])
+    source.refresh_from_db()
+    number = source.filing_number
+    assert source.filing_state == FilingState.ACCEPTED and number
+    hazard_source_set_chemicals(source=source, items=[(chemicals["氯"], "30")])  # same S, R
+    source.refresh_from_db()
+    assert source.filing_state == FilingState.ACCEPTED
+    hazard_source_set_chemicals(source=source, items=[(chemicals["氯"], "80")])  # more chlorine
+    source.refresh_from_db()
+    assert source.filing_state == FilingState.DRAFT and source.filing_number == number
+    steps = list(source.filings.values_list("action", "number"))
+    assert steps == [("submit", ""), ("accept", number), ("change", number)]
+    filing.hazard_source_submit(source=source, user=world.users["enterprise"])
+    filing.hazard_source_accept(source=source, user=world.users["county_a"])
+    source.refresh_from_db()
+    assert source.filing_state == FilingState.ACCEPTED and source.filing_number == number
