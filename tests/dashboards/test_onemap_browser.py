@@ -6,15 +6,10 @@ transactional, so the server thread sees the `world` rows). Saves var/screenshot
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-SCREENSHOT = Path(settings.BASE_DIR) / "var" / "screenshots" / "onemap.png"
+from tests.browser import chromium_page, login, screenshot
 
 # The MapLibre instance plotly creates inside the graph.
 MAP = "document.querySelector('#onemap-graph .js-plotly-plot')?._fullLayout?.map?._subplot?.map"
@@ -49,40 +44,30 @@ ENTERPRISE_IDS = f"""() => {{
 def test_onemap_draws_tiles_and_shows_a_clicked_enterprise(live_server, world,
                                                            grid_cell):
     target = world.enterprises_a[2]  # 测试化工3号有限公司, risk level 4 (blue)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                             args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
-            page.goto(f"{live_server.url}/dash/onemap/")
-            page.fill("#id_username", "county_a")
-            page.fill("#id_password", "pw-county_a")
-            page.click("#login-submit")
-            page.wait_for_url(f"{live_server.url}/dash/onemap/")
-            expect(page).to_have_title("一张图")
+    with chromium_page(viewport=(1280, 800)) as browser:
+        page = browser.page
+        login(page, f"{live_server.url}/dash/onemap/", "county_a")
+        expect(page).to_have_title("一张图")
 
-            page.wait_for_function(TILES_DRAWN, timeout=30_000)
-            # county A's scope: its five enterprises are in the tiles, county B's three are not
-            assert page.evaluate(ENTERPRISE_IDS) == sorted(e.pk for e in world.enterprises_a)
+        page.wait_for_function(TILES_DRAWN, timeout=30_000)
+        # county A's scope: its five enterprises are in the tiles, county B's three are not
+        assert page.evaluate(ENTERPRISE_IDS) == sorted(e.pk for e in world.enterprises_a)
 
-            x, y = page.evaluate(SCREEN_POINT, [target.geom.x, target.geom.y])
-            page.mouse.click(x, y)
-            record = page.locator("#onemap-record-body")
-            expect(record.locator("h3")).to_have_text(target.name, timeout=15_000)
-            expect(record).to_contain_text(target.credit_code)
-            expect(record).to_contain_text("低风险（蓝）")
+        x, y = page.evaluate(SCREEN_POINT, [target.geom.x, target.geom.y])
+        page.mouse.click(x, y)
+        record = page.locator("#onemap-record-body")
+        expect(record.locator("h3")).to_have_text(target.name, timeout=15_000)
+        expect(record).to_contain_text(target.credit_code)
+        expect(record).to_contain_text("低风险（蓝）")
 
-            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOT))
+        screenshot(page, "onemap", full_page=False)
 
-            # the layer switcher: unticking 企业 rebuilds the style without its source
-            sources = ["accident_cases", "agencies", "divisions", "emergency_organisations",
-                       "enterprises", "experts",
-                       "fire_stations", "grid_cells", "hazard_sources", "medical_facilities",
-                       "rescue_teams", "shelters", "warehouses"]
-            assert page.evaluate(STYLE_SOURCES) == sources
-            page.locator("#onemap-layers label", has_text="企业").click()
-            without = ",".join(s for s in sources if s != "enterprises")
-            page.wait_for_function(f"() => {STYLE_SOURCES}().join() === '{without}'")
-        finally:
-            browser.close()
+        # the layer switcher: unticking 企业 rebuilds the style without its source
+        sources = ["accident_cases", "agencies", "divisions", "emergency_organisations",
+                   "enterprises", "experts",
+                   "fire_stations", "grid_cells", "hazard_sources", "medical_facilities",
+                   "rescue_teams", "shelters", "warehouses"]
+        assert page.evaluate(STYLE_SOURCES) == sources
+        page.locator("#onemap-layers label", has_text="企业").click()
+        without = ",".join(s for s in sources if s != "enterprises")
+        page.wait_for_function(f"() => {STYLE_SOURCES}().join() === '{without}'")

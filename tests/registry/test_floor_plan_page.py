@@ -7,21 +7,17 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
 import rasterio
-from django.conf import settings
 from django.test import Client
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from rasterio.io import MemoryFile
 
 from registry.floorplan_models import FloorPlan
+from tests.browser import chromium_page, login, screenshot
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-SCREENSHOT = Path(settings.BASE_DIR) / "var" / "screenshots" / "floorplan.png"
 WIDTH, HEIGHT = 480, 320
 TILE_DRAWN = """() => [...document.querySelectorAll('img.leaflet-tile-loaded')]
   .some((img) => img.src.includes('/tiles/floorplans/'))"""
@@ -122,94 +118,75 @@ def _drag(page, locator, dx: float, dy: float) -> None:
 @pytest.mark.browser
 def test_upload_drag_corners_submit_and_see_the_placed_plan(live_server, world, media,
                                                                orm_in_browser_tests):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                             args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-            page.goto(f"{live_server.url}/floorplans/")
-            page.fill("#id_username", "enterprise")
-            page.fill("#id_password", "pw-enterprise")
-            page.click("#login-submit")
-            page.wait_for_url(f"{live_server.url}/floorplans/")
+    with chromium_page(viewport=(1400, 1000)) as browser:
+        page = browser.page
+        login(page, f"{live_server.url}/floorplans/", "enterprise")
 
-            page.fill("#fp-name", "罐区平面图")
-            page.set_input_files("#fp-file", {"name": "plan.png", "mimeType": "image/png",
-                                              "buffer": _drawing()})
-            page.click("#fp-upload-submit")
-            page.wait_for_url(f"{live_server.url}/floorplans/*/edit")
-            plan = FloorPlan.objects.get()
-            assert (plan.name, plan.width, plan.height) == ("罐区平面图", WIDTH, HEIGHT)
+        page.fill("#fp-name", "罐区平面图")
+        page.set_input_files("#fp-file", {"name": "plan.png", "mimeType": "image/png",
+                                          "buffer": _drawing()})
+        page.click("#fp-upload-submit")
+        page.wait_for_url(f"{live_server.url}/floorplans/*/edit")
+        plan = FloorPlan.objects.get()
+        assert (plan.name, plan.width, plan.height) == ("罐区平面图", WIDTH, HEIGHT)
 
-            corners = page.locator("#fp-map .fp-corner")
-            expect(corners).to_have_count(4)
-            _drag(page, corners.nth(2), 60, 40)  # the bottom-right corner, off the rectangle
-            page.click("#fp-submit")
+        corners = page.locator("#fp-map .fp-corner")
+        expect(corners).to_have_count(4)
+        _drag(page, corners.nth(2), 60, 40)  # the bottom-right corner, off the rectangle
+        page.click("#fp-submit")
 
-            residuals = page.locator("#fp-points td.fp-residual")
-            expect(residuals).to_have_count(4)
-            expect(page.locator("#fp-rms")).to_contain_text("仿射变换 · RMS")
-            plan.refresh_from_db()
-            assert plan.fit_method == "affine" and len(plan.residuals_m) == 4
-            assert plan.rms_m > 1.0  # a dragged corner is not affine any more
-            expect(residuals).to_have_text([f"{r:.3f}" for r in plan.residuals_m])
-            expect(page.locator("#fp-rms")).to_contain_text(f"{plan.rms_m:.3f}")
+        residuals = page.locator("#fp-points td.fp-residual")
+        expect(residuals).to_have_count(4)
+        expect(page.locator("#fp-rms")).to_contain_text("仿射变换 · RMS")
+        plan.refresh_from_db()
+        assert plan.fit_method == "affine" and len(plan.residuals_m) == 4
+        assert plan.rms_m > 1.0  # a dragged corner is not affine any more
+        expect(residuals).to_have_text([f"{r:.3f}" for r in plan.residuals_m])
+        expect(page.locator("#fp-rms")).to_contain_text(f"{plan.rms_m:.3f}")
 
-            # the map requests the plan's tiles, and a tile over the plan has its pixels
-            page.wait_for_function(TILE_DRAWN, timeout=15_000)
-            x, y = _tile_of(plan.extent, 18)
-            tile = page.request.get(f"{live_server.url}/tiles/floorplans/{plan.pk}/18/{x}/{y}.png")
-            assert tile.status == 200 and tile.headers["content-type"] == "image/png"
-            with MemoryFile(tile.body()) as memory, memory.open() as src:
-                rgba = src.read()
-            assert rgba.shape == (4, 256, 256) and rgba[3].max() == 255
+        # the map requests the plan's tiles, and a tile over the plan has its pixels
+        page.wait_for_function(TILE_DRAWN, timeout=15_000)
+        x, y = _tile_of(plan.extent, 18)
+        tile = page.request.get(f"{live_server.url}/tiles/floorplans/{plan.pk}/18/{x}/{y}.png")
+        assert tile.status == 200 and tile.headers["content-type"] == "image/png"
+        with MemoryFile(tile.body()) as memory, memory.open() as src:
+            rgba = src.read()
+        assert rgba.shape == (4, 256, 256) and rgba[3].max() == 255
 
-            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOT), full_page=True)
+        screenshot(page, "floorplan")
 
-            # the map page now shows the placed plan with its RMS
-            page.goto(f"{live_server.url}/floorplans/")
-            expect(page.locator(f'tr[data-plan="{plan.pk}"]')).to_contain_text(
-                f"{plan.rms_m:.2f}")
-            page.wait_for_function(TILE_DRAWN, timeout=15_000)
-            page.screenshot(path=str(SCREENSHOT.with_name("floorplan-map.png")), full_page=True)
-        finally:
-            browser.close()
+        # the map page now shows the placed plan with its RMS
+        page.goto(f"{live_server.url}/floorplans/")
+        expect(page.locator(f'tr[data-plan="{plan.pk}"]')).to_contain_text(
+            f"{plan.rms_m:.2f}")
+        page.wait_for_function(TILE_DRAWN, timeout=15_000)
+        screenshot(page, "floorplan-map")
 
 
 @pytest.mark.browser
 def test_point_pairs_with_too_few_points_for_polynomial_say_so(live_server, world, media,
                                                                orm_in_browser_tests):
     plan_id = _upload(_logged_in(world, "enterprise"), world.enterprises_a[0])
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                             args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-            page.goto(f"{live_server.url}/floorplans/{plan_id}/edit")
-            page.fill("#id_username", "enterprise")
-            page.fill("#id_password", "pw-enterprise")
-            page.click("#login-submit")
-            page.wait_for_url(f"{live_server.url}/floorplans/{plan_id}/edit")
-            page.check("input[name=mode][value=points]")
-            image, geo = page.locator("#fp-image"), page.locator("#fp-map")
-            for i, (fx, fy) in enumerate([(0.2, 0.2), (0.8, 0.25), (0.3, 0.8)]):
-                image.click(position=_at(image, fx, fy))
-                geo.click(position=_at(geo, fx, fy))
-                expect(page.locator("#fp-points tbody tr")).to_have_count(i + 1)
-            page.select_option("#fp-method", "polynomial")
-            page.click("#fp-submit")
-            expect(page.locator("#fp-error")).to_have_text("二次多项式至少需要 6 个控制点")
-            page.select_option("#fp-method", "affine")
-            page.click("#fp-submit")
-            expect(page.locator("#fp-rms")).to_have_text("仿射变换 · RMS 0.000 米")
-            expect(page.locator("#fp-error")).to_have_text("")
-            plan = FloorPlan.objects.get(pk=plan_id)
-            assert len(plan.control_points) == 3 and plan.fit_method == "affine"
-            assert plan.residuals_m == [pytest.approx(0.0, abs=1e-3)] * 3  # three points: exact
-            expect(page.locator("#fp-points td.fp-residual")).to_have_text(["0.000"] * 3)
-        finally:
-            browser.close()
+    with chromium_page(viewport=(1400, 1000)) as browser:
+        page = browser.page
+        login(page, f"{live_server.url}/floorplans/{plan_id}/edit", "enterprise")
+        page.check("input[name=mode][value=points]")
+        image, geo = page.locator("#fp-image"), page.locator("#fp-map")
+        for i, (fx, fy) in enumerate([(0.2, 0.2), (0.8, 0.25), (0.3, 0.8)]):
+            image.click(position=_at(image, fx, fy))
+            geo.click(position=_at(geo, fx, fy))
+            expect(page.locator("#fp-points tbody tr")).to_have_count(i + 1)
+        page.select_option("#fp-method", "polynomial")
+        page.click("#fp-submit")
+        expect(page.locator("#fp-error")).to_have_text("二次多项式至少需要 6 个控制点")
+        page.select_option("#fp-method", "affine")
+        page.click("#fp-submit")
+        expect(page.locator("#fp-rms")).to_have_text("仿射变换 · RMS 0.000 米")
+        expect(page.locator("#fp-error")).to_have_text("")
+        plan = FloorPlan.objects.get(pk=plan_id)
+        assert len(plan.control_points) == 3 and plan.fit_method == "affine"
+        assert plan.residuals_m == [pytest.approx(0.0, abs=1e-3)] * 3  # three points: exact
+        expect(page.locator("#fp-points td.fp-residual")).to_have_text(["0.000"] * 3)
 
 
 def _at(locator, fx: float, fy: float) -> dict:

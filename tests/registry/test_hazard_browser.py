@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from registry.hazards.services import (
     hazard_source_create,
@@ -17,8 +17,8 @@ from registry.hazards.services import (
     responsible_persons_set,
 )
 from registry.models import Chemical
+from tests.browser import chromium_page, login
 from tests.conftest import box
-from tests.dashboards.test_onemap_browser import CHROMIUM_ARGS
 
 PERSONS = [{"role": r, "name": n, "post": "岗位", "phone": "13900000001"}
            for r, n in (("principal", "王建国"), ("technical", "李志强"), ("operation", "张海燕"))]
@@ -39,38 +39,28 @@ def source(world):
 
 @pytest.mark.browser
 def test_source_map_and_identification_in_a_browser(live_server, world, source):
-    requested: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                             args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-            page.on("request", lambda r: requested.append(r.url))
-            page.goto(f"{live_server.url}/hazards/{source.pk}/")
-            page.fill("#id_username", "enterprise")
-            page.fill("#id_password", "pw-enterprise")
-            page.click("#login-submit")
-            page.wait_for_url(f"{live_server.url}/hazards/{source.pk}/")
-            expect(page.locator("#level")).to_have_text("三级")
-            leaflet = page.frame_locator("#source-map")
-            # the unit polygon and the enterprise point are drawn as Leaflet SVG paths
-            expect(leaflet.locator("path.leaflet-interactive")).to_have_count(2,
-                                                                             timeout=15_000)
+    with chromium_page() as browser:
+        page = browser.page
+        login(page, f"{live_server.url}/hazards/{source.pk}/", "enterprise")
+        expect(page.locator("#level")).to_have_text("三级")
+        leaflet = page.frame_locator("#source-map")
+        # the unit polygon and the enterprise point are drawn as Leaflet SVG paths
+        expect(leaflet.locator("path.leaflet-interactive")).to_have_count(2, timeout=15_000)
 
-            page.click("#submit-filing")
-            expect(page.locator("#filing-state")).to_have_text("已提交备案")
+        page.click("#submit-filing")
+        expect(page.locator("#filing-state")).to_have_text("已提交备案")
 
-            page.goto(f"{live_server.url}/hazards/chemicals/identify/")
-            page.select_option("#id_state", "gas")
-            page.select_option("#id_colour", "黄绿色")
-            page.select_option("#id_odour", "刺激性")
-            page.get_by_label("咳嗽").check()
-            page.click("#identify-submit")
-            first = page.locator("#candidates article").first
-            expect(first.locator("h3 a")).to_have_text("氯")
-            expect(first).to_contain_text("吻合：气体、黄绿色、刺激性、咳嗽")
-        finally:
-            browser.close()
+        page.goto(f"{live_server.url}/hazards/chemicals/identify/")
+        page.select_option("#id_state", "gas")
+        page.select_option("#id_colour", "黄绿色")
+        page.select_option("#id_odour", "刺激性")
+        page.get_by_label("咳嗽").check()
+        page.click("#identify-submit")
+        first = page.locator("#candidates article").first
+        expect(first.locator("h3 a")).to_have_text("氯")
+        expect(first).to_contain_text("吻合：气体、黄绿色、刺激性、咳嗽")
+    requested = browser.requested
     hosts = {urlparse(url).netloc for url in requested if url.startswith("http")}
     assert hosts == {urlparse(live_server.url).netloc}
+    assert browser.outside == []
     assert any(url.endswith("/static/vendor/leaflet-1.9.4/leaflet.js") for url in requested)

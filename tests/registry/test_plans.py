@@ -388,51 +388,37 @@ def test_detail_shows_only_the_actions_the_user_may_take(world):
 def test_filing_in_a_browser(live_server, world, template, media):
     """Enterprise starts a plan from a template, uploads its text and submits; the county
     supervisor files it. Headless Debian chromium; saves var/screenshots/plan.png."""
-    from django.conf import settings
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    from tests.dashboards.test_onemap_browser import CHROMIUM_ARGS
+    from tests.browser import chromium_page, login, screenshot
 
-    def log_in(page, name: str, next_url: str) -> None:
-        page.goto(f"{live_server.url}/accounts/login/?next={next_url}")
-        page.fill("#id_username", name)
-        page.fill("#id_password", f"pw-{name}")
-        page.click("#login-submit")
+    with chromium_page(viewport=(1280, 720)) as browser:  # Playwright's default viewport
+        page = browser.page
+        login(page, f"{live_server.url}/plans/new?template={template.pk}", "enterprise")
+        page.fill("input[name=title]", "浏览器中编制的综合应急预案")
+        page.click("text=创建草稿")
+        expect(page.locator("h1")).to_have_text("浏览器中编制的综合应急预案")
+        expect(page.locator(".outline")).to_contain_text("2 应急组织机构及职责")
+        page.set_input_files("input[type=file]", files=[{
+            "name": "伪装.pdf", "mimeType": "application/pdf", "buffer": b"MZ not a pdf"}])
+        page.click("#upload")
+        expect(page.locator(".error")).to_contain_text("不支持的文件类型")
+        page.set_input_files("input[type=file]", files=[{
+            "name": "预案文本.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+        page.click("#upload")
+        expect(page.locator("a", has_text="预案文本.pdf")).to_be_visible()
+        page.click("#submit")
+        expect(page.locator("#state")).to_have_text("已提交备案")
+        plan_url = page.url
+        page.context.clear_cookies()
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                             args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(locale="zh-CN")
-            log_in(page, "enterprise", f"/plans/new?template={template.pk}")
-            page.fill("input[name=title]", "浏览器中编制的综合应急预案")
-            page.click("text=创建草稿")
-            expect(page.locator("h1")).to_have_text("浏览器中编制的综合应急预案")
-            expect(page.locator(".outline")).to_contain_text("2 应急组织机构及职责")
-            page.set_input_files("input[type=file]", files=[{
-                "name": "伪装.pdf", "mimeType": "application/pdf", "buffer": b"MZ not a pdf"}])
-            page.click("#upload")
-            expect(page.locator(".error")).to_contain_text("不支持的文件类型")
-            page.set_input_files("input[type=file]", files=[{
-                "name": "预案文本.pdf", "mimeType": "application/pdf", "buffer": PDF}])
-            page.click("#upload")
-            expect(page.locator("a", has_text="预案文本.pdf")).to_be_visible()
-            page.click("#submit")
-            expect(page.locator("#state")).to_have_text("已提交备案")
-            plan_url = page.url
-            page.context.clear_cookies()
-
-            log_in(page, "county_a", plan_url.removeprefix(live_server.url))
-            page.fill("input[name=filing_number]", "320101-2026-0099")
-            page.click("#file")
-            expect(page.locator("#state")).to_have_text("已备案")
-            expect(page.locator("#filing-number")).to_have_text("320101-2026-0099")
-            expect(page.locator(".history li")).to_have_count(3)
-            shot = Path(settings.BASE_DIR) / "var" / "screenshots" / "plan.png"
-            shot.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(shot), full_page=True)
-        finally:
-            browser.close()
+        login(page, plan_url, "county_a")
+        page.fill("input[name=filing_number]", "320101-2026-0099")
+        page.click("#file")
+        expect(page.locator("#state")).to_have_text("已备案")
+        expect(page.locator("#filing-number")).to_have_text("320101-2026-0099")
+        expect(page.locator(".history li")).to_have_count(3)
+        screenshot(page, "plan")
     plan = EmergencyPlan.objects.get()
     assert (plan.state, plan.filing_number, plan.decided_by.username) == (
         "filed", "320101-2026-0099", "county_a")
