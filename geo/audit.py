@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextvars
 from decimal import Decimal
 
+from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from geo.models import AuditAction, AuditEntry
@@ -37,6 +38,8 @@ def acting_as(user_id: int | None) -> contextvars.Token:
 
 
 def _value(value):
+    if isinstance(value, FieldFile):
+        return value.name or None  # the stored path: the file itself is not copied
     if hasattr(value, "wkt"):
         return value.wkt
     if isinstance(value, Decimal):

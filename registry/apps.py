@@ -11,9 +11,10 @@ class RegistryConfig(AppConfig):
         # registry tracks those); plans and filings audit their own transitions.
         from geo.audit import audit_track
         from registry import file_models as f
+        from registry.floorplan_models import FloorPlan
         from registry.review_models import EnterpriseEdit
 
         for model in (EnterpriseEdit, f.HazchemProfile, f.AmmoniaRefrigerationProfile,
                       f.MineProfile, f.FireworksProfile, f.IndustryTradeProfile,
-                      f.SafetyManager, f.TrainingRecord, f.SafetyInvestment):
+                      f.SafetyManager, f.TrainingRecord, f.SafetyInvestment, FloorPlan):
             audit_track(model)

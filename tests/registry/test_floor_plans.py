@@ -121,6 +121,18 @@ def test_three_exact_points_fit_with_zero_residuals(world, placed):
     assert body["tiles"] == f"/tiles/floorplans/{plan_id}/{{z}}/{{x}}/{{y}}.png"
 
 
+def test_upload_and_fit_are_audited_with_the_user(world, placed):
+    from geo.models import AuditEntry
+
+    plan_id, _body = placed
+    entries = list(AuditEntry.objects.filter(model="registry.floorplan", object_pk=str(plan_id))
+                   .order_by("at", "id"))
+    assert entries[0].action == "create" and entries[0].user == world.users["enterprise"]
+    assert entries[0].changes["original"][1]  # the stored path, not the file
+    fitted = [e for e in entries if e.action == "update" and "transform" in e.changes]
+    assert fitted and fitted[-1].user == world.users["enterprise"]
+
+
 def test_four_points_one_off_give_least_squares_residuals(world, media):
     client = _client(world, "enterprise")
     plan_id = _upload(client, world.enterprises_a[0], _png()).json()["id"]
