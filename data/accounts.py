@@ -21,6 +21,7 @@ ACCOUNTS = [
     ("grid", Role.GRID, "village"),
     ("enterprise", Role.ENTERPRISE, "village"),
     ("analyst", Role.ANALYST, "province"),
+    ("agency", Role.AGENCY, "county"),  # linked to a demo agency by data.demo_knowledge
 ]
 
 
@@ -112,6 +113,8 @@ def accounts_ensure(region, orgs: dict[tuple[str, str], int]) -> list[Account]:
         code, org_id = places[where] if where else (None, None)
         if role == Role.GRID:
             org_id = places["park"][1]
+        if role == Role.AGENCY:
+            org_id = _agency_organisation_id()
         user = User.objects.filter(username=username).first() or User(username=username)
         user.role, user.division_id, user.organisation_id = role, code, org_id
         user.is_staff = user.is_superuser = role == Role.ADMIN
@@ -130,6 +133,18 @@ def accounts_ensure(region, orgs: dict[tuple[str, str], int]) -> list[Account]:
                 cell.responsible.add(user)
         out.append(account)
     return out
+
+
+def _agency_organisation_id() -> int | None:
+    """The first demo agency's organisation, once the agencies exist (a rerun finds it)."""
+    return (Organisation.objects.filter(kind=OrganisationKind.AGENCY).order_by("pk")
+            .values_list("pk", flat=True).first())
+
+
+def agency_account_link() -> None:
+    """Give the demo agency account its agency, after the agencies are created."""
+    User.objects.filter(username="agency", role=Role.AGENCY).update(
+        organisation_id=_agency_organisation_id())
 
 
 def demo_users_delete() -> None:

@@ -18,6 +18,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, Q
 
+from data.accounts import agency_account_link
 from geo.models import Organisation, OrganisationKind
 from registry.agencies.services import agency_create, agency_problem_add, agency_project_create
 from registry.agency_models import Agency, AgencyProject
@@ -288,9 +289,11 @@ def demo_knowledge_ensure(park_code: str) -> dict[str, int]:
                   .annotate(is_demo=Count("organisation__user")).order_by("credit_code"),
                   key=lambda e: -e.is_demo)
     county_code = park_code[:6] + "000000"
-    return {"templates": _ensure_templates(), "laws": _ensure_laws(),
-            "cases": _ensure_cases(park), "agencies": _ensure_agencies(park, county_code),
-            "plans": _ensure_plans(park, county_code)}
+    created = {"templates": _ensure_templates(), "laws": _ensure_laws(),
+               "cases": _ensure_cases(park), "agencies": _ensure_agencies(park, county_code),
+               "plans": _ensure_plans(park, county_code)}
+    agency_account_link()
+    return created
 
 
 def demo_knowledge_delete(prefix: str) -> None:

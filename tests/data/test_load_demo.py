@@ -49,7 +49,7 @@ def test_loaded_region_nests_and_matches_the_generator(fast_passwords):
     load()
     region = generate_region()
     assert counts() == {"divisions": 688, "grid": 2480, "enterprises": 1240,
-                        "organisations": 59, "users": 8, "tokens": 1}  # 57 + 2 agencies
+                        "organisations": 59, "users": 9, "tokens": 1}  # 57 + 2 agencies
     stored = dict(Division.objects.values_list("code", "geom"))
     assert list(stored) == region.divisions["code"].tolist()
     assert shapely.equals_exact(shapely.from_wkb([bytes(g.wkb) for g in stored.values()]),
@@ -76,6 +76,7 @@ def test_one_account_per_role_that_can_sign_in(fast_passwords):
     assert sorted(u.role for u in users.values()) == sorted(r for _, r, _ in ACCOUNTS)
     assert set(Role.values) == {u.role for u in users.values()}
     assert users["admin"].is_superuser
+    assert users["agency"].organisation.kind == "agency"  # linked once the agencies exist
     assert users["county"].division_id == PARK[:6] + "000000"
     assert users["park"].division_id == PARK + "000"
     assert users["park"].role == Role.PARK
@@ -125,7 +126,7 @@ def test_a_different_region_needs_replace(fast_passwords):
     assert "replaced" in out
     other = generate_region(7)
     assert counts() == {"divisions": 688, "grid": len(other.grid), "enterprises": 1240,
-                        "organisations": 59, "users": 8, "tokens": 1}
+                        "organisations": 59, "users": 9, "tokens": 1}
     assert len(other.grid) != 2480  # really another region, not the first one kept
     assert Enterprise.objects.filter(
         credit_code__in=other.enterprises["credit_code"].tolist()).count() == 1240
