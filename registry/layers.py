@@ -20,7 +20,7 @@ class Enterprises(Layer):
     title = _("企业")
     description = _("辖区内安全生产监管企业，按风险等级四色显示")
     properties = ["name", "credit_code", "industry", "risk_level", "division_code",
-                  "address", "has_major_hazard"]
+                  "address", "has_major_hazard", "status"]
     colour_by = FourColour("risk_level")
     zoom = (6, 22)
     scope = "division_code"

@@ -23,6 +23,7 @@ A1_FIELDS = [
     RecordField("区划代码", "320101001001"),
     RecordField("地址", "测试路1号"),
     RecordField("构成重大危险源", "是"),
+    RecordField("登记状态", "在册"),
 ]
 NOT_FOUND = {"props": {"children": "无此企业或无权查看", "className": "record-missing",
                        "id": "onemap-record-missing"},

@@ -118,7 +118,7 @@ def test_feature_content(client, world):
     assert body["properties"] == {
         "name": "测试化工1号有限公司", "credit_code": ent.credit_code, "industry": "C2614",
         "risk_level": 2, "division_code": "320101001001", "address": "测试路1号",
-        "has_major_hazard": True,
+        "has_major_hazard": True, "status": "registered",
     }
 
 

@@ -27,7 +27,8 @@ def test_tilejson_bounds_are_the_callers_data_extent(client, world):
         "id": "enterprises", "description": "企业", "minzoom": 6, "maxzoom": 22,
         "fields": {"id": "Number", "name": "String", "credit_code": "String",
                    "industry": "String", "risk_level": "Number", "division_code": "String",
-                   "address": "String", "has_major_hazard": "Boolean"}}]
+                   "address": "String", "has_major_hazard": "Boolean",
+                   "status": "String"}}]
 
 
 def test_tilejson_bounds_follow_scope(client, world):

@@ -30,7 +30,7 @@ def test_tile_has_every_feature_with_declared_properties(admin, world):
     assert feature["properties"] == {
         "id": first.pk, "name": "测试化工1号有限公司", "credit_code": first.credit_code,
         "industry": "C2614", "risk_level": 2, "division_code": "320101001001",
-        "address": "测试路1号", "has_major_hazard": True,
+        "address": "测试路1号", "has_major_hazard": True, "status": "registered",
     }
     assert feature["geometry"]["type"] == "Point"
 
