@@ -2,7 +2,7 @@
 
 Each licence warns its enterprise's users and its supervising department's users once
 per stage; a renewed licence (new valid_to) warns again. Run daily
-(`manage.py notify_licence_expiry`); running twice sends nothing twice.
+(`manage.py send_reminders`); running twice sends nothing twice.
 """
 
 from __future__ import annotations

@@ -422,3 +422,27 @@ def test_filing_in_a_browser(live_server, world, template, media):
     plan = EmergencyPlan.objects.get()
     assert (plan.state, plan.filing_number, plan.decided_by.username) == (
         "filed", "320101-2026-0099", "county_a")
+
+
+def test_review_reminders_reach_the_owner_once_per_stage(world):
+    import datetime
+
+    from django.core.management import call_command
+
+    from geo.models import Notification
+    from registry.plans.notifications import plan_review_notify
+
+    plan = _plan(world)
+    services.plan_submit(plan=plan, user=world.users["enterprise"])
+    today = datetime.date(2026, 3, 1)
+    EmergencyPlan.objects.filter(pk=plan.pk).update(review_due=today + datetime.timedelta(40))
+    assert plan_review_notify(today=today) == 0                    # more than 30 days left
+    assert plan_review_notify(today=today + datetime.timedelta(10)) == 1   # 30 left
+    assert plan_review_notify(today=today + datetime.timedelta(11)) == 0   # already told
+    out = io.StringIO()
+    call_command("send_reminders", "--today", "2026-04-11", stdout=out)  # one day overdue
+    assert "plans: 1 new messages" in out.getvalue()
+    notes = Notification.objects.filter(kind="plan_review").order_by("id")
+    assert [n.recipient.username for n in notes] == ["enterprise", "enterprise"]
+    assert "剩余30天" in notes[0].body and "已过" in notes[1].body
+    assert notes[1].link == f"/plans/{plan.pk}/"
