@@ -49,7 +49,7 @@ def demo_files_ensure(park_code: str, *, everywhere: bool = True) -> int:
         filled = cursor.rowcount
         for sql in (_HAZCHEM, _AMMONIA, _MINE, _TRADE):
             cursor.execute(sql, {"area": area, "park": park_code[:9]})
-        for sql in (_MANAGERS, _TRAININGS, _INVESTMENTS):
+        for sql in (_MANAGERS, _TRAININGS, _INVESTMENTS, _LICENCES):
             cursor.execute(sql, {"park": park_code[:9], "surnames": SURNAMES, "given": GIVEN})
     supervising_departments_reassign(division_prefix=park_code[:2])
     return filled
@@ -123,12 +123,22 @@ SELECT e.id, y, 50 + e.id * 7 %% 400, CASE WHEN y < 2026 THEN 45 + e.id * 7 %% 4
 FROM registry_enterprise e CROSS JOIN generate_series(2024, 2026) AS y
 WHERE starts_with(e.division_code, %(park)s) {_NEW.format(t="registry_safetyinvestment")}"""
 
+# One safety production licence per park enterprise, expiring from 20 days ago to a year
+# ahead of the day the demo is loaded, so every warning stage has rows.
+_LICENCES = f"""INSERT INTO registry_licence (enterprise_id, organisation_id, division_code, kind,
+  number, issuer, valid_from, valid_to)
+SELECT e.id, e.organisation_id, e.division_code, 'safety_production',
+  '(江淮)WH安许证字[' || (2023 + e.id %% 3) || ']' || lpad(e.id::text, 4, '0'), '江淮省应急管理厅',
+  CURRENT_DATE - 1075 + (e.id * 37 %% 380)::int, CURRENT_DATE - 20 + (e.id * 37 %% 380)::int
+FROM registry_enterprise e
+WHERE starts_with(e.division_code, %(park)s) {_NEW.format(t="registry_licence")}"""
+
 # Tables whose rows hang off an enterprise by `enterprise_id` (the file and its edits).
 FILE_TABLES = ["registry_hazchemprofile", "registry_ammoniarefrigerationprofile",
                "registry_mineprofile", "registry_fireworksprofile",
                "registry_industrytradeprofile", "registry_safetymanager",
                "registry_trainingrecord", "registry_safetyinvestment",
-               "registry_enterpriseedit"]
+               "registry_enterpriseedit", "registry_licence"]
 
 
 def demo_files_delete(cursor, like: list[str]) -> None:

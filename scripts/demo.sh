@@ -21,6 +21,7 @@ trap cleanup INT TERM EXIT
 free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 $PY manage.py collectstatic --noinput -v0
+$PY manage.py send_reminders  # today's licence and plan reminders into the demo inboxes
 
 if [ "$SENSORS" != "--no-sensors" ]; then
   MB=$(free_port); UA=$(free_port)

@@ -66,6 +66,8 @@ def test_loaded_region_nests_and_matches_the_generator(fast_passwords):
     park = Enterprise.objects.filter(division_code__startswith=PARK)
     assert park.count() == 40 and park.filter(has_major_hazard=True).count() == 9
     assert park.filter(organisation__isnull=False).count() == 40
+    from registry.licence_models import Licence
+    assert Licence.objects.filter(division_code__startswith=PARK).count() == 40  # one each
     assert set(GridCell.objects.values_list("level", flat=True).distinct()) == {1, 2, 3, 4}
 
 
