@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -11,7 +12,7 @@ from geo.scope import scope_for_request
 from registry.agencies import selectors
 from registry.agency_models import AgencyKind
 
-PAGE = 200
+PAGE = 50
 
 
 @login_required
@@ -21,7 +22,8 @@ def agency_list(request: HttpRequest) -> HttpResponse:
     kind = kind if kind in AgencyKind.values else ""
     agencies = selectors.agency_list(scope=scope_for_request(request), kind=kind)
     return render(request, "registry/agencies/list.html", {
-        "agencies": agencies[:PAGE], "kind": kind, "kinds": AgencyKind.choices})
+        "page": Paginator(agencies, PAGE).get_page(request.GET.get("page")),
+        "kind": kind, "kinds": AgencyKind.choices})
 
 
 @login_required

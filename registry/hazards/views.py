@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -29,6 +30,8 @@ from registry.hazards.maps import source_map_html
 from registry.hazards.pdf import render_document
 from registry.hazards.selectors import hazard_source_get, hazard_source_list
 from registry.hazards.services import responsible_persons_set
+
+PAGE = 50  # rows on one list page
 
 
 def _source(request: HttpRequest, source_id: int) -> HazardSource:
@@ -72,7 +75,8 @@ def source_list(request: HttpRequest) -> HttpResponse:
     sources = hazard_source_list(scope=scope_for_request(request), level=level,
                                  filing_state=state or None)
     return render(request, "registry/hazards/list.html", {
-        "sources": sources, "level": level, "state": state,
+        "page": Paginator(sources, PAGE).get_page(request.GET.get("page")),
+        "level": level, "state": state,
         "levels": HazardLevel.choices, "states": FilingState.choices})
 
 

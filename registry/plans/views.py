@@ -8,6 +8,7 @@ import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,7 +24,7 @@ from registry.plan_models import (
 )
 from registry.plans import selectors, services
 
-PAGE = 200  # rows on one list page
+PAGE = 50  # rows on one list page
 
 
 def _plan_or_404(request: HttpRequest, plan_id: int) -> EmergencyPlan:
@@ -58,7 +59,8 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     state = state if state in PlanState.values else ""
     plans = selectors.plan_list(scope=scope_for_request(request), kind=kind, state=state)
     return render(request, "registry/plans/list.html", {
-        "plans": plans[:PAGE], "kind": kind, "state": state,
+        "page": Paginator(plans, PAGE).get_page(request.GET.get("page")),
+        "kind": kind, "state": state,
         "kinds": PlanKind.choices, "states": PlanState.choices,
     })
 

@@ -57,7 +57,7 @@ def _client(user) -> Client:
 def _listed(client) -> list[str]:
     response = client.get("/agencies/")
     assert response.status_code == 200
-    return [a.name for a in response.context["agencies"]]
+    return [a.name for a in response.context["page"].object_list]
 
 
 def test_agency_gets_an_agency_organisation_and_projects_copy_the_client_place(world, agencies):
@@ -112,9 +112,9 @@ def test_supervisors_see_agencies_and_projects_in_their_division(world, agencies
     page = detail.content.decode()
     assert "未设安全仪表系统" in page and "安全距离不足" not in page
     assert county_b.get(f"/agencies/{agencies['one'].pk}/").status_code == 404
-    row = county_a.get("/agencies/").context["agencies"][0]
+    row = county_a.get("/agencies/").context["page"].object_list[0]
     assert (row.project_count, row.open_problems) == (1, 1)
-    row = _client(agencies["user"]).get("/agencies/").context["agencies"][0]
+    row = _client(agencies["user"]).get("/agencies/").context["page"].object_list[0]
     assert (row.project_count, row.open_problems) == (2, 2)
 
 
@@ -132,7 +132,7 @@ def test_pages_need_login(world, path):
 
 def test_kind_filter(world, agencies):
     response = _client(world.users["province"]).get("/agencies/?kind=standardisation_review")
-    assert [a.name for a in response.context["agencies"]] == ["测试评价机构2"]
+    assert [a.name for a in response.context["page"].object_list] == ["测试评价机构2"]
 
 
 def test_queries_are_pinned(world, agencies, django_assert_max_num_queries):
@@ -144,7 +144,7 @@ def test_queries_are_pinned(world, agencies, django_assert_max_num_queries):
         agency_problem_add(project=project, description="问题")
     client = _client(world.users["province"])
     client.get("/agencies/")
-    with django_assert_max_num_queries(3):  # session, user, agencies with counts
+    with django_assert_max_num_queries(4):  # session, user, the pager count, agencies with counts
         response = client.get("/agencies/")
     assert response.content.decode().count('class="agency-row"') == 22
     client.get(f"/agencies/{agencies['one'].pk}/")

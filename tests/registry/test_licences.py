@@ -146,3 +146,17 @@ def test_warnings_page_is_scoped_and_counts_by_stage(world, client, settings):
     assert "NO-5" not in client.get("/licences/").content.decode()
     client.logout()
     assert client.get("/licences/").status_code == 302
+
+
+def test_warnings_page_pages_keep_the_filter(world, client):
+    from django.utils import timezone
+    today = timezone.localdate()
+    for n in range(55):
+        licence_create(enterprise=world.enterprises_a[n % 5], kind=LicenceKind.SAFETY_PRODUCTION,
+                       number=f"P-{n:02d}", issuer="测试", valid_from=today.replace(year=2020),
+                       valid_to=today + datetime.timedelta(days=3))
+    client.force_login(world.users["county_a"])
+    first = client.get("/licences/?stage=7").content.decode()
+    assert first.count("P-") == 50 and 'href="?stage=7&amp;page=2"' in first
+    second = client.get("/licences/?stage=7&page=2").content.decode()
+    assert second.count("P-") == 5 and 'href="?stage=7&amp;page=1"' in second
