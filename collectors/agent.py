@@ -100,7 +100,7 @@ class Agent:
         cfg = self.cfg
         if self.journal is None:
             self.journal = Journal(cfg.journal, cfg.journal_max_records,
-                                   [u["id"] for u in cfg.uplinks])
+                                   cfg.uplink_ids)
         self.sources = {sid: build_source(s, cfg) for sid, s in cfg.sources.items()}
         for up in cfg.uplinks:
             bo = up.get("backoff", {})

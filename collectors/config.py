@@ -70,6 +70,10 @@ class Config:
     log_level: str = "INFO"
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def uplink_ids(self) -> list[str]:
+        return [u["id"] for u in self.uplinks]
+
     def resolve(self, value: str) -> Path:
         """Resolve a file path from the config relative to the config's directory."""
         base = self.path.parent if self.path else Path.cwd()

@@ -32,9 +32,9 @@ class Runner:
     async def _start(self, cfg: Config) -> Agent:
         if self.journal is None:
             self.journal = Journal(cfg.journal, cfg.journal_max_records,
-                                   [u["id"] for u in cfg.uplinks])
+                                   cfg.uplink_ids)
         self.journal.max_records = cfg.journal_max_records
-        self.journal.sync_uplinks([u["id"] for u in cfg.uplinks], prune=False)
+        self.journal.sync_uplinks(cfg.uplink_ids, prune=False)
         agent = Agent(cfg, journal=self.journal, config_state=self.config_state)
         try:
             await agent.start()
@@ -82,7 +82,7 @@ class Runner:
             return False
         if new_cfg.path:
             remote_config.persist(new_cfg.path, text)  # a restart keeps the new config
-        self.journal.sync_uplinks([u["id"] for u in new_cfg.uplinks], prune=True)
+        self.journal.sync_uplinks(new_cfg.uplink_ids, prune=True)
         self.cfg, self.agent = new_cfg, agent
         self._report(new_cfg.version, None)
         log.info("config %s applied", new_cfg.version)
