@@ -12,6 +12,7 @@ from layers.base import Layer
 from layers.rasters import raster_source
 from layers.styles import style_document
 from tiles.answer import tile_answer
+from tiles.cache import TileEntry
 from tiles.rasters import raster_tile_get
 from tiles.selectors import TileError, layers_from_ids, tile_coords, tile_get
 from tiles.tilejson import tilejson_document
@@ -31,16 +32,7 @@ def tile(request: HttpRequest, layers: str, z: str, x: str, y: str) -> HttpRespo
     if refused is not None:
         return refused
     entry = tile_get(chosen, scope, zi, xi, yi)
-    status, headers, body = tile_answer(
-        entry, public=all(layer.public for layer in chosen),
-        accept_encoding=request.META.get("HTTP_ACCEPT_ENCODING", ""),
-        if_none_match=request.META.get("HTTP_IF_NONE_MATCH", ""),
-    )
-    response = HttpResponse(body, status=status)
-    del response["Content-Type"]
-    for name, value in headers:
-        response[name] = value
-    return response
+    return _answer(request, entry, public=all(layer.public for layer in chosen))
 
 
 @require_GET
@@ -61,13 +53,7 @@ def raster_tile(request: HttpRequest, source: str, item: str, z: str, x: str, y:
                                 json_dumps_params=_JSON)
         return JsonResponse({"detail": str(_("未找到"))}, status=404, json_dumps_params=_JSON)
     entry = raster_tile_get(source, int(item), picture, zi, xi, yi)
-    headers = {"Cache-Control": "private, no-cache", "ETag": entry.etag,
-               "Vary": "Cookie, Authorization", "X-Content-Type-Options": "nosniff"}
-    if entry.etag in request.META.get("HTTP_IF_NONE_MATCH", ""):
-        return HttpResponse(status=304, headers=headers)
-    if not entry.body:
-        return HttpResponse(status=204, headers=headers)
-    return HttpResponse(entry.body, content_type="image/png", headers=headers)
+    return _answer(request, entry, public=False, media_type="image/png")
 
 
 @require_GET
@@ -93,6 +79,18 @@ def style(request: HttpRequest) -> HttpResponse:
                          token=request.GET.get("token"),
                          layer_ids=wanted.split(",") if wanted else None)
     return JsonResponse(doc, json_dumps_params=_JSON)
+
+
+def _answer(request: HttpRequest, entry: TileEntry, **kwargs) -> HttpResponse:
+    """The view side of `tile_answer` (the fast path answers with the same bytes)."""
+    status, headers, body = tile_answer(
+        entry, accept_encoding=request.META.get("HTTP_ACCEPT_ENCODING", ""),
+        if_none_match=request.META.get("HTTP_IF_NONE_MATCH", ""), **kwargs)
+    response = HttpResponse(body, status=status)
+    del response["Content-Type"]
+    for name, value in headers:
+        response[name] = value
+    return response
 
 
 def _base_url(request: HttpRequest) -> str:
