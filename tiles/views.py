@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from geo.scope import Scope, scope_for_request
+from geo.scope import Scope, caller_user_id, scope_for_request
 from layers.base import Layer
 from layers.rasters import raster_source
 from layers.styles import style_document
@@ -48,7 +47,7 @@ def raster_tile(request: HttpRequest, source: str, item: str, z: str, x: str, y:
         return JsonResponse({"detail": str(e.detail)}, status=e.status, json_dumps_params=_JSON)
     picture = found.item(scope=scope_for_request(request), item_id=int(item))
     if picture is None:
-        if _caller_id(request) is None:
+        if caller_user_id(request) is None:
             return JsonResponse({"detail": str(_("请先登录或提供访问令牌"))}, status=401,
                                 json_dumps_params=_JSON)
         return JsonResponse({"detail": str(_("未找到"))}, status=404, json_dumps_params=_JSON)
@@ -103,14 +102,8 @@ def _refusal(request: HttpRequest, layers: list[type[Layer]], scope: Scope
     """401 for anonymous callers and 403 for signed-in ones on layers they cannot see."""
     if all(layer.visible_to(scope) for layer in layers):
         return None
-    if _caller_id(request) is None:
+    if caller_user_id(request) is None:
         return JsonResponse({"detail": str(_("请先登录或提供访问令牌"))}, status=401,
                             json_dumps_params=_JSON)
     return JsonResponse({"detail": str(_("无权查看该图层"))}, status=403,
                         json_dumps_params=_JSON)
-
-
-def _caller_id(request: HttpRequest):
-    user_id = getattr(request, "token_user_id", None)
-    session = getattr(request, "session", None)
-    return user_id if user_id is not None else (session.get(SESSION_KEY) if session else None)
