@@ -25,7 +25,7 @@ def tile(request: HttpRequest, layers: str, z: str, x: str, y: str) -> HttpRespo
         chosen = layers_from_ids(layers)
         zi, xi, yi = tile_coords(z, x, y)
     except TileError as e:
-        return JsonResponse({"detail": str(e.detail)}, status=e.status, json_dumps_params=_JSON)
+        return _detail(e.detail, e.status)
     scope = scope_for_request(request)
     refused = _refusal(request, chosen, scope)
     if refused is not None:
@@ -40,17 +40,14 @@ def raster_tile(request: HttpRequest, source: str, item: str, z: str, x: str, y:
     """PNG of one item of a raster source (a floor plan); 204 where it does not reach."""
     found = raster_source(source)
     if found is None:
-        return JsonResponse({"detail": str(_("未知图层"))}, status=404, json_dumps_params=_JSON)
+        return _detail(_("未知图层"), 404)
     try:
         zi, xi, yi = tile_coords(z, x, y)
     except TileError as e:
-        return JsonResponse({"detail": str(e.detail)}, status=e.status, json_dumps_params=_JSON)
+        return _detail(e.detail, e.status)
     picture = found.item(scope=scope_for_request(request), item_id=int(item))
     if picture is None:
-        if caller_user_id(request) is None:
-            return JsonResponse({"detail": str(_("请先登录或提供访问令牌"))}, status=401,
-                                json_dumps_params=_JSON)
-        return JsonResponse({"detail": str(_("未找到"))}, status=404, json_dumps_params=_JSON)
+        return _unseen(request, _("未找到"), 404)
     entry = raster_tile_get(source, int(item), picture, zi, xi, yi)
     return _answer(request, entry, public=False, media_type="image/png")
 
@@ -60,7 +57,7 @@ def tilejson(request: HttpRequest, layers: str) -> HttpResponse:
     try:
         chosen = layers_from_ids(layers)
     except TileError as e:
-        return JsonResponse({"detail": str(e.detail)}, status=e.status, json_dumps_params=_JSON)
+        return _detail(e.detail, e.status)
     scope = scope_for_request(request)
     refused = _refusal(request, chosen, scope)
     if refused is not None:
@@ -102,8 +99,15 @@ def _refusal(request: HttpRequest, layers: list[type[Layer]], scope: Scope
     """401 for anonymous callers and 403 for signed-in ones on layers they cannot see."""
     if all(layer.visible_to(scope) for layer in layers):
         return None
+    return _unseen(request, _("无权查看该图层"), 403)
+
+
+def _unseen(request: HttpRequest, message, status: int) -> JsonResponse:
+    """401 for anonymous callers (they may sign in); `status` with `message` otherwise."""
     if caller_user_id(request) is None:
-        return JsonResponse({"detail": str(_("请先登录或提供访问令牌"))}, status=401,
-                            json_dumps_params=_JSON)
-    return JsonResponse({"detail": str(_("无权查看该图层"))}, status=403,
-                        json_dumps_params=_JSON)
+        return _detail(_("请先登录或提供访问令牌"), 401)
+    return _detail(message, status)
+
+
+def _detail(message, status: int) -> JsonResponse:
+    return JsonResponse({"detail": str(message)}, status=status, json_dumps_params=_JSON)
