@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.db.models.fields.files import FieldFile
@@ -25,16 +27,18 @@ class AuditUserMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         user_id = user.pk if user is not None and user.is_authenticated else None
-        token = _current_user_id.set(user_id)
-        try:
+        with acting_as(user_id):
             return self.get_response(request)
-        finally:
-            _current_user_id.reset(token)
 
 
-def acting_as(user_id: int | None) -> contextvars.Token:
-    """For commands and services run outside a request."""
-    return _current_user_id.set(user_id)
+@contextmanager
+def acting_as(user_id: int | None) -> Iterator[None]:
+    """Attribute the changes made inside the block to `user_id` (commands, services, tests)."""
+    token = _current_user_id.set(user_id)
+    try:
+        yield
+    finally:
+        _current_user_id.reset(token)
 
 
 def _value(value):

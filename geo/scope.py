@@ -98,15 +98,14 @@ def scope_for_user(user) -> Scope:
 
 def scope_for_user_id(user_id: int) -> Scope:
     """Scope by user id, cached in the process for a few seconds (no query on a hit)."""
-    now = time.monotonic()
-    hit = _user_scopes.get(user_id)
-    if hit and hit[0] > now:
-        return hit[1]
+    scope = cached_scope_for_user_id(user_id)
+    if scope is not None:
+        return scope
     from geo.models import User
 
     user = User.objects.select_related("division").filter(pk=user_id).first()
     scope = scope_for_user(user)
-    _user_scopes[user_id] = (now + _CACHE_SECONDS, scope)
+    _user_scopes[user_id] = (time.monotonic() + _CACHE_SECONDS, scope)
     return scope
 
 
@@ -123,15 +122,17 @@ def forget_user_scope(user_id: int) -> None:
 def scope_for_request(request) -> Scope:
     """The caller's scope. Reads the token or signed session without touching the
     database when the caller was seen in the last few seconds."""
-    user_id = getattr(request, "token_user_id", None)
-    if user_id is None:
-        user_id = _session_user_id(request)
+    user_id = caller_user_id(request)
     if user_id is None:
         return PUBLIC
     return scope_for_user_id(int(user_id))
 
 
-def _session_user_id(request):
+def caller_user_id(request):
+    """The token's user id, else the session's; None for anonymous callers. No query."""
+    user_id = getattr(request, "token_user_id", None)
+    if user_id is not None:
+        return user_id
     from django.contrib.auth import SESSION_KEY
 
     session = getattr(request, "session", None)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from geo.scope import Scope, scope_for_request
+from geo.scope import Scope, caller_user_id, scope_for_request
 from layers.base import Layer
 from layers.rasters import raster_source
 from layers.styles import style_document
 from tiles.answer import tile_answer
+from tiles.cache import TileEntry
 from tiles.rasters import raster_tile_get
 from tiles.selectors import TileError, layers_from_ids, tile_coords, tile_get
 from tiles.tilejson import tilejson_document
@@ -25,22 +25,13 @@ def tile(request: HttpRequest, layers: str, z: str, x: str, y: str) -> HttpRespo
         chosen = layers_from_ids(layers)
         zi, xi, yi = tile_coords(z, x, y)
     except TileError as e:
-        return JsonResponse({"detail": str(e.detail)}, status=e.status, json_dumps_params=_JSON)
+        return _detail(e.detail, e.status)
     scope = scope_for_request(request)
     refused = _refusal(request, chosen, scope)
     if refused is not None:
         return refused
     entry = tile_get(chosen, scope, zi, xi, yi)
-    status, headers, body = tile_answer(
-        entry, public=all(layer.public for layer in chosen),
-        accept_encoding=request.META.get("HTTP_ACCEPT_ENCODING", ""),
-        if_none_match=request.META.get("HTTP_IF_NONE_MATCH", ""),
-    )
-    response = HttpResponse(body, status=status)
-    del response["Content-Type"]
-    for name, value in headers:
-        response[name] = value
-    return response
+    return _answer(request, entry, public=all(layer.public for layer in chosen))
 
 
 @require_GET
@@ -49,25 +40,16 @@ def raster_tile(request: HttpRequest, source: str, item: str, z: str, x: str, y:
     """PNG of one item of a raster source (a floor plan); 204 where it does not reach."""
     found = raster_source(source)
     if found is None:
-        return JsonResponse({"detail": str(_("未知图层"))}, status=404, json_dumps_params=_JSON)
+        return _detail(_("未知图层"), 404)
     try:
         zi, xi, yi = tile_coords(z, x, y)
     except TileError as e:
-        return JsonResponse({"detail": str(e.detail)}, status=e.status, json_dumps_params=_JSON)
+        return _detail(e.detail, e.status)
     picture = found.item(scope=scope_for_request(request), item_id=int(item))
     if picture is None:
-        if _caller_id(request) is None:
-            return JsonResponse({"detail": str(_("请先登录或提供访问令牌"))}, status=401,
-                                json_dumps_params=_JSON)
-        return JsonResponse({"detail": str(_("未找到"))}, status=404, json_dumps_params=_JSON)
+        return _unseen(request, _("未找到"), 404)
     entry = raster_tile_get(source, int(item), picture, zi, xi, yi)
-    headers = {"Cache-Control": "private, no-cache", "ETag": entry.etag,
-               "Vary": "Cookie, Authorization", "X-Content-Type-Options": "nosniff"}
-    if entry.etag in request.META.get("HTTP_IF_NONE_MATCH", ""):
-        return HttpResponse(status=304, headers=headers)
-    if not entry.body:
-        return HttpResponse(status=204, headers=headers)
-    return HttpResponse(entry.body, content_type="image/png", headers=headers)
+    return _answer(request, entry, public=False, media_type="image/png")
 
 
 @require_GET
@@ -75,7 +57,7 @@ def tilejson(request: HttpRequest, layers: str) -> HttpResponse:
     try:
         chosen = layers_from_ids(layers)
     except TileError as e:
-        return JsonResponse({"detail": str(e.detail)}, status=e.status, json_dumps_params=_JSON)
+        return _detail(e.detail, e.status)
     scope = scope_for_request(request)
     refused = _refusal(request, chosen, scope)
     if refused is not None:
@@ -95,6 +77,18 @@ def style(request: HttpRequest) -> HttpResponse:
     return JsonResponse(doc, json_dumps_params=_JSON)
 
 
+def _answer(request: HttpRequest, entry: TileEntry, **kwargs) -> HttpResponse:
+    """The view side of `tile_answer` (the fast path answers with the same bytes)."""
+    status, headers, body = tile_answer(
+        entry, accept_encoding=request.META.get("HTTP_ACCEPT_ENCODING", ""),
+        if_none_match=request.META.get("HTTP_IF_NONE_MATCH", ""), **kwargs)
+    response = HttpResponse(body, status=status)
+    del response["Content-Type"]
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
 def _base_url(request: HttpRequest) -> str:
     # The host the client reached, so documents work behind any port or proxy name.
     return request.build_absolute_uri("/").rstrip("/")
@@ -105,14 +99,15 @@ def _refusal(request: HttpRequest, layers: list[type[Layer]], scope: Scope
     """401 for anonymous callers and 403 for signed-in ones on layers they cannot see."""
     if all(layer.visible_to(scope) for layer in layers):
         return None
-    if _caller_id(request) is None:
-        return JsonResponse({"detail": str(_("请先登录或提供访问令牌"))}, status=401,
-                            json_dumps_params=_JSON)
-    return JsonResponse({"detail": str(_("无权查看该图层"))}, status=403,
-                        json_dumps_params=_JSON)
+    return _unseen(request, _("无权查看该图层"), 403)
 
 
-def _caller_id(request: HttpRequest):
-    user_id = getattr(request, "token_user_id", None)
-    session = getattr(request, "session", None)
-    return user_id if user_id is not None else (session.get(SESSION_KEY) if session else None)
+def _unseen(request: HttpRequest, message, status: int) -> JsonResponse:
+    """401 for anonymous callers (they may sign in); `status` with `message` otherwise."""
+    if caller_user_id(request) is None:
+        return _detail(_("请先登录或提供访问令牌"), 401)
+    return _detail(message, status)
+
+
+def _detail(message, status: int) -> JsonResponse:
+    return JsonResponse({"detail": str(message)}, status=status, json_dumps_params=_JSON)

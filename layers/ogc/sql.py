@@ -128,14 +128,7 @@ def order_sql(layer: type[Layer], query: ItemQuery) -> str:
 
 def page_sql(layer: type[Layer], query: ItemQuery, offset: int, limit: int) -> tuple[str, list]:
     """One statement returning the page as a JSON array text (and NULL)."""
-    where, params = where_sql(layer, query)
-    order = order_sql(layer, query)
-    sql = (
-        f"SELECT coalesce(json_agg({feature_sql(layer, query)} ORDER BY {order}), '[]')::text, "
-        f"NULL FROM (SELECT * FROM {_q(layer.table())} t WHERE {where} "
-        f"ORDER BY {order} LIMIT %s OFFSET %s) t"
-    )
-    return sql, params + [limit, offset]
+    return _page(layer, query, offset, limit, fenced=False)
 
 
 def filtered_page_sql(layer: type[Layer], query: ItemQuery, offset: int,
@@ -146,12 +139,20 @@ def filtered_page_sql(layer: type[Layer], query: ItemQuery, offset: int,
     visits total/matched rows per feature returned; fencing the filter in a
     materialised CTE makes the spatial index find the rows once, then a top-N sort
     orders the page and the same rows are counted."""
+    return _page(layer, query, offset, limit, fenced=True)
+
+
+def _page(layer: type[Layer], query: ItemQuery, offset: int, limit: int, *, fenced: bool
+          ) -> tuple[str, list]:
     where, params = where_sql(layer, query)
     order = order_sql(layer, query)
+    head, rows, count = "", f"{_q(layer.table())} t WHERE {where}", "NULL"
+    if fenced:
+        head = f"WITH m AS MATERIALIZED (SELECT * FROM {rows}) "
+        rows, count = "m t", "(SELECT count(*) FROM m)"
     sql = (
-        f"WITH m AS MATERIALIZED (SELECT * FROM {_q(layer.table())} t WHERE {where}) "
-        f"SELECT coalesce(json_agg({feature_sql(layer, query)} ORDER BY {order}), '[]')::text, "
-        f"(SELECT count(*) FROM m) FROM (SELECT * FROM m t ORDER BY {order} "
+        f"{head}SELECT coalesce(json_agg({feature_sql(layer, query)} ORDER BY {order}), "
+        f"'[]')::text, {count} FROM (SELECT * FROM {rows} ORDER BY {order} "
         f"LIMIT %s OFFSET %s) t"
     )
     return sql, params + [limit, offset]

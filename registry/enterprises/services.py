@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import json
-from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -57,13 +56,8 @@ def user_owns(user, enterprise: Enterprise) -> bool:
             and user.organisation_id == enterprise.organisation_id)
 
 
-@contextmanager
 def _acting(user):
-    token = acting_as(user.pk if user is not None else None)
-    try:
-        yield
-    finally:
-        token.var.reset(token)
+    return acting_as(user.pk if user is not None else None)
 
 
 # ---- location ----------------------------------------------------------------------

@@ -126,11 +126,8 @@ def _check_complete(source: HazardSource) -> None:
 def _step(source: HazardSource, user: User, action: str, state: str, *, reason: str = "",
           number: str = "") -> HazardSourceFiling:
     source.filing_state = state
-    token = acting_as(user.pk)  # attribute the audited state change outside a request too
-    try:
+    with acting_as(user.pk):  # attribute the audited state change outside a request too
         source.save(update_fields=["filing_state", "filing_number", "filed_at", "updated"])
-    finally:
-        token.var.reset(token)
     return HazardSourceFiling.objects.create(source=source, action=action, user=user,
                                              reason=reason, number=number)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -19,8 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-# geo.audit offers acting_as() but no way back; reset its variable ourselves.
-from geo.audit import _current_user_id, acting_as
+from geo.audit import acting_as
 from geo.models import OrganisationKind, Role
 from geo.scope import scope_for_user
 from registry.models import Enterprise
@@ -31,16 +29,6 @@ from registry.plans.validation import attachment_check
 # Supervisors file plans; grid members and analysts see them but do not decide.
 DECIDING_ROLES = {Role.PROVINCE, Role.CITY, Role.COUNTY, Role.PARK}
 EDITABLE = {PlanState.DRAFT, PlanState.RETURNED}
-
-
-@contextmanager
-def _as(user):
-    """Attribute audit entries to `user` also outside a request (commands, tests)."""
-    token = acting_as(user.pk)
-    try:
-        yield
-    finally:
-        _current_user_id.reset(token)
 
 
 def plan_owner_fields(user) -> dict:
@@ -83,7 +71,7 @@ def plan_create(*, user, title: str, kind: str, template: PlanTemplate | None = 
         version=version or "1.0", issued=issued, review_due=review_due,
         **plan_owner_fields(user))
     plan.full_clean(exclude=["enterprise", "organisation"])
-    with _as(user):
+    with acting_as(user.pk):
         plan.save()
     return plan
 
@@ -99,7 +87,7 @@ def plan_attachment_add(*, plan: EmergencyPlan, user, file, name: str = "") -> P
         stored = default_storage.save(f"plans/{plan.pk}/{uuid.uuid4().hex}{checked.suffix}",
                                       ContentFile(checked.data))
         try:
-            with _as(user):
+            with acting_as(user.pk):
                 return PlanAttachment.objects.create(
                     plan=plan, file=stored, name=display, media_type=checked.media_type,
                     size=len(checked.data), uploaded_by=user)
@@ -158,7 +146,7 @@ def _locked(plan: EmergencyPlan) -> EmergencyPlan:
 
 
 def _save(plan: EmergencyPlan, user) -> EmergencyPlan:
-    with _as(user):
+    with acting_as(user.pk):
         plan.save()
     return plan
 

@@ -15,7 +15,7 @@ from django.contrib.gis.geos import Point
 from django.test import Client
 from django.utils import timezone
 
-from geo.audit import _current_user_id, acting_as
+from geo.audit import acting_as
 from geo.models import Organisation
 from registry.credit_code import make_credit_code
 from registry.file_models import (
@@ -118,12 +118,9 @@ def full_file(world):
                              organisation=ent.organisation, name="一号厂区平面图",
                              original="p.png", media_type="image/png", width=600, height=400,
                              cog="floorplans/p.tif", extent=[0, 0, 1, 1])
-    token = acting_as(world.users["county_a"].pk)
-    try:
+    with acting_as(world.users["county_a"].pk):
         ent.employees = 330
         ent.save()
-    finally:
-        _current_user_id.reset(token)
     return ent
 
 

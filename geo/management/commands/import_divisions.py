@@ -7,8 +7,6 @@ from django.core.management.base import BaseCommand, CommandError
 
 from geo.importers import DivisionImportError, FieldMap, divisions_import
 
-MAX_ERRORS_SHOWN = 50
-
 
 class Command(BaseCommand):
     help = ("Import administrative divisions (行政区划). Codes may have 6, 9 or 12 digits; "
@@ -34,12 +32,7 @@ class Command(BaseCommand):
             result = divisions_import(path=file, fields=fields, layer=layer,
                                       progress=not no_progress)
         except DivisionImportError as exc:
-            shown = [str(e) for e in exc.errors[:MAX_ERRORS_SHOWN]]
-            if len(exc.errors) > MAX_ERRORS_SHOWN:
-                shown.append(f"… and {len(exc.errors) - MAX_ERRORS_SHOWN} more")
-            rows = len({e.row for e in exc.errors})
-            raise CommandError(f"{len(exc.errors)} error(s) in {rows} row(s), nothing "
-                               "imported:\n" + "\n".join(shown)) from exc
+            raise CommandError(exc.summary()) from exc
         except (OSError, ValueError) as exc:  # unreadable file, unknown format
             raise CommandError(f"cannot read {file}: {exc}") from exc
         columns = ", ".join(f"{k}={v}" for k, v in result.columns.items() if v)
