@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from geo.audit import acting_as
-from geo.models import LEVEL_DIGITS, AuditEntry, Role
+from geo.models import LEVEL_DIGITS, SUPERVISOR_ROLES, AuditEntry, Role
 from geo.scope import scope_for_user, scope_for_user_id
 from registry.enterprises.departments import department_for
 from registry.enterprises.geocoding import geocode
@@ -36,15 +36,17 @@ from registry.file_models import EnterpriseStatus
 from registry.models import Enterprise
 from registry.review_models import EditStatus, EnterpriseEdit
 
-# Government roles that supervise (edit directly, review, cancel, restore); analysts
-# and grid members read only.
-SUPERVISOR_ROLES = {Role.ADMIN, Role.PROVINCE, Role.CITY, Role.COUNTY, Role.PARK}
-
 
 # ---- who may do what ---------------------------------------------------------------
+def is_supervisor(user) -> bool:
+    """A role that supervises enterprise files (edit directly, review, cancel, restore):
+    a government supervisor or the system administrator; analysts and grid members read."""
+    return user.is_superuser or user.role == Role.ADMIN or user.role in SUPERVISOR_ROLES
+
+
 def user_supervises(user, enterprise: Enterprise) -> bool:
     """A government supervisor whose jurisdiction covers the enterprise."""
-    if not user.is_authenticated or not (user.is_superuser or user.role in SUPERVISOR_ROLES):
+    if not user.is_authenticated or not is_supervisor(user):
         return False
     # The id-keyed scope is cached per process: no division query on every page.
     return scope_for_user_id(user.pk).allows_division(enterprise.division_code)
@@ -111,8 +113,8 @@ def enterprise_register(*, actor, values: dict, point=None) -> Enterprise:
     """Register (登记) a new enterprise. `values` are model values of MAIN_FIELDS; the
     point is geocoded from the address when not given and a geocoder is configured."""
     enterprise = Enterprise(**{k: v for k, v in values.items() if k != "geom"})
-    if not scope_for_user(actor).allows_division(enterprise.division_code) or not (
-            actor.is_superuser or actor.role in SUPERVISOR_ROLES):
+    if not (is_supervisor(actor)
+            and scope_for_user(actor).allows_division(enterprise.division_code)):
         raise PermissionDenied(_("无权在该区划登记企业"))
     enterprise.geom = point or values.get("geom") or geocode(enterprise.address)
     if enterprise.geom is None:
