@@ -237,17 +237,19 @@ def enterprise_file_update(*, actor, enterprise: Enterprise, proposed: dict) -> 
     with transaction.atomic(), _acting(actor):
         enterprise = _locked(enterprise)
         _refuse_cancelled(enterprise)
-        _check_new_division(actor, proposed)
-        file_validate(enterprise=enterprise, proposed=proposed)
-        _apply(enterprise, base=file_snapshot(enterprise), proposed=proposed)
+        _check_and_apply(actor, enterprise, base=file_snapshot(enterprise), proposed=proposed)
     return enterprise
 
 
-def _check_new_division(actor, proposed: dict) -> None:
+def _check_and_apply(actor, enterprise: Enterprise, *, base: dict, proposed: dict) -> None:
+    """The write shared by a direct edit and an approval: the new division must be in
+    the actor's jurisdiction and the whole file valid; then what changed is written."""
     code = proposed["enterprise"].get("division_code")
     if not scope_for_user(actor).allows_division(code):
         raise ValidationError({"division_code": _("区划代码 %(code)s 不在您的管辖范围内")
                                % {"code": code}})
+    file_validate(enterprise=enterprise, proposed=proposed)
+    _apply(enterprise, base=base, proposed=proposed)
 
 
 # ---- edits proposed by the enterprise and their review ----------------------------
@@ -298,10 +300,8 @@ def enterprise_edit_approve(*, reviewer, edit: EnterpriseEdit) -> EnterpriseEdit
             raise ValidationError(
                 _("提交申请后以下内容已被修改，不能直接通过，请驳回并让企业重新提交：%(fields)s")
                 % {"fields": "、".join(c.label for c in conflicts)})
-        _check_new_division(reviewer, edit.proposed)
-        file_validate(enterprise=enterprise, proposed=edit.proposed)
         since = _last_audit_id()
-        _apply(enterprise, base=edit.base, proposed=edit.proposed)
+        _check_and_apply(reviewer, enterprise, base=edit.base, proposed=edit.proposed)
         _attribute_to_edit(since, reviewer, edit)
         edit.status, edit.reviewed_by, edit.reviewed_at = (EditStatus.APPROVED, reviewer,
                                                             timezone.now())
