@@ -119,6 +119,11 @@ class Role(models.TextChoices):
     ANALYST = "analyst", _("GIS分析人员")
 
 
+# Government roles that supervise (accept hazard filings, decide plans, edit enterprise
+# files); grid members and analysts read only. Checks that also let the system
+# administrator act add Role.ADMIN / is_superuser themselves.
+SUPERVISOR_ROLES = frozenset({Role.PROVINCE, Role.CITY, Role.COUNTY, Role.PARK})
+
 class User(AbstractUser):
     role = models.CharField(_("角色"), max_length=30, choices=Role.choices, default=Role.ANALYST)
     division = models.ForeignKey(

@@ -37,7 +37,7 @@ def _edits(request: HttpRequest) -> QuerySet:
 
 def _require_supervisor(request: HttpRequest) -> None:
     user = request.user
-    if not (user.is_superuser or user.role in services.SUPERVISOR_ROLES):
+    if not services.is_supervisor(user):
         raise PermissionDenied(_("只有监管部门人员可以审核"))
 
 

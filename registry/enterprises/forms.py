@@ -37,7 +37,16 @@ def _choice_arrays_as_checkboxes(form: forms.ModelForm) -> None:
             field.widget = DATE
 
 
-class EnterpriseFileForm(forms.ModelForm):
+class _FileModelForm(forms.ModelForm):
+    """A form of the file: no HTML `required` attributes, choice arrays as boxes."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["use_required_attribute"] = False
+        super().__init__(*args, **kwargs)
+        _choice_arrays_as_checkboxes(self)
+
+
+class EnterpriseFileForm(_FileModelForm):
     """Registration data, people, standardisation, categories and the point."""
 
     lon = forms.FloatField(label=_("经度"), required=False, min_value=-180, max_value=180,
@@ -51,9 +60,7 @@ class EnterpriseFileForm(forms.ModelForm):
         widgets = {"business_scope": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
-        kwargs["use_required_attribute"] = False
         super().__init__(*args, **kwargs)
-        _choice_arrays_as_checkboxes(self)
         if self.instance.pk and self.instance.geom is not None and not self.is_bound:
             self.initial.update(lon=round(self.instance.geom.x, 6),
                                 lat=round(self.instance.geom.y, 6))
@@ -73,14 +80,9 @@ class EnterpriseFileForm(forms.ModelForm):
 
 
 def _profile_form(model) -> type[forms.ModelForm]:
-    class ProfileForm(forms.ModelForm):
+    class ProfileForm(_FileModelForm):
         class Meta:
             fields = profile_fields(model)
-
-        def __init__(self, *args, **kwargs):
-            kwargs["use_required_attribute"] = False
-            super().__init__(*args, **kwargs)
-            _choice_arrays_as_checkboxes(self)
 
         def _post_clean(self):
             pass
@@ -92,15 +94,8 @@ def _profile_form(model) -> type[forms.ModelForm]:
 PROFILE_FORMS = {key: _profile_form(model) for key, model in PROFILES.items()}
 
 
-class _RowForm(forms.ModelForm):
-    def __init__(self, *args, **kwargs):
-        kwargs["use_required_attribute"] = False
-        super().__init__(*args, **kwargs)
-        _choice_arrays_as_checkboxes(self)
-
-
 # A copy of each field list: the formset appends its foreign key to the list it is given.
-FORMSETS = {key: inlineformset_factory(Enterprise, child.model, form=_RowForm,
+FORMSETS = {key: inlineformset_factory(Enterprise, child.model, form=_FileModelForm,
                                        fields=list(child.fields), extra=1, can_delete=True)
             for key, child in CHILDREN.items()}
 

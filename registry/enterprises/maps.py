@@ -24,7 +24,8 @@ NO_LEVEL_COLOUR = "#9E9E9E"
 
 
 class LocalMap(folium.Map):
-    """folium.Map without jQuery, Bootstrap and awesome-markers, Leaflet from our static."""
+    """folium.Map without jQuery, Bootstrap and awesome-markers, Leaflet from our static
+    (the one folium map class: the enterprise site map and the hazard source map)."""
 
     default_js = [("leaflet", static(LEAFLET + "leaflet.js"))]
     default_css = [("leaflet_css", static(LEAFLET + "leaflet.css"))]

@@ -104,8 +104,13 @@ class DivisionNames:
 
     def path(self, prefix: str, *, top: str) -> list[tuple[str, str]]:
         """(prefix, name) from the caller's top level down to `prefix`."""
-        steps = [p for p in (prefix[:d] for d in _DIGITS) if len(top) <= len(p) <= len(prefix)]
-        return [(p, self.name(p)) for p in dict.fromkeys(steps)]
+        return [(p, self.name(p)) for p in division_path(prefix, top=top)]
+
+
+def division_path(prefix: str, *, top: str) -> list[str]:
+    """The division prefixes from the caller's top level down to `prefix`."""
+    steps = [p for p in (prefix[:d] for d in _DIGITS) if len(top) <= len(p) <= len(prefix)]
+    return list(dict.fromkeys(steps))
 
 
 def division_names(*, scope: Scope, prefixes: list[str]) -> DivisionNames:

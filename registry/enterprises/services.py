@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from geo.audit import acting_as
-from geo.models import LEVEL_DIGITS, AuditEntry, Role
+from geo.models import LEVEL_DIGITS, SUPERVISOR_ROLES, AuditEntry, Role
 from geo.scope import scope_for_user, scope_for_user_id
 from registry.enterprises.departments import department_for
 from registry.enterprises.geocoding import geocode
@@ -35,15 +35,17 @@ from registry.file_models import EnterpriseStatus
 from registry.models import Enterprise
 from registry.review_models import EditStatus, EnterpriseEdit
 
-# Government roles that supervise (edit directly, review, cancel, restore); analysts
-# and grid members read only.
-SUPERVISOR_ROLES = {Role.ADMIN, Role.PROVINCE, Role.CITY, Role.COUNTY, Role.PARK}
-
 
 # ---- who may do what ---------------------------------------------------------------
+def is_supervisor(user) -> bool:
+    """A role that supervises enterprise files (edit directly, review, cancel, restore):
+    a government supervisor or the system administrator; analysts and grid members read."""
+    return user.is_superuser or user.role == Role.ADMIN or user.role in SUPERVISOR_ROLES
+
+
 def user_supervises(user, enterprise: Enterprise) -> bool:
     """A government supervisor whose jurisdiction covers the enterprise."""
-    if not user.is_authenticated or not (user.is_superuser or user.role in SUPERVISOR_ROLES):
+    if not user.is_authenticated or not is_supervisor(user):
         return False
     # The id-keyed scope is cached per process: no division query on every page.
     return scope_for_user_id(user.pk).allows_division(enterprise.division_code)
@@ -105,8 +107,8 @@ def enterprise_register(*, actor, values: dict, point=None) -> Enterprise:
     """Register (登记) a new enterprise. `values` are model values of MAIN_FIELDS; the
     point is geocoded from the address when not given and a geocoder is configured."""
     enterprise = Enterprise(**{k: v for k, v in values.items() if k != "geom"})
-    if not scope_for_user(actor).allows_division(enterprise.division_code) or not (
-            actor.is_superuser or actor.role in SUPERVISOR_ROLES):
+    if not (is_supervisor(actor)
+            and scope_for_user(actor).allows_division(enterprise.division_code)):
         raise PermissionDenied(_("无权在该区划登记企业"))
     enterprise.geom = point or values.get("geom") or geocode(enterprise.address)
     if enterprise.geom is None:
@@ -229,17 +231,19 @@ def enterprise_file_update(*, actor, enterprise: Enterprise, proposed: dict) -> 
     with transaction.atomic(), _acting(actor):
         enterprise = _locked(enterprise)
         _refuse_cancelled(enterprise)
-        _check_new_division(actor, proposed)
-        file_validate(enterprise=enterprise, proposed=proposed)
-        _apply(enterprise, base=file_snapshot(enterprise), proposed=proposed)
+        _check_and_apply(actor, enterprise, base=file_snapshot(enterprise), proposed=proposed)
     return enterprise
 
 
-def _check_new_division(actor, proposed: dict) -> None:
+def _check_and_apply(actor, enterprise: Enterprise, *, base: dict, proposed: dict) -> None:
+    """The write shared by a direct edit and an approval: the new division must be in
+    the actor's jurisdiction and the whole file valid; then what changed is written."""
     code = proposed["enterprise"].get("division_code")
     if not scope_for_user(actor).allows_division(code):
         raise ValidationError({"division_code": _("区划代码 %(code)s 不在您的管辖范围内")
                                % {"code": code}})
+    file_validate(enterprise=enterprise, proposed=proposed)
+    _apply(enterprise, base=base, proposed=proposed)
 
 
 # ---- edits proposed by the enterprise and their review ----------------------------
@@ -290,10 +294,8 @@ def enterprise_edit_approve(*, reviewer, edit: EnterpriseEdit) -> EnterpriseEdit
             raise ValidationError(
                 _("提交申请后以下内容已被修改，不能直接通过，请驳回并让企业重新提交：%(fields)s")
                 % {"fields": "、".join(c.label for c in conflicts)})
-        _check_new_division(reviewer, edit.proposed)
-        file_validate(enterprise=enterprise, proposed=edit.proposed)
         since = _last_audit_id()
-        _apply(enterprise, base=edit.base, proposed=edit.proposed)
+        _check_and_apply(reviewer, enterprise, base=edit.base, proposed=edit.proposed)
         _attribute_to_edit(since, reviewer, edit)
         edit.status, edit.reviewed_by, edit.reviewed_at = (EditStatus.APPROVED, reviewer,
                                                             timezone.now())

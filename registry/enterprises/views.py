@@ -42,7 +42,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     top = scope.prefix or ""
     current = filters.division or top
     counts = selectors.enterprise_division_counts(qs, prefix=current)
-    trail = [current[:d] for d in (2, 4, 6, 9, 12) if len(top) <= d <= len(current)]
+    trail = selectors.division_path(current, top=top)
     names = selectors.division_names(scope=scope, prefixes=[*trail, *(p for p, _n in counts)])
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for row in page.object_list:

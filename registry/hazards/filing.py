@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from geo.audit import acting_as
-from geo.models import Role, User
+from geo.models import SUPERVISOR_ROLES, Role, User
 from geo.scope import scope_for_user
 from registry.hazard_models import (
     FilingAction,
@@ -27,8 +27,6 @@ from registry.hazard_models import (
     ResponsibleRole,
 )
 
-# Supervisors who may accept a filing; grid members and analysts may not.
-FILING_ROLES = {Role.PROVINCE, Role.CITY, Role.COUNTY, Role.PARK}
 SUBMITTABLE = {FilingState.DRAFT, FilingState.RETURNED}
 
 
@@ -41,7 +39,7 @@ def can_submit(user: User, source: HazardSource) -> bool:
 
 def can_decide(user: User, source: HazardSource) -> bool:
     """A supervisor whose jurisdiction covers the source's division code."""
-    return (user.is_authenticated and user.role in FILING_ROLES
+    return (user.is_authenticated and user.role in SUPERVISOR_ROLES
             and scope_for_user(user).allows_division(source.division_code))
 
 

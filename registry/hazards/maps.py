@@ -5,20 +5,9 @@ from __future__ import annotations
 import json
 
 import folium
-from django.templatetags.static import static
 
+from registry.enterprises.maps import LocalMap, level_colour
 from registry.hazard_models import HazardSource
-
-LEAFLET = "vendor/leaflet-1.9.4/"
-LEVEL_COLOURS = {1: "#FF0000", 2: "#FF8C00", 3: "#FFD700", 4: "#1E90FF"}
-
-
-class LocalMap(folium.Map):
-    """folium.Map without its CDN scripts: bootstrap, jQuery and the marker plug-ins are
-    not needed for a polygon and a point, and Leaflet itself comes from our static files."""
-
-    default_js = [("leaflet", static(LEAFLET + "leaflet.js"))]
-    default_css = [("leaflet_css", static(LEAFLET + "leaflet.css"))]
 
 
 def source_map_html(source: HazardSource) -> str:
@@ -28,7 +17,7 @@ def source_map_html(source: HazardSource) -> str:
     the enterprise point carry the information.
     """
     fmap = LocalMap(tiles=None, control_scale=True, zoom_control=True, prefer_canvas=False)
-    colour = LEVEL_COLOURS.get(source.level, "#9E9E9E")
+    colour = level_colour(source.level)
     folium.GeoJson(json.loads(source.geom.geojson), name=source.name,
                    style_function=lambda _f: {"color": colour, "weight": 2,
                                               "fillOpacity": 0.35},

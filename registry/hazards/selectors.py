@@ -50,8 +50,10 @@ def chemical_search(text: str, *, limit: int = 20) -> QuerySet[Chemical]:
 
 def hazard_source_list(*, scope: Scope, level: int | None = None,
                        filing_state: str | None = None) -> QuerySet[HazardSource]:
-    """The caller's hazard sources with their enterprise, optionally by level / filing state."""
-    qs = owned_filter(HazardSource.objects.select_related("enterprise"), scope)
+    """The caller's hazard sources with their enterprise, optionally by level / filing state
+    (the outline and the evaluation steps, which a list does not show, stay in the database)."""
+    qs = owned_filter(HazardSource.objects.select_related("enterprise")
+                      .defer("geom", "evaluation", "enterprise__geom"), scope)
     if level is not None:
         qs = qs.filter(level=level)
     if filing_state:

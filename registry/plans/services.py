@@ -19,15 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from geo.audit import acting_as
-from geo.models import OrganisationKind, Role
+from geo.models import SUPERVISOR_ROLES, OrganisationKind, Role
 from geo.scope import scope_for_user
 from registry.models import Enterprise
 from registry.owned import owned_scope_fields
 from registry.plan_models import EmergencyPlan, PlanAttachment, PlanState, PlanTemplate
 from registry.plans.validation import attachment_check
 
-# Supervisors file plans; grid members and analysts see them but do not decide.
-DECIDING_ROLES = {Role.PROVINCE, Role.CITY, Role.COUNTY, Role.PARK}
 EDITABLE = {PlanState.DRAFT, PlanState.RETURNED}
 
 
@@ -55,7 +53,7 @@ def may_decide(user, plan: EmergencyPlan) -> bool:
     """Whether `user` may file or return `plan` (a supervisor over it, not its owner)."""
     if is_owner(user, plan):
         return False
-    if not (user.is_superuser or user.role == Role.ADMIN or user.role in DECIDING_ROLES):
+    if not (user.is_superuser or user.role == Role.ADMIN or user.role in SUPERVISOR_ROLES):
         return False
     return scope_for_user(user).allows_division(plan.division_code)
 
