@@ -187,40 +187,42 @@ _PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/P
         b"/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
 
 
+def _create_missing(model, rows: list) -> int:
+    """bulk_create the `rows` whose title is not in the table yet; how many were new."""
+    known = set(model.objects.filter(title__in=[r.title for r in rows])
+                .values_list("title", flat=True))
+    return len(model.objects.bulk_create([r for r in rows if r.title not in known]))
+
+
 def _ensure_templates() -> int:
-    known = set(PlanTemplate.objects.values_list("title", flat=True))
-    rows = [PlanTemplate(title=t, kind=k, industry=i, outline=o,
-                         description="依据 GB/T 29639-2020 的章节结构")
-            for t, k, i, o in TEMPLATES if t not in known]
-    return len(PlanTemplate.objects.bulk_create(rows))
+    return _create_missing(PlanTemplate, [
+        PlanTemplate(title=t, kind=k, industry=i, outline=o,
+                     description="依据 GB/T 29639-2020 的章节结构")
+        for t, k, i, o in TEMPLATES])
 
 
 def _ensure_laws() -> int:
-    known = set(Regulation.objects.values_list("title", flat=True))
-    rows = [Regulation(title=t, issuer=by, document_number=no, level=lv, issued=iss,
-                       effective=eff, status=st, text=text, text_is_summary=True)
-            for t, by, no, lv, iss, eff, st, text in LAWS if t not in known]
-    return len(Regulation.objects.bulk_create(rows))
+    return _create_missing(Regulation, [
+        Regulation(title=t, issuer=by, document_number=no, level=lv, issued=iss,
+                   effective=eff, status=st, text=text, text_is_summary=True)
+        for t, by, no, lv, iss, eff, st, text in LAWS])
 
 
 def _ensure_cases(park: list[Enterprise]) -> int:
-    known = set(AccidentCase.objects.values_list("title", flat=True))
     rows = [AccidentCase(title=t, occurred=day, place=place, division_code=code,
                          accident_type=kind, deaths=d, injuries=i, direct_loss=Decimal(loss),
                          geom=Point(x, y, srid=4326), summary=summary + SOURCE, cause=cause,
                          lessons=lessons)
-            for (t, day, place, code, kind, d, i, loss, x, y, summary, cause, lessons) in CASES
-            if t not in known]
-    for n, (t, day, kind, d, i, loss, cause, lessons) in enumerate(FICTIONAL):
-        if t in known or len(park) <= n:
-            continue
-        site = park[-1 - n]
-        rows.append(AccidentCase(
-            title=t, occurred=day, place=site.address or site.name, fictional=True,
-            division_code=site.division_code, accident_type=kind, deaths=d, injuries=i,
-            direct_loss=Decimal(loss), geom=site.geom, summary="演示用虚构案例。",
-            cause=cause, lessons=lessons))
-    return len(AccidentCase.objects.bulk_create(rows))
+            for (t, day, place, code, kind, d, i, loss, x, y, summary, cause, lessons) in CASES]
+    # the fictional ones sit at the park's last enterprises, as many as there are
+    rows += [AccidentCase(
+        title=t, occurred=day, place=site.address or site.name, fictional=True,
+        division_code=site.division_code, accident_type=kind, deaths=d, injuries=i,
+        direct_loss=Decimal(loss), geom=site.geom, summary="演示用虚构案例。",
+        cause=cause, lessons=lessons)
+        for (t, day, kind, d, i, loss, cause, lessons), site in zip(FICTIONAL, park[::-1],
+                                                                   strict=False)]
+    return _create_missing(AccidentCase, rows)
 
 
 def _ensure_agencies(park: list[Enterprise], county_code: str) -> int:

@@ -104,10 +104,6 @@ def fit_points(points: list[dict], method: str = AFFINE) -> Fit:
                [round(float(r), 3) for r in residuals], round(rms, 3))
 
 
-def fit_affine(points: list[dict]) -> Fit:
-    return fit_points(points, AFFINE)
-
-
 def plan_extent(fit: Fit, width: int, height: int, samples: int = 33) -> list[float]:
     """Axis-aligned EPSG:3857 box of the plan's outline (the fit may rotate or bend it)."""
     steps = np.linspace(0.0, 1.0, samples)

@@ -5,7 +5,7 @@ form) and the georeferencing page (control points or corner drag). Thin: scope f
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from registry.floorplans.selectors import (
     floor_plan_get,
     floor_plan_page_list,
 )
-from registry.floorplans.views import plan_payload, tiles_url, upload
+from registry.floorplans.views import plan_payload, plan_version, tiles_url, upload
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -37,15 +37,14 @@ def _map_settings() -> dict:
             "attribution": getattr(settings, "BASEMAP_ATTRIBUTION", "")}
 
 
+@login_required
 def plan_map(request: HttpRequest) -> HttpResponse:
     """GET /floorplans/: the caller's plans over the map, and the upload form."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     scope = scope_for_request(request)
     plans = list(floor_plan_page_list(scope=scope))
     placed = [{"id": p.pk, "name": p.name, "enterprise": p.enterprise.name,
                "extent": p.extent, "tiles": tiles_url(p),
-               "version": int(p.updated.timestamp() * 1_000_000)}
+               "version": plan_version(p)}
               for p in plans if p.cog and p.extent]
     return render(request, "registry/floorplans/map.html", {
         "plans": plans, "placed": placed, "map_settings": _map_settings(),
@@ -54,13 +53,10 @@ def plan_map(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@login_required
 def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     """GET /floorplans/{id}/edit: place the plan by point pairs or by its four corners."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    plan = floor_plan_get(scope=scope_for_request(request), plan_id=plan_id)
-    if plan is None:
-        raise Http404(_("未找到"))
+    plan = _plan_or_404(request, plan_id)
     geom = plan.enterprise.geom
     return render(request, "registry/floorplans/edit.html", {
         "plan": plan, "labels": _edit_labels(),
@@ -69,6 +65,13 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
                       "corners": _placed_corners(plan),
                       "image": f"/floorplans/{plan.pk}/image.png", **_map_settings()},
     })
+
+
+def _plan_or_404(request: HttpRequest, plan_id: int):
+    plan = floor_plan_get(scope=scope_for_request(request), plan_id=plan_id)
+    if plan is None:
+        raise Http404(_("未找到"))
+    return plan
 
 
 def _placed_corners(plan) -> list[list[float]] | None:
@@ -88,13 +91,10 @@ def _edit_labels() -> dict:
 
 
 @require_GET
+@login_required
 def plan_image(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The plan's picture as the browser shows it (a GeoTIFF becomes a PNG)."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    plan = floor_plan_get(scope=scope_for_request(request), plan_id=plan_id)
-    if plan is None:
-        raise Http404(_("未找到"))
+    plan = _plan_or_404(request, plan_id)
     with plan.original.open("rb") as original:
         data = original.read()
     if plan.original.name.endswith((".png", ".jpg")):

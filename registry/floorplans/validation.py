@@ -8,8 +8,6 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass
 
-import numpy as np
-import rasterio
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -85,10 +83,5 @@ def _decoded_size(data: bytes, driver: str, max_pixels: int) -> tuple[int, int]:
             raise ValidationError(
                 _("图像像素过多：%(w)d×%(h)d，上限为 %(max)d 像素")
                 % {"w": src.width, "h": src.height, "max": max_pixels}, code="pixels")
-        read_all(src)
+        src.read()  # decode every pixel, so damaged compressed data surfaces as an error here
         return src.width, src.height
-
-
-def read_all(src: rasterio.DatasetReader) -> np.ndarray:
-    """Decode every pixel, so damaged compressed data surfaces as an error here."""
-    return src.read()

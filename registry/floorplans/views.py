@@ -39,6 +39,11 @@ def tiles_url(plan: FloorPlan) -> str:
     return tile_url_template(plan.pk)
 
 
+def plan_version(plan: FloorPlan) -> int:
+    """Changes whenever the plan is saved; tile URLs carry it to bust caches."""
+    return int(plan.updated.timestamp() * 1_000_000)
+
+
 def plan_payload(plan: FloorPlan) -> dict:
     return {
         "id": plan.pk, "enterprise": plan.enterprise_id, "name": plan.name,
@@ -46,7 +51,7 @@ def plan_payload(plan: FloorPlan) -> dict:
         "control_points": plan.control_points, "method": plan.fit_method,
         "transform": plan.transform, "residuals_m": plan.residuals_m, "rms_m": plan.rms_m,
         "extent_3857": plan.extent, "tiles": tiles_url(plan) if plan.cog else None,
-        "version": int(plan.updated.timestamp() * 1_000_000),
+        "version": plan_version(plan),
     }
 
 

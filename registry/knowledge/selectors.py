@@ -92,12 +92,11 @@ def _trigram_rank(query: str, columns: tuple[str, ...]) -> Func:
     title, *rest = columns
     scores = [TrigramWordSimilarity(query, title)]
     scores += [TrigramWordSimilarity(query, c) * Value(TEXT_WEIGHT) for c in rest]
-    exact = Case(When(Q(ILike(F(title), Value(_pattern(query)))), then=Value(1.0)),
-                 default=Value(0.0), output_field=FloatField())
-    return Greatest(*scores, output_field=FloatField()) + exact
+    return Greatest(*scores, output_field=FloatField()) + _title_first(query)
 
 
 def _title_first(query: str) -> Case:
+    """1 where the title contains `query`, else 0."""
     return Case(When(Q(ILike(F("title"), Value(_pattern(query)))), then=Value(1.0)),
                 default=Value(0.0), output_field=FloatField())
 

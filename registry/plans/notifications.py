@@ -21,12 +21,17 @@ def plan_review_notify(*, today: datetime.date) -> int:
     plans = list(EmergencyPlan.objects.filter(
         review_due__lte=today + datetime.timedelta(days=NOTICE_DAYS),
         organisation__isnull=False).exclude(state=PlanState.DRAFT))
-    users: dict[int, list[User]] = defaultdict(list)
-    for user in User.objects.filter(organisation_id__in={p.organisation_id for p in plans},
-                                    is_active=True):
-        users[user.organisation_id].append(user)
+    users = _users_by_organisation({plan.organisation_id for plan in plans})
     return len(notify_many([(user, _message(plan, today)) for plan in plans
                             for user in users.get(plan.organisation_id, ())]))
+
+
+def _users_by_organisation(org_ids: set[int]) -> dict[int, list[User]]:
+    # Same grouping as registry/licences/notifications.py
+    users: dict[int, list[User]] = defaultdict(list)
+    for user in User.objects.filter(organisation_id__in=org_ids, is_active=True):
+        users[user.organisation_id].append(user)
+    return users
 
 
 def _message(plan: EmergencyPlan, today: datetime.date) -> Message:

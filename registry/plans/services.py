@@ -77,9 +77,7 @@ def plan_create(*, user, title: str, kind: str, template: PlanTemplate | None = 
 def plan_attachment_add(*, plan: EmergencyPlan, user, file, name: str = "") -> PlanAttachment:
     """Check the file (raises ValidationError, storing nothing), then store it."""
     with transaction.atomic():
-        plan = _locked(plan)  # the state as it is now, not as the caller last read it
-        _require_owner(user, plan)
-        _require_state(plan, EDITABLE, _("已提交或已备案的预案不能再上传附件"))
+        plan = _owned_editable(plan, user, _("已提交或已备案的预案不能再上传附件"))
         checked = attachment_check(file)
         display = (name or getattr(file, "name", "") or "").strip()[:200] or _("附件")
         stored = default_storage.save(f"plans/{plan.pk}/{uuid.uuid4().hex}{checked.suffix}",
@@ -97,53 +95,64 @@ def plan_attachment_add(*, plan: EmergencyPlan, user, file, name: str = "") -> P
 @transaction.atomic
 def plan_submit(*, plan: EmergencyPlan, user) -> EmergencyPlan:
     """Owner sends a draft (or a returned plan) for filing."""
-    plan = _locked(plan)
-    _require_owner(user, plan)
-    _require_state(plan, EDITABLE, _("只有草稿或已退回的预案可以提交备案"))
+    plan = _owned_editable(plan, user, _("只有草稿或已退回的预案可以提交备案"))
     if not plan.attachments.exists():
         raise ValidationError({"attachments": _("提交备案前请上传预案文件")})
-    plan.state, plan.return_reason = PlanState.SUBMITTED, ""  # the audit log keeps it
-    plan.submitted_by, plan.submitted_at = user, timezone.now()
-    plan.decided_by, plan.decided_at = None, None
-    return _save(plan, user)
+    return _save(plan, user, state=PlanState.SUBMITTED,
+                 return_reason="",  # the audit log keeps it
+                 submitted_by=user, submitted_at=timezone.now(),
+                 decided_by=None, decided_at=None)
 
 
 @transaction.atomic
 def plan_file(*, plan: EmergencyPlan, user, filing_number: str) -> EmergencyPlan:
     """Supervisor accepts the filing (备案) under a filing number."""
-    plan = _locked(plan)
-    _require_decider(user, plan)
-    _require_state(plan, {PlanState.SUBMITTED}, _("只有已提交备案的预案可以备案"))
+    plan = _submitted_for_decider(plan, user, _("只有已提交备案的预案可以备案"))
     number = (filing_number or "").strip()
     if not number:
         raise ValidationError({"filing_number": _("请填写备案编号")})
     if EmergencyPlan.objects.filter(filing_number=number).exclude(pk=plan.pk).exists():
         raise ValidationError({"filing_number": _("备案编号 %(n)s 已被使用") % {"n": number}})
-    plan.state, plan.filing_number, plan.return_reason = PlanState.FILED, number, ""
-    plan.decided_by, plan.decided_at = user, timezone.now()
-    return _save(plan, user)
+    return _save(plan, user, state=PlanState.FILED, filing_number=number, return_reason="",
+                 decided_by=user, decided_at=timezone.now())
 
 
 @transaction.atomic
 def plan_return(*, plan: EmergencyPlan, user, reason: str) -> EmergencyPlan:
     """Supervisor sends the plan back to its owner with a reason."""
-    plan = _locked(plan)
-    _require_decider(user, plan)
-    _require_state(plan, {PlanState.SUBMITTED}, _("只有已提交备案的预案可以退回"))
+    plan = _submitted_for_decider(plan, user, _("只有已提交备案的预案可以退回"))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"return_reason": _("请填写退回原因")})
-    plan.state, plan.return_reason = PlanState.RETURNED, reason
-    plan.decided_by, plan.decided_at = user, timezone.now()
-    return _save(plan, user)
+    return _save(plan, user, state=PlanState.RETURNED, return_reason=reason,
+                 decided_by=user, decided_at=timezone.now())
+
+
+def _owned_editable(plan: EmergencyPlan, user, message: str) -> EmergencyPlan:
+    """The plan locked as it is now, if `user` owns it and it is still editable."""
+    plan = _locked(plan)
+    _require_owner(user, plan)
+    _require_state(plan, EDITABLE, message)
+    return plan
+
+
+def _submitted_for_decider(plan: EmergencyPlan, user, message: str) -> EmergencyPlan:
+    """The plan locked as it is now, if it awaits a decision `user` may take."""
+    plan = _locked(plan)
+    _require_decider(user, plan)
+    _require_state(plan, {PlanState.SUBMITTED}, message)
+    return plan
 
 
 def _locked(plan: EmergencyPlan) -> EmergencyPlan:
-    # Two supervisors acting at once: the second sees the first one's state.
+    # Two supervisors acting at once: the second sees the first one's state; the state
+    # is read as it is now, not as the caller last read it.
     return EmergencyPlan.objects.select_for_update().get(pk=plan.pk)
 
 
-def _save(plan: EmergencyPlan, user) -> EmergencyPlan:
+def _save(plan: EmergencyPlan, user, **changes) -> EmergencyPlan:
+    for field, value in changes.items():
+        setattr(plan, field, value)
     with acting_as(user.pk):
         plan.save()
     return plan

@@ -123,7 +123,7 @@ def attachment_upload(request: HttpRequest, plan_id: int) -> HttpResponse:
     file = request.FILES.get("file")
     try:
         if file is None:
-            raise ValidationError({"file": _missing_file()})
+            raise ValidationError({"file": _("请选择要上传的文件")})
         services.plan_attachment_add(plan=plan, user=request.user, file=file,
                                      name=request.POST.get("name", ""))
     except ValidationError as error:
@@ -167,10 +167,6 @@ def plan_action(request: HttpRequest, plan_id: int, action: str) -> HttpResponse
     except ValidationError as error:
         return _detail(request, plan, _errors(error), status=400)
     return redirect("plans:detail", plan_id=plan.pk)
-
-
-def _missing_file() -> str:
-    return _("请选择要上传的文件")
 
 
 def _int(raw: str | None) -> int | None:
