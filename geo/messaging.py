@@ -7,6 +7,7 @@ job never texts anyone. SMS goes through `settings.SMS_BACKEND` (see `geo.sms`).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -66,6 +67,16 @@ def _text(message: Message) -> str:
     if not message.link:
         return message.body
     return f"{message.body}\n\n{settings.SITE_URL.rstrip('/')}{message.link}"
+
+
+def organisation_members(org_ids: Iterable[int | None]) -> dict[int, list[User]]:
+    """Active users of each organisation, in one query: whom an organisation's messages
+    reach (an enterprise, its supervising department, an agency)."""
+    members: dict[int, list[User]] = defaultdict(list)
+    for user in User.objects.filter(organisation_id__in={o for o in org_ids if o},
+                                    is_active=True):
+        members[user.organisation_id].append(user)
+    return members
 
 
 def unread_count(user: User) -> int:

@@ -8,12 +8,10 @@ per stage; a renewed licence (new valid_to) warns again. Run daily
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 
 from django.utils.translation import gettext as _
 
-from geo.messaging import Message, notify_many
-from geo.models import User
+from geo.messaging import Message, notify_many, organisation_members
 from geo.scope import EVERYTHING
 from registry.licence_models import Licence
 from registry.licences.selectors import ExpiryStage, licences_expiring
@@ -23,7 +21,9 @@ def licence_expiry_notify(*, today: datetime.date) -> int:
     """Send every warning due on `today`; returns how many messages were new."""
     licences = list(licences_expiring(scope=EVERYTHING, today=today, warned_only=True)
                     .select_related("enterprise"))
-    recipients = _users_by_organisation(licences)
+    recipients = organisation_members(
+        o for lic in licences for o in (lic.enterprise.organisation_id,
+                                        lic.enterprise.supervising_department_id))
     pairs = [(user, _message(licence, today))
              for licence in licences
              for org in (licence.enterprise.organisation_id,
@@ -31,14 +31,6 @@ def licence_expiry_notify(*, today: datetime.date) -> int:
              for user in recipients.get(org, ())]
     return len(notify_many(pairs))
 
-
-def _users_by_organisation(licences: list[Licence]) -> dict[int, list[User]]:
-    orgs = {o for lic in licences for o in (lic.enterprise.organisation_id,
-                                             lic.enterprise.supervising_department_id) if o}
-    users: dict[int, list[User]] = defaultdict(list)
-    for user in User.objects.filter(organisation_id__in=orgs, is_active=True):
-        users[user.organisation_id].append(user)
-    return users
 
 
 def _message(licence: Licence, today: datetime.date) -> Message:

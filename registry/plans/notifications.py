@@ -5,12 +5,10 @@ a plan's review/revision date and again once it is overdue. Part of the daily
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 
 from django.utils.translation import gettext as _
 
-from geo.messaging import Message, notify_many
-from geo.models import User
+from geo.messaging import Message, notify_many, organisation_members
 from registry.plan_models import EmergencyPlan, PlanState
 
 NOTICE_DAYS = 30
@@ -21,17 +19,10 @@ def plan_review_notify(*, today: datetime.date) -> int:
     plans = list(EmergencyPlan.objects.filter(
         review_due__lte=today + datetime.timedelta(days=NOTICE_DAYS),
         organisation__isnull=False).exclude(state=PlanState.DRAFT))
-    users = _users_by_organisation({plan.organisation_id for plan in plans})
+    users = organisation_members(plan.organisation_id for plan in plans)
     return len(notify_many([(user, _message(plan, today)) for plan in plans
                             for user in users.get(plan.organisation_id, ())]))
 
-
-def _users_by_organisation(org_ids: set[int]) -> dict[int, list[User]]:
-    # Same grouping as registry/licences/notifications.py
-    users: dict[int, list[User]] = defaultdict(list)
-    for user in User.objects.filter(organisation_id__in=org_ids, is_active=True):
-        users[user.organisation_id].append(user)
-    return users
 
 
 def _message(plan: EmergencyPlan, today: datetime.date) -> Message:
