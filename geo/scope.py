@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from geo.models import Role, code_prefix
+from geo.models import SUPERVISOR_ROLES, Role, code_prefix
 
-GOVERNMENT_ROLES = {Role.PROVINCE, Role.CITY, Role.COUNTY, Role.PARK, Role.GRID, Role.ANALYST}
+GOVERNMENT_ROLES = SUPERVISOR_ROLES | {Role.GRID, Role.ANALYST}
 # Users who see their own organisation's rows: an enterprise, or an intermediary agency.
 OWNER_ROLES = {Role.ENTERPRISE, Role.AGENCY}
 _CACHE_SECONDS = 30.0
