@@ -34,11 +34,11 @@ import django  # noqa: E402  (settings must be chosen first)
 
 django.setup()
 
+from geo.credit_code import make_credit_code  # noqa: E402
 from geo.models import AuditEntry, Division  # noqa: E402
 from layers.base import registry  # noqa: E402
 from layers.imports import import_layer  # noqa: E402
-from registry.credit_code import make_credit_code  # noqa: E402
-from registry.models import Enterprise  # noqa: E402
+from registry.enterprises.models import Enterprise  # noqa: E402
 
 GOAL = 5_000  # rows/s
 MARK = "导入基准企业"

@@ -12,14 +12,14 @@ from decimal import Decimal
 from django.contrib.gis.geos import Polygon
 
 from geo.models import Role, User
-from registry.hazard_models import Chemical, HazardSource, ResponsibleRole
+from registry.enterprises.models import Enterprise
 from registry.hazards import filing
+from registry.hazards.models import Chemical, HazardSource, ResponsibleRole
 from registry.hazards.services import (
     hazard_source_create,
     hazard_source_set_chemicals,
     responsible_persons_set,
 )
-from registry.models import Enterprise
 
 # (name, tonnes) per source, cycled: Table 3 toxic gases and methanol (Table 1 + W5.3).
 CONTENTS = [

@@ -19,14 +19,14 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from data.accounts import agency_account_link
+from geo.credit_code import make_credit_code
 from geo.models import Organisation, OrganisationKind
+from registry.agencies.models import Agency, AgencyProject
 from registry.agencies.services import agency_create, agency_problem_add, agency_project_create
-from registry.agency_models import Agency, AgencyProject
-from registry.credit_code import make_credit_code
-from registry.knowledge_models import AccidentCase, Regulation
-from registry.models import Enterprise
+from registry.enterprises.models import Enterprise
+from registry.knowledge.models import AccidentCase, Regulation
 from registry.owned import owned_scope_fields
-from registry.plan_models import EmergencyPlan, PlanAttachment, PlanTemplate
+from registry.plans.models import EmergencyPlan, PlanAttachment, PlanTemplate
 
 D = datetime.date
 

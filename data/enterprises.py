@@ -12,7 +12,7 @@ import pandas as pd
 import shapely
 
 from data import names as N
-from registry.credit_code import ALPHABET, WEIGHTS
+from geo.credit_code import ALPHABET, WEIGHTS
 
 PARK_SIZE, PARK_MAJOR_HAZARDS = 40, 9
 # Risk levels of the 9 major-hazard (重大危险源) park enterprises: mostly red and orange.

@@ -26,6 +26,12 @@ CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o
 ]
 
+# Our own apps; a domain module (registry, …) is made of slices, each owning its
+# templates and static files (ARCHITECTURE.md "Modules and slices").
+LOCAL_APPS = ["geo", "layers", "tiles", "registry", "dashboards"]
+SLICE_DIRS = sorted(path for app in LOCAL_APPS for path in (BASE_DIR / app).glob("*/")
+                    if (path / "__init__.py").exists())
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -34,11 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.gis",
-    "geo",
-    "layers",
-    "tiles",
-    "registry",
-    "dashboards",
+    *LOCAL_APPS,
 ]
 
 MIDDLEWARE = [
@@ -60,7 +62,8 @@ WSGI_APPLICATION = "geo.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "geo" / "templates"],
+        "DIRS": [BASE_DIR / "geo" / "templates",
+                 *(path / "templates" for path in SLICE_DIRS if (path / "templates").is_dir())],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -100,6 +103,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [path / "static" for path in SLICE_DIRS if (path / "static").is_dir()]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 

@@ -10,9 +10,9 @@ class RegistryConfig(AppConfig):
         # The whole one-enterprise file is audited, not only the layers (the layer
         # registry tracks those); plans and filings audit their own transitions.
         from geo.audit import audit_track
-        from registry import file_models as f
-        from registry.floorplan_models import FloorPlan
-        from registry.review_models import EnterpriseEdit
+        from registry.enterprises import file_models as f
+        from registry.enterprises.models import EnterpriseEdit
+        from registry.floorplans.models import FloorPlan
 
         for model in (EnterpriseEdit, f.HazchemProfile, f.AmmoniaRefrigerationProfile,
                       f.MineProfile, f.FireworksProfile, f.IndustryTradeProfile,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from geo.scope import Scope
-from registry.models import Enterprise
+from registry.enterprises.models import Enterprise
 
 
 def owned_scope_fields(enterprise: Enterprise) -> dict:

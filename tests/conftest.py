@@ -8,10 +8,10 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 
+from geo.credit_code import make_credit_code
 from geo.models import Division, Organisation, Role, User
 from geo.tokens import token_create
-from registry.credit_code import make_credit_code
-from registry.models import Enterprise
+from registry.enterprises.models import Enterprise
 
 
 def box(x0: float, y0: float, x1: float, y1: float) -> MultiPolygon:

@@ -10,7 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from geo.scope import Scope
 from layers.base import registry
-from registry.agency_models import Agency, AgencyProblem, AgencyProject
+from registry.agencies.models import Agency, AgencyProblem, AgencyProject
 from registry.owned import owned_filter
 
 

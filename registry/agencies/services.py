@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from geo.models import Division, Organisation, OrganisationKind
-from registry.agency_models import Agency, AgencyProblem, AgencyProject
-from registry.models import Enterprise
+from registry.agencies.models import Agency, AgencyProblem, AgencyProject
+from registry.enterprises.models import Enterprise
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from geo.scope import scope_for_request
 from registry.agencies import selectors
-from registry.agency_models import AgencyKind
+from registry.agencies.models import AgencyKind
 
 PAGE = 50
 

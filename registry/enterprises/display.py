@@ -9,8 +9,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
+from registry.enterprises.models import Enterprise
 from registry.enterprises.selectors import PROFILES
-from registry.models import Enterprise
 
 EMPTY = "—"
 

@@ -18,9 +18,8 @@ from geo.scope import scope_for_request
 from registry.enterprises import services
 from registry.enterprises.forms import CancelForm, EnterpriseFileForm, FileForms, RejectForm
 from registry.enterprises.geocoding import GeocoderUnavailable, geocode, geocoder_configured
+from registry.enterprises.models import EditStatus, Enterprise, EnterpriseEdit
 from registry.enterprises.review import file_conflicts, file_diff, file_snapshot
-from registry.models import Enterprise
-from registry.review_models import EditStatus, EnterpriseEdit
 
 
 def _enterprises(request: HttpRequest) -> QuerySet:

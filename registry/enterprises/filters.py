@@ -8,8 +8,8 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from registry.file_models import Category, EnterpriseStatus
-from registry.models import RiskLevel
+from registry.enterprises.file_models import Category, EnterpriseStatus
+from registry.enterprises.models import RiskLevel
 
 
 class LicenceState(models.TextChoices):

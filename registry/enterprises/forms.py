@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from registry.enterprises.models import Enterprise
 from registry.enterprises.review import (
     CHILDREN,
     MAIN_FIELDS,
@@ -19,7 +20,6 @@ from registry.enterprises.review import (
     dump,
     profile_fields,
 )
-from registry.models import Enterprise
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

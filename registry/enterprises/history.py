@@ -12,7 +12,7 @@ from django.db.models import CharField, Model, Q
 from django.db.models.functions import Cast
 
 from geo.models import AuditAction, AuditEntry
-from registry.models import Enterprise
+from registry.enterprises.models import Enterprise
 
 # Bookkeeping columns nobody edits; listing them would hide the real change.
 _QUIET = {"id", "updated", "created"}

@@ -19,7 +19,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext as _
 
-from registry.file_models import (
+from registry.enterprises.file_models import (
     AmmoniaRefrigerationProfile,
     Category,
     FireworksProfile,
@@ -30,7 +30,7 @@ from registry.file_models import (
     SafetyManager,
     TrainingRecord,
 )
-from registry.models import Enterprise
+from registry.enterprises.models import Enterprise
 
 # Fields an enterprise keeps up to date itself (the point is "geom", as [lon, lat]).
 MAIN_FIELDS = [

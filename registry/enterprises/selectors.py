@@ -18,12 +18,12 @@ from geo.models import LEVEL_DIGITS, Division, DivisionLevel
 from geo.scope import Scope
 from layers.base import Layer, registry
 from registry.enterprises.filters import EnterpriseFilters, LicenceState
-from registry.floorplan_models import FloorPlan
+from registry.enterprises.models import Enterprise
+from registry.floorplans.models import FloorPlan
 from registry.floorplans.selectors import floor_plan_list
-from registry.hazard_models import HazardSource
-from registry.licence_models import Licence
+from registry.hazards.models import HazardSource
+from registry.licences.models import Licence
 from registry.licences.selectors import licences_expiring
-from registry.models import Enterprise
 from registry.resources.selectors import Nearby, resources_nearest
 from registry.resources.views import DEFAULT_LAYERS as RESOURCE_LAYERS
 

@@ -21,7 +21,9 @@ from geo.audit import acting_as
 from geo.models import LEVEL_DIGITS, SUPERVISOR_ROLES, AuditEntry, Role
 from geo.scope import scope_for_user, scope_for_user_id
 from registry.enterprises.departments import department_for
+from registry.enterprises.file_models import EnterpriseStatus
 from registry.enterprises.geocoding import geocode
+from registry.enterprises.models import EditStatus, Enterprise, EnterpriseEdit
 from registry.enterprises.review import (
     CHILDREN,
     MAIN_FIELDS,
@@ -31,9 +33,6 @@ from registry.enterprises.review import (
     file_snapshot,
     load,
 )
-from registry.file_models import EnterpriseStatus
-from registry.models import Enterprise
-from registry.review_models import EditStatus, EnterpriseEdit
 
 
 # ---- who may do what ---------------------------------------------------------------

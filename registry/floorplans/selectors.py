@@ -6,8 +6,8 @@ from django.db.models import QuerySet
 
 from geo.scope import Scope
 from layers.base import registry
-from registry.floorplan_models import FloorPlan
-from registry.models import Enterprise
+from registry.enterprises.models import Enterprise
+from registry.floorplans.models import FloorPlan
 from registry.owned import owned_filter
 
 

@@ -17,7 +17,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from registry.floorplan_models import FloorPlan
+from registry.enterprises.models import Enterprise
 from registry.floorplans.georeference import (
     AFFINE,
     Fit,
@@ -27,9 +27,9 @@ from registry.floorplans.georeference import (
     plan_extent,
     points_3857,
 )
+from registry.floorplans.models import FloorPlan
 from registry.floorplans.raster import rgba_from_bytes, warp_polynomial, write_cog
 from registry.floorplans.validation import DEFAULT_MAX_PIXELS, floor_plan_check
-from registry.models import Enterprise
 from registry.owned import owned_scope_fields
 
 

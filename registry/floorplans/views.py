@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from geo.scope import PUBLIC, Scope, scope_for_request
-from registry.floorplan_models import FloorPlan
+from registry.floorplans.models import FloorPlan
 from registry.floorplans.selectors import floor_plan_enterprise_get, floor_plan_get
 from registry.floorplans.services import floor_plan_georeference, floor_plan_upload
 from registry.floorplans.tile_source import tile_url_template

@@ -10,7 +10,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
-from registry.hazard_models import Chemical, PhysicalState
 from registry.hazards.identification import (
     COLOURS,
     ODOURS,
@@ -18,6 +17,7 @@ from registry.hazards.identification import (
     Observation,
     chemical_identify,
 )
+from registry.hazards.models import Chemical, PhysicalState
 from registry.hazards.selectors import chemical_catalogue
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from geo.audit import acting_as
 from geo.models import SUPERVISOR_ROLES, Role, User
 from geo.scope import scope_for_user
-from registry.hazard_models import (
+from registry.hazards.models import (
     FilingAction,
     FilingState,
     HazardSource,

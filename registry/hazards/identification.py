@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from registry.hazard_models import Chemical, PhysicalState
+from registry.hazards.models import Chemical, PhysicalState
 
 COLOURS = ["无色", "白色", "灰色", "淡黄色", "棕黄色", "黄绿色", "红棕色"]
 ODOURS = ["无味", "刺激性", "氨味", "臭鸡蛋味", "苦杏仁味", "霉干草味", "大蒜味", "鱼腥味",

@@ -18,10 +18,10 @@ from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from layers.imports import ImportHook
-from registry.hazard_models import Chemical, HazardSource, HazardSourceChemical
+from registry.enterprises.models import Enterprise
+from registry.hazards.models import Chemical, HazardSource, HazardSourceChemical
 from registry.hazards.selectors import chemical_lookup
 from registry.hazards.services import hazard_source_evaluate
-from registry.models import Enterprise
 
 COLUMN = "chemicals"
 _ITEM = re.compile(r"[;；]")

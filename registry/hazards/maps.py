@@ -7,7 +7,7 @@ import json
 import folium
 
 from registry.enterprises.maps import LocalMap, level_colour
-from registry.hazard_models import HazardSource
+from registry.hazards.models import HazardSource
 
 
 def source_map_html(source: HazardSource) -> str:

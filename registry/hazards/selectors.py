@@ -16,8 +16,8 @@ from django.db.models import (
 from django.db.models.functions import Concat
 
 from geo.scope import Scope
-from registry import gb18218
-from registry.hazard_models import (
+from registry.hazards import gb18218
+from registry.hazards.models import (
     Chemical,
     HazardSource,
     HazardSourceChemical,

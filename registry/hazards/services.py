@@ -11,15 +11,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registry import gb18218
-from registry.hazard_models import (
-    Chemical,
-    HazardSource,
-    HazardSourceChemical,
-    ResponsiblePerson,
-)
+from registry.enterprises.models import Enterprise
+from registry.hazards import gb18218
 from registry.hazards.filing import hazard_source_refile_needed
-from registry.models import Enterprise
+from registry.hazards.models import Chemical, HazardSource, HazardSourceChemical, ResponsiblePerson
 from registry.owned import owned_scope_fields
 
 # Until plant boundaries exist, a unit must lie this close to its enterprise's point.

@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from geo.scope import scope_for_request
-from registry.hazard_models import (
+from registry.hazards import filing
+from registry.hazards.maps import source_map_html
+from registry.hazards.models import (
     FilingAction,
     FilingState,
     HazardLevel,
@@ -25,8 +27,6 @@ from registry.hazard_models import (
     ResponsiblePerson,
     ResponsibleRole,
 )
-from registry.hazards import filing
-from registry.hazards.maps import source_map_html
 from registry.hazards.pdf import render_document
 from registry.hazards.selectors import hazard_source_get, hazard_source_list
 from registry.hazards.services import responsible_persons_set

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from geo.messaging import Message, notify_many, organisation_members
 from geo.scope import EVERYTHING
-from registry.licence_models import Licence
+from registry.licences.models import Licence
 from registry.licences.selectors import ExpiryStage, licences_expiring
 
 

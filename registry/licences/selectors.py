@@ -9,7 +9,7 @@ from django.db.models import Case, CharField, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from geo.scope import Scope
-from registry.licence_models import Licence
+from registry.licences.models import Licence
 from registry.owned import owned_filter
 
 # Days left at or below which a stage applies, tightest first: the first match wins.

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime
 
-from registry.licence_models import Licence
-from registry.models import Enterprise
+from registry.enterprises.models import Enterprise
+from registry.licences.models import Licence
 from registry.owned import owned_scope_fields
 
 

@@ -3,7 +3,7 @@
 import django.contrib.gis.db.models.fields
 import django.core.validators
 import django.db.models.deletion
-import registry.credit_code
+import geo.credit_code
 from django.db import migrations, models
 
 
@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(db_index=True, max_length=200, verbose_name='企业名称')),
-                ('credit_code', models.CharField(max_length=18, unique=True, validators=[registry.credit_code.validate_credit_code], verbose_name='统一社会信用代码')),
+                ('credit_code', models.CharField(max_length=18, unique=True, validators=[geo.credit_code.validate_credit_code], verbose_name='统一社会信用代码')),
                 ('industry', models.CharField(help_text='GB/T 4754 国民经济行业分类代码，如 C2614', max_length=5, validators=[django.core.validators.RegexValidator('^[A-T](\\d{2}(\\d{1,2})?)?$', '行业代码应符合GB/T 4754')], verbose_name='行业代码')),
                 ('division_code', models.CharField(db_index=True, max_length=12, verbose_name='区划代码')),
                 ('address', models.CharField(blank=True, max_length=300, verbose_name='地址')),

@@ -5,7 +5,7 @@ import django.contrib.postgres.indexes
 from django.contrib.postgres.operations import TrigramExtension
 import django.core.validators
 import django.db.models.deletion
-import registry.credit_code
+import geo.credit_code
 from django.conf import settings
 from django.db import migrations, models
 
@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(db_index=True, max_length=200, verbose_name='机构名称')),
                 ('kind', models.CharField(choices=[('safety_evaluation', '安全评价机构'), ('standardisation_review', '标准化评审机构')], max_length=32, verbose_name='机构类型')),
-                ('credit_code', models.CharField(max_length=18, unique=True, validators=[registry.credit_code.validate_credit_code], verbose_name='统一社会信用代码')),
+                ('credit_code', models.CharField(max_length=18, unique=True, validators=[geo.credit_code.validate_credit_code], verbose_name='统一社会信用代码')),
                 ('qualification_number', models.CharField(max_length=100, verbose_name='资质证书编号')),
                 ('valid_from', models.DateField(blank=True, null=True, verbose_name='资质有效期起')),
                 ('valid_to', models.DateField(blank=True, null=True, verbose_name='资质有效期至')),

@@ -9,7 +9,7 @@ import datetime
 from django.utils.translation import gettext as _
 
 from geo.messaging import Message, notify_many, organisation_members
-from registry.plan_models import EmergencyPlan, PlanState
+from registry.plans.models import EmergencyPlan, PlanState
 
 NOTICE_DAYS = 30
 

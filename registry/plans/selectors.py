@@ -10,7 +10,7 @@ from django.db.models import Count, QuerySet
 from geo.models import AuditEntry
 from geo.scope import Scope
 from registry.owned import owned_filter
-from registry.plan_models import EmergencyPlan, PlanAttachment, PlanState, PlanTemplate
+from registry.plans.models import EmergencyPlan, PlanAttachment, PlanState, PlanTemplate
 
 
 def plans_scoped(*, scope: Scope) -> QuerySet[EmergencyPlan]:

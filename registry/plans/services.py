@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from geo.audit import acting_as
 from geo.models import SUPERVISOR_ROLES, OrganisationKind, Role
 from geo.scope import scope_for_user
-from registry.models import Enterprise
+from registry.enterprises.models import Enterprise
 from registry.owned import owned_scope_fields
-from registry.plan_models import EmergencyPlan, PlanAttachment, PlanState, PlanTemplate
+from registry.plans.models import EmergencyPlan, PlanAttachment, PlanState, PlanTemplate
 from registry.plans.validation import attachment_check
 
 EDITABLE = {PlanState.DRAFT, PlanState.RETURNED}

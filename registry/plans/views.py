@@ -15,14 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from geo.scope import scope_for_request
-from registry.plan_models import (
-    EmergencyPlan,
-    PlanAttachment,
-    PlanKind,
-    PlanState,
-    PlanTemplate,
-)
 from registry.plans import selectors, services
+from registry.plans.models import EmergencyPlan, PlanAttachment, PlanKind, PlanState, PlanTemplate
 
 PAGE = 50  # rows on one list page
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from registry.resource_models import Warehouse, WarehouseItem
+from registry.resources.models import Warehouse, WarehouseItem
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from data.region import generate_region
 from geo.models import ApiToken, Division, GridCell, Organisation, Role, User
 from geo.scope import scope_for_user
 from geo.tokens import token_user_id
-from registry.models import Enterprise
+from registry.enterprises.models import Enterprise
 
 PARK = "390221400"  # the park's 9-digit town prefix for the default seed
 
@@ -66,7 +66,7 @@ def test_loaded_region_nests_and_matches_the_generator(fast_passwords):
     park = Enterprise.objects.filter(division_code__startswith=PARK)
     assert park.count() == 40 and park.filter(has_major_hazard=True).count() == 9
     assert park.filter(organisation__isnull=False).count() == 40
-    from registry.licence_models import Licence
+    from registry.licences.models import Licence
     assert Licence.objects.filter(division_code__startswith=PARK).count() == 40  # one each
     assert set(GridCell.objects.values_list("level", flat=True).distinct()) == {1, 2, 3, 4}
 
@@ -107,7 +107,7 @@ def test_running_twice_reuses_everything(fast_passwords):
 
 @pytest.mark.django_db
 def test_park_major_hazard_sources_are_graded_by_gb18218(fast_passwords):
-    from registry.hazard_models import HazardSource
+    from registry.hazards.models import HazardSource
 
     assert "major hazard sources in the park: 9 created" in load()
     sources = HazardSource.objects.order_by("enterprise__credit_code")

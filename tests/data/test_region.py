@@ -9,8 +9,8 @@ import pytest
 import shapely
 
 from data.region import generate_region
+from geo.credit_code import validate_credit_code
 from geo.models import LEVEL_DIGITS
-from registry.credit_code import validate_credit_code
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,10 @@ from geo.models import GridCell
 from geo.scope import EVERYTHING
 from layers.base import registry
 from layers.styles import style_document
-from registry.agency_models import Agency
+from registry.agencies.models import Agency
 from registry.hazards.services import hazard_source_create
-from registry.knowledge_models import AccidentCase
-from registry.resource_models import (
+from registry.knowledge.models import AccidentCase
+from registry.resources.models import (
     EmergencyOrganisation,
     Expert,
     FireStation,
@@ -67,7 +67,7 @@ def test_every_layer_has_every_face(admin_client, layer_id):
 
 
 def _add_enterprises(world, start: int, n: int) -> None:
-    from registry.models import Enterprise
+    from registry.enterprises.models import Enterprise
 
     Enterprise.objects.bulk_create([
         Enterprise(name=f"批量{i}", credit_code=f"X{i:017d}", industry="C26",

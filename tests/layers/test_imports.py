@@ -14,12 +14,12 @@ import pytest
 import shapely
 from django.core.management import CommandError, call_command
 
+from geo.credit_code import check_character, make_credit_code
 from geo.models import AuditEntry
 from geo.scope import Scope
 from layers.base import registry
 from layers.imports import LayerImportError, import_layer
-from registry.credit_code import check_character, make_credit_code
-from registry.models import Enterprise
+from registry.enterprises.models import Enterprise
 
 PROPS = ["name", "credit_code", "industry", "risk_level", "division_code", "address",
          "has_major_hazard"]

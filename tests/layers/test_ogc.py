@@ -7,7 +7,7 @@ import pytest
 from django.utils import translation
 
 from layers.ogc.service import forget_apis
-from registry.layers import Enterprises
+from registry.enterprises.layers import Enterprises
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 EPSG = "http://www.opengis.net/def/crs/EPSG/0/"

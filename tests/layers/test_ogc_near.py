@@ -14,7 +14,7 @@ from layers.base import registry
 from layers.ogc import sql
 from layers.ogc.near import Near
 from layers.ogc.service import forget_apis
-from registry.resource_models import RescueTeam, Shelter
+from registry.resources.models import RescueTeam, Shelter
 
 ORIGIN = (118.2, 32.2)  # in county A
 SPHERE_M = (2 * 6378137.0 + 6356752.314245) / 3  # PostGIS's sphere: the WGS 84 mean radius

@@ -10,14 +10,14 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.test import Client
 
+from geo.credit_code import make_credit_code
 from geo.models import Role, User
+from registry.agencies.models import Agency
 from registry.agencies.services import (
     agency_create,
     agency_problem_add,
     agency_project_create,
 )
-from registry.agency_models import Agency
-from registry.credit_code import make_credit_code
 
 D = datetime.date
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from registry.hazards.identification import Observation, chemical_identify
-from registry.models import Chemical
+from registry.hazards.models import Chemical
 
 
 @pytest.fixture

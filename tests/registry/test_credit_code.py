@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from registry.credit_code import check_character, make_credit_code, validate_credit_code
+from geo.credit_code import check_character, make_credit_code, validate_credit_code
 
 # Published codes of real enterprises (public business registration records).
 REAL_CODES = ["91330100799655058B", "91350100M000100Y43", "91110000802100433B",

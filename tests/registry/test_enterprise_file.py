@@ -10,9 +10,8 @@ import pytest
 from django.test import Client
 
 from geo.models import AuditEntry, Organisation
-from registry.file_models import EnterpriseStatus, HazchemProfile, SafetyManager
-from registry.models import Enterprise
-from registry.review_models import EnterpriseEdit
+from registry.enterprises.file_models import EnterpriseStatus, HazchemProfile, SafetyManager
+from registry.enterprises.models import Enterprise, EnterpriseEdit
 from tests.registry.enterprise_forms import file_post
 
 
@@ -153,7 +152,7 @@ def test_moving_the_point_is_audited_with_old_and_new(world, own):
 
 
 def test_changing_the_division_moves_owned_rows_and_department(world, own):
-    from registry.licence_models import Licence
+    from registry.licences.models import Licence
     from registry.licences.services import licence_create
 
     dept_b = Organisation.objects.create(name="乙县应急管理局", kind="government",
@@ -173,7 +172,7 @@ def test_changing_the_division_moves_owned_rows_and_department(world, own):
 def test_register_in_scope_assigns_the_department(world):
     dept = Organisation.objects.create(name="甲县应急管理局", kind="government",
                                        division=world.county_a)
-    from registry.credit_code import make_credit_code
+    from geo.credit_code import make_credit_code
 
     data = {"name": "新登记化工有限公司", "credit_code": make_credit_code("91320101MA1X00001"),
             "industry": "C2614", "division_code": "320101002003", "address": "甲县新路1号",
@@ -238,7 +237,7 @@ def test_cancel_and_restore_scope(world, own):
 
 def test_demo_files_follow_the_industry_and_are_idempotent(world):
     from data.demo_files import demo_files_ensure
-    from registry.file_models import (
+    from registry.enterprises.file_models import (
         IndustryTradeProfile,
         SafetyInvestment,
         TrainingRecord,

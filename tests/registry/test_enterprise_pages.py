@@ -16,22 +16,22 @@ from django.test import Client
 from django.utils import timezone
 
 from geo.audit import acting_as
+from geo.credit_code import make_credit_code
 from geo.models import Organisation
-from registry.credit_code import make_credit_code
-from registry.file_models import (
+from registry.enterprises.file_models import (
     HazchemProfile,
     IndustryTradeProfile,
     SafetyInvestment,
     SafetyManager,
     TrainingRecord,
 )
-from registry.floorplan_models import FloorPlan
-from registry.hazard_models import HazardSource
+from registry.enterprises.models import Enterprise
+from registry.floorplans.models import FloorPlan
+from registry.hazards.models import HazardSource
 from registry.hazards.services import hazard_source_create
-from registry.licence_models import LicenceKind
+from registry.licences.models import LicenceKind
 from registry.licences.services import licence_create
-from registry.models import Enterprise
-from registry.resource_models import FireStation, RescueTeam
+from registry.resources.models import FireStation, RescueTeam
 from tests.conftest import box
 
 LIST = "/enterprises/"

@@ -10,10 +10,10 @@ import pytest
 from django.test import Client
 
 from geo.models import AuditEntry
+from registry.enterprises.file_models import HazchemProfile
+from registry.enterprises.models import EnterpriseEdit
 from registry.enterprises.review import file_snapshot
 from registry.enterprises.services import enterprise_file_update
-from registry.file_models import HazchemProfile
-from registry.review_models import EnterpriseEdit
 from tests.registry.enterprise_forms import file_post
 
 
@@ -186,7 +186,7 @@ def test_unrelated_change_does_not_conflict(world, own, submitted):
 
 
 def test_rows_of_trainings_and_investments_go_through_review(world, own):
-    from registry.file_models import SafetyInvestment, TrainingRecord
+    from registry.enterprises.file_models import SafetyInvestment, TrainingRecord
 
     kept = SafetyInvestment.objects.create(enterprise=own, year=2024, planned="100.00")
     gone = TrainingRecord.objects.create(enterprise=own, kind="all_staff", topic="旧培训",

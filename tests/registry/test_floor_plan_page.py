@@ -15,7 +15,7 @@ from django.test import Client
 from playwright.sync_api import expect
 from rasterio.io import MemoryFile
 
-from registry.floorplan_models import FloorPlan
+from registry.floorplans.models import FloorPlan
 from tests.browser import chromium_page, login, screenshot
 
 WIDTH, HEIGHT = 480, 320

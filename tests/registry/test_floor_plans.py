@@ -14,7 +14,7 @@ from django.test import Client
 from rasterio.io import MemoryFile
 from rasterio.warp import transform as warp_transform
 
-from registry.floorplan_models import FloorPlan
+from registry.floorplans.models import FloorPlan
 from registry.floorplans.raster import TILE_SIZE
 
 ORIGIN_LON, ORIGIN_LAT = 118.2, 32.2   # inside county A

@@ -8,8 +8,8 @@ from fractions import Fraction
 
 import pytest
 
-from registry import gb18218
-from registry.gb18218 import Substance, grade, identify, parse_contents
+from registry.hazards import gb18218
+from registry.hazards.gb18218 import Substance, grade, identify, parse_contents
 
 with open(gb18218.REFERENCE_DIR / "gb18218_test_vectors.csv", encoding="utf-8") as fh:
     VECTORS = list(csv.DictReader(fh))

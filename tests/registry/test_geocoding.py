@@ -12,8 +12,8 @@ import pytest
 from django.test import Client
 
 from registry.enterprises.geocoding import GeocoderUnavailable, geocode
+from registry.enterprises.models import Enterprise
 from registry.enterprises.services import enterprise_register
-from registry.models import Enterprise
 
 # address -> (lon, lat) the fake Nominatim knows
 PLACES = {"甲县新路1号": (118.2345678, 32.3456789), "乙县远路9号": (118.8, 32.2)}
@@ -78,7 +78,7 @@ def test_a_failing_geocoder_says_so(nominatim, settings):
 
 
 def test_registration_geocodes_a_missing_point(world, nominatim):
-    from registry.credit_code import make_credit_code
+    from geo.credit_code import make_credit_code
 
     created = enterprise_register(actor=world.users["county_a"], values={
         "name": "地理编码公司", "credit_code": make_credit_code("91320101MA1X00009"),

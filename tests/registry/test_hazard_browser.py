@@ -11,12 +11,12 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from registry.hazards.models import Chemical
 from registry.hazards.services import (
     hazard_source_create,
     hazard_source_set_chemicals,
     responsible_persons_set,
 )
-from registry.models import Chemical
 from tests.browser import chromium_page, login
 from tests.conftest import box
 

@@ -14,14 +14,13 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from geo.models import AuditEntry
-from registry.hazard_models import FilingState, HazardSource, HazardSourceFiling
 from registry.hazards import filing
+from registry.hazards.models import Chemical, FilingState, HazardSource, HazardSourceFiling
 from registry.hazards.services import (
     hazard_source_create,
     hazard_source_set_chemicals,
     responsible_persons_set,
 )
-from registry.models import Chemical
 from tests.conftest import box
 
 PERSONS = [

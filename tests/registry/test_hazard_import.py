@@ -12,8 +12,8 @@ from django.core.management import CommandError, call_command
 
 from layers.base import registry
 from layers.imports import LayerImportError, import_layer
-from registry.hazard_models import HazardSource, HazardSourceChemical
 from registry.hazards.imports import parse_chemicals
+from registry.hazards.models import HazardSource, HazardSourceChemical
 from registry.hazards.selectors import chemical_lookup
 
 COLUMNS = ["name", "kind", "division_code", "enterprise", "exposed_people", "chemicals", "wkt"]

@@ -10,13 +10,14 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from layers.ogc.service import forget_apis
+from registry.enterprises.models import Enterprise
+from registry.hazards.models import Chemical, HazardSource
 from registry.hazards.selectors import chemical_search
 from registry.hazards.services import (
     hazard_source_create,
     hazard_source_set_chemicals,
     hazard_source_update,
 )
-from registry.models import Chemical, Enterprise, HazardSource
 from tests.conftest import box
 from tests.tiles.conftest import decode, tile_of, tile_url
 

@@ -10,9 +10,9 @@ from django.test import Client
 
 from data.demo_knowledge import CASES, FICTIONAL, LAWS, TEMPLATES, demo_knowledge_ensure
 from geo.scope import EVERYTHING, PUBLIC
+from registry.knowledge.models import AccidentCase, Regulation
 from registry.knowledge.selectors import knowledge_search
-from registry.knowledge_models import AccidentCase, Regulation
-from registry.plan_models import EmergencyPlan, PlanTemplate
+from registry.plans.models import EmergencyPlan, PlanTemplate
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
 from geo.scope import EVERYTHING, scope_for_user
-from registry.licence_models import Licence, LicenceKind
+from registry.licences.models import Licence, LicenceKind
 from registry.licences.selectors import licences_expiring
 from registry.licences.services import licence_create
 

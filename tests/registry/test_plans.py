@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from geo.models import AuditEntry, Organisation, Role, User
-from registry.plan_models import EmergencyPlan, PlanAttachment, PlanState, PlanTemplate
 from registry.plans import services
+from registry.plans.models import EmergencyPlan, PlanAttachment, PlanState, PlanTemplate
 
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]"
        b"/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from geo.scope import EVERYTHING, scope_for_user
 from layers.base import registry
 from layers.ogc.service import forget_apis
-from registry.resource_models import (
+from registry.resources.models import (
     EmergencyOrganisation,
     Expert,
     FireStation,

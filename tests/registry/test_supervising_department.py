@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 
 from geo.models import Division, Organisation
 from registry.enterprises.departments import department_for, supervising_departments_reassign
+from registry.enterprises.models import Enterprise
 from registry.enterprises.review import file_snapshot
 from registry.enterprises.services import enterprise_file_update
-from registry.models import Enterprise
 from tests.conftest import box
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.contrib.gis.geos import Point
 
-from registry.credit_code import make_credit_code
-from registry.models import Enterprise
+from geo.credit_code import make_credit_code
+from registry.enterprises.models import Enterprise
 from tests.tiles.conftest import decode, names, tile_of, tile_url
 
 A_NAMES = {f"测试化工{i}号有限公司" for i in range(1, 6)}

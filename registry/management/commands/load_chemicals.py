@@ -6,9 +6,9 @@ import csv
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from registry import gb18218
-from registry.hazard_models import Chemical, PhysicalState
+from registry.hazards import gb18218
 from registry.hazards.identification import VOCABULARY
+from registry.hazards.models import Chemical, PhysicalState
 
 SAFETY_CSV = gb18218.REFERENCE_DIR / "chemical_safety.csv"
 SAFETY_TEXT = ["properties", "health_hazards", "first_aid", "fire_fighting", "leak_handling"]

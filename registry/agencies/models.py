@@ -13,7 +13,7 @@ from django.contrib.gis.db import models
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from registry.credit_code import validate_credit_code
+from geo.credit_code import validate_credit_code
 
 
 class AgencyKind(models.TextChoices):

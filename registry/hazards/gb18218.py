@@ -26,7 +26,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
+REFERENCE_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
 PLACES = 7  # stored and shown decimal places (the reference asks for at least 6)
 _QUALIFIER = re.compile(r"[（(［\[].*$")
 
