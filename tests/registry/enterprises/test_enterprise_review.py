@@ -14,7 +14,7 @@ from registry.enterprises.file_models import HazchemProfile
 from registry.enterprises.models import EnterpriseEdit
 from registry.enterprises.review import file_snapshot
 from registry.enterprises.services import enterprise_file_update
-from tests.registry.enterprise_forms import file_post
+from tests.registry.enterprises.enterprise_forms import file_post
 
 
 def client_for(user) -> Client:

@@ -87,7 +87,7 @@ def test_registration_geocodes_a_missing_point(world, nominatim):
 
 
 def test_geocode_button_fills_the_form_and_checks_the_division(world, nominatim):
-    from tests.registry.enterprise_forms import file_post
+    from tests.registry.enterprises.enterprise_forms import file_post
 
     own = world.enterprises_a[0]
     client = Client()

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser import chromium_page, login, screenshot
-from tests.registry.test_enterprise_pages import full_file  # noqa: F401  (fixture)
+from tests.registry.enterprises.test_enterprise_pages import full_file  # noqa: F401  (fixture)
 
 MARKER_DRAWN = """() => {
   const icon = document.querySelector('.leaflet-container .leaflet-marker-icon');

@@ -12,7 +12,7 @@ from django.test import Client
 from geo.models import AuditEntry, Organisation
 from registry.enterprises.file_models import EnterpriseStatus, HazchemProfile, SafetyManager
 from registry.enterprises.models import Enterprise, EnterpriseEdit
-from tests.registry.enterprise_forms import file_post
+from tests.registry.enterprises.enterprise_forms import file_post
 
 
 def client_for(user) -> Client:
