@@ -21,11 +21,11 @@ from django.db.models import Count, Q
 from data.accounts import agency_account_link
 from geo.credit_code import make_credit_code
 from geo.models import Organisation, OrganisationKind
+from geo.places import owned_copy
 from registry.agencies.models import Agency, AgencyProject
 from registry.agencies.services import agency_create, agency_problem_add, agency_project_create
 from registry.enterprises.models import Enterprise
 from registry.knowledge.models import AccidentCase, Regulation
-from registry.owned import owned_scope_fields
 from registry.plans.models import EmergencyPlan, PlanAttachment, PlanTemplate
 
 D = datetime.date
@@ -261,11 +261,12 @@ def _ensure_plans(park: list[Enterprise], county_code: str) -> int:
     for n, (ent, state) in enumerate(zip(park, states, strict=False)):
         plans.append(EmergencyPlan(
             title=f"【演示】{ent.name}生产安全事故综合应急预案", kind="comprehensive",
-            enterprise=ent, **owned_scope_fields(ent), template=template,
+            enterprise=ent, template=template,
             outline=template.outline if template else [], issued=D(2025, 1, 10),
             review_due=D(2028, 1, 10), state=state,
             filing_number=f"{county_code[:6]}-2025-{n:04d}" if state == "filed" else "",
             return_reason="应急响应分级不明确，请补充" if state == "returned" else ""))
+        owned_copy(plans[-1])
     county = Organisation.objects.filter(division_id=county_code,
                                          kind=OrganisationKind.GOVERNMENT).first()
     if county is not None:

@@ -7,8 +7,11 @@ class GeoConfig(AppConfig):
     verbose_name = _("空间基础")
 
     def ready(self) -> None:
-        from geo.audit import audit_track
-        from geo.models import Division, GridCell, Organisation
+        from django.apps import apps
 
-        for model in (Division, GridCell, Organisation):
-            audit_track(model)
+        from geo.audit import audit_track
+        from geo.models import Audited
+
+        for model in apps.get_models():
+            if issubclass(model, Audited):
+                audit_track(model)

@@ -5,6 +5,8 @@ from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.utils.translation import gettext_lazy as _
 
+from geo.places import Placed
+
 # Significant digits of a 12-digit statistical division code at each level
 # (GB/T 2260 gives the first six; towns and villages extend it to twelve).
 LEVEL_DIGITS = {"province": 2, "city": 4, "county": 6, "town": 9, "village": 12}
@@ -23,7 +25,12 @@ def code_prefix(code: str, level: str) -> str:
     return code[: LEVEL_DIGITS[level]]
 
 
-class Division(models.Model):
+class Audited:
+    """Model mixin: every change to a row is written to the audit log (geo.audit), with
+    who made it. Layer models are audited without it (the layer registry tracks them)."""
+
+
+class Division(Audited, models.Model):
     """Administrative division (行政区划), GB/T 2260 code padded to 12 digits."""
 
     code = models.CharField(_("区划代码"), max_length=12, primary_key=True)
@@ -52,7 +59,7 @@ class Division(models.Model):
         return self.code
 
 
-class GridCell(models.Model):
+class GridCell(Audited, Placed):
     """Supervision grid cell (网格): levels 1 (county) to 4 (smallest)."""
 
     code = models.CharField(_("网格编码"), max_length=32, unique=True)
@@ -63,7 +70,6 @@ class GridCell(models.Model):
         verbose_name=_("上级网格"),
     )
     division = models.ForeignKey(Division, models.PROTECT, verbose_name=_("所属区划"))
-    division_code = models.CharField(_("区划代码"), max_length=12, db_index=True)
     responsible = models.ManyToManyField(
         "User", blank=True, related_name="grid_cells", verbose_name=_("网格责任人")
     )
@@ -84,7 +90,7 @@ class OrganisationKind(models.TextChoices):
     AGENCY = "agency", _("中介机构")
 
 
-class Organisation(models.Model):
+class Organisation(Audited, models.Model):
     name = models.CharField(_("名称"), max_length=200)
     kind = models.CharField(_("类型"), max_length=20, choices=OrganisationKind.choices)
     division = models.ForeignKey(Division, models.PROTECT, verbose_name=_("所属区划"))

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from geo.credit_code import validate_credit_code
+from geo.places import Owned, Placed
 
 
 class AgencyKind(models.TextChoices):
@@ -21,7 +22,7 @@ class AgencyKind(models.TextChoices):
     STANDARDISATION_REVIEW = "standardisation_review", _("标准化评审机构")
 
 
-class Agency(models.Model):
+class Agency(Placed):
     """Intermediary agency (中介机构)."""
 
     name = models.CharField(_("机构名称"), max_length=200, db_index=True)
@@ -31,7 +32,6 @@ class Agency(models.Model):
     qualification_number = models.CharField(_("资质证书编号"), max_length=100)
     valid_from = models.DateField(_("资质有效期起"), null=True, blank=True)
     valid_to = models.DateField(_("资质有效期至"), null=True, blank=True)
-    division_code = models.CharField(_("区划代码"), max_length=12, db_index=True)
     address = models.CharField(_("地址"), max_length=300, blank=True)
     contact = models.CharField(_("联系人"), max_length=50, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
@@ -62,15 +62,16 @@ class ProjectType(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-class AgencyProject(models.Model):
-    """A project (项目) an agency did for a client enterprise."""
+class AgencyProject(Owned):
+    """A project (项目) an agency did for a client enterprise: in the client's place, owned
+    by the agency's organisation."""
+
+    organisation_from = "agency"
 
     agency = models.ForeignKey(Agency, models.CASCADE, related_name="projects",
                                verbose_name=_("中介机构"))
     enterprise = models.ForeignKey("registry.Enterprise", models.CASCADE,
                                    related_name="agency_projects", verbose_name=_("委托企业"))
-    # Scope columns: the client's place and the agency's organisation.
-    division_code = models.CharField(_("区划代码"), max_length=12, db_index=True)
     organisation = models.ForeignKey("geo.Organisation", models.SET_NULL, null=True,
                                      blank=True, related_name="+", verbose_name=_("机构单位"))
     name = models.CharField(_("项目名称"), max_length=200)

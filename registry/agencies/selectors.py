@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from geo.places import owned_filter
 from geo.scope import Scope
 from layers.base import registry
 from registry.agencies.models import Agency, AgencyProblem, AgencyProject
-from registry.owned import owned_filter
 
 
 def agencies_scoped(*, scope: Scope) -> QuerySet[Agency]:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from geo.models import Division, Organisation, OrganisationKind
+from geo.places import owned_copy
 from registry.agencies.models import Agency, AgencyProblem, AgencyProject
 from registry.enterprises.models import Enterprise
 
@@ -54,8 +55,8 @@ def agency_project_create(*, agency: Agency, enterprise: Enterprise, name: str,
     """A project for a client; it takes the client's place and the agency's organisation."""
     project = AgencyProject(agency=agency, enterprise=enterprise, name=name,
                             project_type=project_type, started=started, finished=finished,
-                            conclusion=conclusion, division_code=enterprise.division_code,
-                            organisation_id=agency.organisation_id)
+                            conclusion=conclusion)
+    owned_copy(project)
     project.full_clean()
     project.save()
     return project

@@ -10,6 +10,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from geo.models import Audited
+
 PHONE = RegexValidator(r"^[0-9+\-() ]{5,30}$", _("请输入有效的电话号码"))
 
 
@@ -113,7 +115,7 @@ def _choices_array(choices, verbose_name, **kw) -> ArrayField:
                       verbose_name=verbose_name, default=list, blank=True, **kw)
 
 
-class _Profile(models.Model):
+class _Profile(Audited, models.Model):
     """One row per enterprise in a special category (each names its own `enterprise`)."""
 
     class Meta:
@@ -207,7 +209,7 @@ class IndustryTradeProfile(_Profile):
         verbose_name_plural = _("工贸企业信息")
 
 
-class SafetyManager(models.Model):
+class SafetyManager(Audited, models.Model):
     """Safety manager (安全管理人员) with the certificate that qualifies them."""
 
     enterprise = models.ForeignKey("registry.Enterprise", models.CASCADE,
@@ -235,7 +237,7 @@ class TrainingKind(models.TextChoices):
     ALL_STAFF = "all_staff", _("全员安全培训")
 
 
-class TrainingRecord(models.Model):
+class TrainingRecord(Audited, models.Model):
     """Safety training (安全培训) held by or for the enterprise."""
 
     enterprise = models.ForeignKey("registry.Enterprise", models.CASCADE,
@@ -256,7 +258,7 @@ class TrainingRecord(models.Model):
         return self.topic
 
 
-class SafetyInvestment(models.Model):
+class SafetyInvestment(Audited, models.Model):
     """Safety production investment (安全生产投入) for one year, in 10,000 yuan."""
 
     enterprise = models.ForeignKey("registry.Enterprise", models.CASCADE,

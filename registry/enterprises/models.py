@@ -14,6 +14,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.utils.translation import gettext_lazy as _
 
 from geo.credit_code import validate_credit_code
+from geo.models import Audited
+from geo.places import Placed
 from registry.enterprises.file_models import (
     PHONE,
     Category,
@@ -37,7 +39,7 @@ def _optional_text(label, max_length: int, **kw) -> models.CharField:
                             db_default="", **kw)
 
 
-class Enterprise(models.Model):
+class Enterprise(Placed):
     """Enterprise (企业): one row per supervised enterprise."""
 
     name = models.CharField(_("企业名称"), max_length=200, db_index=True)
@@ -49,7 +51,6 @@ class Enterprise(models.Model):
         validators=[RegexValidator(r"^[A-T](\d{2}(\d{1,2})?)?$", _("行业代码应符合GB/T 4754"))],
         help_text=_("GB/T 4754 国民经济行业分类代码，如 C2614"),
     )
-    division_code = models.CharField(_("区划代码"), max_length=12, db_index=True)
     address = models.CharField(_("地址"), max_length=300, blank=True)
     risk_level = models.PositiveSmallIntegerField(
         _("风险等级"), choices=RiskLevel.choices, default=RiskLevel.LOW,
@@ -110,7 +111,7 @@ class EditStatus(models.TextChoices):
     REJECTED = "rejected", _("已驳回")
 
 
-class EnterpriseEdit(models.Model):
+class EnterpriseEdit(Audited, models.Model):
     """A proposed change to one enterprise's file (企业档案变更申请)."""
 
     enterprise = models.ForeignKey("registry.Enterprise", models.CASCADE, related_name="edits",

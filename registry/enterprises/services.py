@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from geo.audit import acting_as
 from geo.models import LEVEL_DIGITS, SUPERVISOR_ROLES, AuditEntry, Role
+from geo.places import owner_moved
 from geo.scope import scope_for_user, scope_for_user_id
 from registry.enterprises.departments import department_for
 from registry.enterprises.file_models import EnterpriseStatus
@@ -88,17 +89,6 @@ def enterprise_location_check(*, division_code: str, point) -> None:
 def _assign_department(enterprise: Enterprise) -> None:
     enterprise.supervising_department_id = department_for(
         industry=enterprise.industry, division_code=enterprise.division_code)
-
-
-def _sync_owned_rows(enterprise: Enterprise) -> None:
-    """Rows that copy the enterprise's division code (hazard sources, licences, floor
-    plans) move with it, or the scope helper would file them under the old place."""
-    for rel in Enterprise._meta.related_objects:
-        model = rel.related_model
-        if rel.one_to_many and any(f.name == "division_code" for f in model._meta.fields):
-            model.objects.filter(**{rel.field.name: enterprise}).exclude(
-                division_code=enterprise.division_code).update(
-                division_code=enterprise.division_code)
 
 
 # ---- registration ------------------------------------------------------------------
@@ -175,7 +165,7 @@ def _apply(enterprise: Enterprise, *, base: dict, proposed: dict) -> None:
             _assign_department(enterprise)
         enterprise.save()
         if "division_code" in fields:
-            _sync_owned_rows(enterprise)
+            owner_moved(enterprise)  # its hazard sources, licences, plans… follow
     for key, model in PROFILES.items():
         if ("profiles", key) in changed:
             _apply_profile(enterprise, model, proposed["profiles"].get(key))

@@ -6,18 +6,17 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from geo.models import Audited
+from geo.places import Owned
 from layers.rasters import register_raster_source
 
 
-class FloorPlan(models.Model):
+class FloorPlan(Audited, Owned):
     """A floor plan image; `division_code` and `organisation` copy the enterprise's so
     `geo.scope` filters plans like any other enterprise-owned row."""
 
     enterprise = models.ForeignKey("registry.Enterprise", models.CASCADE,
                                    related_name="floor_plans", verbose_name=_("企业"))
-    division_code = models.CharField(_("区划代码"), max_length=12, db_index=True)
-    organisation = models.ForeignKey("geo.Organisation", models.SET_NULL, null=True,
-                                     blank=True, related_name="+", verbose_name=_("对应单位"))
     name = models.CharField(_("名称"), max_length=200)
     original = models.FileField(_("原始文件"), max_length=300)
     media_type = models.CharField(_("文件类型"), max_length=40)

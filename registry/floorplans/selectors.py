@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from geo.places import owned_filter
 from geo.scope import Scope
 from layers.base import registry
 from registry.enterprises.models import Enterprise
 from registry.floorplans.models import FloorPlan
-from registry.owned import owned_filter
 
 
 def floor_plan_list(*, scope: Scope) -> QuerySet[FloorPlan]:

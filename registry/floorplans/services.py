@@ -17,6 +17,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from geo.places import owned_copy
 from registry.enterprises.models import Enterprise
 from registry.floorplans.georeference import (
     AFFINE,
@@ -30,7 +31,6 @@ from registry.floorplans.georeference import (
 from registry.floorplans.models import FloorPlan
 from registry.floorplans.raster import rgba_from_bytes, warp_polynomial, write_cog
 from registry.floorplans.validation import DEFAULT_MAX_PIXELS, floor_plan_check
-from registry.owned import owned_scope_fields
 
 
 def floor_plan_upload(*, enterprise: Enterprise, file, name: str) -> FloorPlan:
@@ -40,12 +40,12 @@ def floor_plan_upload(*, enterprise: Enterprise, file, name: str) -> FloorPlan:
                                   ContentFile(checked.data))
     try:
         with transaction.atomic():
-            return FloorPlan.objects.create(
-                enterprise=enterprise, **owned_scope_fields(enterprise),
-                name=name[:200] or stored,
-                original=stored, media_type=checked.media_type, width=checked.width,
-                height=checked.height,
-            )
+            plan = FloorPlan(enterprise=enterprise, name=name[:200] or stored,
+                             original=stored, media_type=checked.media_type,
+                             width=checked.width, height=checked.height)
+            owned_copy(plan)
+            plan.save()
+            return plan
     except Exception:
         default_storage.delete(stored)
         raise

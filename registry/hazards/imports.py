@@ -14,9 +14,9 @@ import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
+from geo.places import owned_copy_rows
 from layers.imports import ImportHook
 from registry.enterprises.models import Enterprise
 from registry.hazards.models import Chemical, HazardSource, HazardSourceChemical
@@ -95,8 +95,7 @@ class HazardSourceImport(ImportHook):
                 error(i, "division_code", _("与企业的区划代码 %(c)s 不一致") % {"c": codes[ent]})
 
     def written(self, ids: list[int], values: dict[str, list]) -> None:
-        HazardSource.objects.filter(pk__in=ids).update(organisation_id=Subquery(
-            Enterprise.objects.filter(pk=OuterRef("enterprise_id")).values("organisation_id")))
+        owned_copy_rows(HazardSource, ids)
         if self.items is None:
             return  # no chemicals column: rows as the generic importer wrote them
         HazardSourceChemical.objects.bulk_create(

@@ -8,6 +8,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MinValueValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from geo.places import Owned
+
 
 class PhysicalState(models.TextChoices):
     """常温常压下的状态 (as responders see it)."""
@@ -83,7 +85,7 @@ class FilingState(models.TextChoices):
     RETURNED = "returned", _("已退回")
 
 
-class HazardSource(models.Model):
+class HazardSource(Owned):
     """Major hazard source (重大危险源): a production or storage unit and its chemicals.
 
     S, R, level and the steps are computed by `hazard_source_evaluate`, never typed in.
@@ -91,10 +93,6 @@ class HazardSource(models.Model):
 
     enterprise = models.ForeignKey("registry.Enterprise", models.CASCADE,
                                    related_name="hazard_sources", verbose_name=_("企业"))
-    # Copied from the enterprise: the layer's scope and owner fields are plain columns.
-    organisation = models.ForeignKey("geo.Organisation", models.SET_NULL, null=True, blank=True,
-                                     related_name="+", verbose_name=_("对应单位"))
-    division_code = models.CharField(_("区划代码"), max_length=12, db_index=True)
     name = models.CharField(_("名称"), max_length=200)
     kind = models.CharField(_("单元类型"), max_length=16, choices=HazardSourceKind.choices)
     exposed_people = models.PositiveIntegerField(

@@ -15,6 +15,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Concat
 
+from geo.places import owned_filter
 from geo.scope import Scope
 from registry.hazards import gb18218
 from registry.hazards.models import (
@@ -24,7 +25,6 @@ from registry.hazards.models import (
     HazardSourceFiling,
     ResponsiblePerson,
 )
-from registry.owned import owned_filter
 
 
 class _ArrayToString(Func):

@@ -11,11 +11,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from geo.places import owned_copy
 from registry.enterprises.models import Enterprise
 from registry.hazards import gb18218
 from registry.hazards.filing import hazard_source_refile_needed
 from registry.hazards.models import Chemical, HazardSource, HazardSourceChemical, ResponsiblePerson
-from registry.owned import owned_scope_fields
 
 # Until plant boundaries exist, a unit must lie this close to its enterprise's point.
 MAX_DISTANCE_M = 1000
@@ -60,8 +60,7 @@ def hazard_source_set_chemicals(*, source: HazardSource, items: Iterable[Item]) 
 def _save(source: HazardSource, geom: GEOSGeometry) -> HazardSource:
     source.geom = _multipolygon(geom)
     _check_near_enterprise(source.geom, source.enterprise)
-    for field, value in owned_scope_fields(source.enterprise).items():
-        setattr(source, field, value)
+    owned_copy(source)
     source.full_clean(exclude=["evaluation"])
     source.save()
     hazard_source_evaluate(source)

@@ -12,6 +12,8 @@ from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from geo.places import Placed
+
 
 def _trigram(table: str, *columns: str) -> list[GinIndex]:
     return [GinIndex(fields=[c], opclasses=["gin_trgm_ops"], name=f"{table}_{c}_trgm")
@@ -81,13 +83,12 @@ class AccidentType(models.TextChoices):
     OTHER = "other", _("其他伤害")
 
 
-class AccidentCase(models.Model):
+class AccidentCase(Placed):
     """Accident case (事故案例) compiled from a published investigation report."""
 
     title = models.CharField(_("标题"), max_length=300)
     occurred = models.DateField(_("发生日期"), db_index=True)
     place = models.CharField(_("发生地点"), max_length=300)
-    division_code = models.CharField(_("区划代码"), max_length=12, db_index=True)
     accident_type = models.CharField(_("事故类型"), max_length=32,
                                      choices=AccidentType.choices)
     deaths = models.PositiveIntegerField(_("死亡人数"), default=0)

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from geo.places import Owned
+
 
 class LicenceKind(models.TextChoices):
     SAFETY_PRODUCTION = "safety_production", _("安全生产许可证")
@@ -18,15 +20,11 @@ class LicenceKind(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-class Licence(models.Model):
+class Licence(Owned):
     """Licence or certificate (证照) held by one enterprise, with its validity period."""
 
     enterprise = models.ForeignKey("registry.Enterprise", models.CASCADE,
                                    related_name="licences", verbose_name=_("企业"))
-    # Copied from the enterprise so scope filters are plain columns, as on hazard sources.
-    organisation = models.ForeignKey("geo.Organisation", models.SET_NULL, null=True, blank=True,
-                                     related_name="+", verbose_name=_("对应单位"))
-    division_code = models.CharField(_("区划代码"), max_length=12, db_index=True)
     kind = models.CharField(_("证照类型"), max_length=32, choices=LicenceKind.choices)
     number = models.CharField(_("证书编号"), max_length=100)
     issuer = models.CharField(_("发证机关"), max_length=200)

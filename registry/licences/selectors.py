@@ -8,9 +8,9 @@ from django.db import models
 from django.db.models import Case, CharField, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from geo.places import owned_filter
 from geo.scope import Scope
 from registry.licences.models import Licence
-from registry.owned import owned_filter
 
 # Days left at or below which a stage applies, tightest first: the first match wins.
 STAGE_DAYS = (7, 30, 90)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime
 
+from geo.places import owned_copy
 from registry.enterprises.models import Enterprise
 from registry.licences.models import Licence
-from registry.owned import owned_scope_fields
 
 
 def licence_create(*, enterprise: Enterprise, kind: str, number: str, issuer: str,
@@ -16,8 +16,8 @@ def licence_create(*, enterprise: Enterprise, kind: str, number: str, issuer: st
     Raises ValidationError keyed by field (e.g. `valid_to` before `valid_from`).
     """
     licence = Licence(enterprise=enterprise, kind=kind, number=number, issuer=issuer,
-                      valid_from=valid_from, valid_to=valid_to,
-                      **owned_scope_fields(enterprise))
+                      valid_from=valid_from, valid_to=valid_to)
+    owned_copy(licence)
     licence.full_clean()
     licence.save()
     return licence

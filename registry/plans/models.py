@@ -13,6 +13,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from geo.models import Audited
+from geo.places import Owned
+
 
 class PlanKind(models.TextChoices):
     COMPREHENSIVE = "comprehensive", _("综合应急预案")
@@ -48,18 +51,18 @@ class PlanTemplate(models.Model):
         return self.title
 
 
-class EmergencyPlan(models.Model):
-    """Emergency plan (应急预案) of an enterprise or a government organisation."""
+class EmergencyPlan(Audited, Owned):
+    """Emergency plan (应急预案) of an enterprise or a government organisation. The
+    filing flow is audited: every state change lands in the audit log with its user."""
 
     title = models.CharField(_("预案名称"), max_length=200)
     kind = models.CharField(_("预案类型"), max_length=16, choices=PlanKind.choices)
     enterprise = models.ForeignKey("registry.Enterprise", models.CASCADE, null=True,
                                    blank=True, related_name="emergency_plans",
                                    verbose_name=_("企业"))
-    # The owner: the enterprise's organisation, or the government organisation.
+    # The owner: the enterprise's organisation (copied), or the government organisation.
     organisation = models.ForeignKey("geo.Organisation", models.PROTECT, null=True,
                                      blank=True, related_name="+", verbose_name=_("编制单位"))
-    division_code = models.CharField(_("区划代码"), max_length=12, db_index=True)
     template = models.ForeignKey(PlanTemplate, models.SET_NULL, null=True, blank=True,
                                  related_name="+", verbose_name=_("所用模板"))
     outline = models.JSONField(_("提纲"), default=list, blank=True)
@@ -115,8 +118,3 @@ class PlanAttachment(models.Model):
     def __str__(self) -> str:
         return self.name
 
-
-# The filing flow is audited: every state change lands in geo's audit log with its user.
-from geo.audit import audit_track  # noqa: E402
-
-audit_track(EmergencyPlan)

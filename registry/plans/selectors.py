@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from django.db.models import Count, QuerySet
 
 from geo.models import AuditEntry
+from geo.places import owned_filter
 from geo.scope import Scope
-from registry.owned import owned_filter
 from registry.plans.models import EmergencyPlan, PlanAttachment, PlanState, PlanTemplate
 
 

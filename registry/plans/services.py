@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 
 from geo.audit import acting_as
 from geo.models import SUPERVISOR_ROLES, OrganisationKind, Role
+from geo.places import owned_copy
 from geo.scope import scope_for_user
 from registry.enterprises.models import Enterprise
-from registry.owned import owned_scope_fields
 from registry.plans.models import EmergencyPlan, PlanAttachment, PlanState, PlanTemplate
 from registry.plans.validation import attachment_check
 
@@ -38,7 +38,7 @@ def plan_owner_fields(user) -> dict:
         enterprise = Enterprise.objects.filter(organisation=org).first()
         if enterprise is None:
             raise PermissionDenied(_("您的单位未关联企业档案"))
-        return {"enterprise": enterprise, **owned_scope_fields(enterprise)}
+        return {"enterprise": enterprise}  # the rest is copied from it (owned_copy)
     if org.kind == OrganisationKind.GOVERNMENT:
         return {"enterprise": None, "organisation_id": org.pk,
                 "division_code": org.division_id}
@@ -68,6 +68,7 @@ def plan_create(*, user, title: str, kind: str, template: PlanTemplate | None = 
         template=template, outline=list(template.outline) if template else [],
         version=version or "1.0", issued=issued, review_due=review_due,
         **plan_owner_fields(user))
+    owned_copy(plan)
     plan.full_clean(exclude=["enterprise", "organisation"])
     with acting_as(user.pk):
         plan.save()

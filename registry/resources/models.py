@@ -10,12 +10,13 @@ from django.core.validators import MinValueValidator
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
+from geo.places import Placed
 
-class ResourceBase(models.Model):
+
+class ResourceBase(Placed):
     """What every emergency resource has: a name, a place and someone to call."""
 
     name = models.CharField(_("名称"), max_length=200, db_index=True)
-    division_code = models.CharField(_("区划代码"), max_length=12, db_index=True)
     address = models.CharField(_("地址"), max_length=300, blank=True)
     contact = models.CharField(_("联系人"), max_length=50, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
