@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.contrib.gis.geos import Polygon
 
+from geo import authority
 from geo.models import Role, User
 from registry.enterprises.models import Enterprise
 from registry.hazards import filing
@@ -71,7 +72,7 @@ def _file(source: HazardSource) -> None:
     owner = User.objects.filter(role=Role.ENTERPRISE,
                                 organisation_id=source.organisation_id).first()
     county = User.objects.filter(role=Role.COUNTY).order_by("pk").first()
-    if owner is None or county is None or not filing.can_decide(county, source):
+    if owner is None or county is None or not authority.may_decide(county, source):
         return
     filing.hazard_source_submit(source=source, user=owner)
     filing.hazard_source_return(source=source, user=county,

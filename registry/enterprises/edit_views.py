@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from geo import authority
 from geo.models import Division
 from geo.scope import scope_for_request
 from registry.enterprises import services
@@ -36,7 +37,7 @@ def _edits(request: HttpRequest) -> QuerySet:
 
 def _require_supervisor(request: HttpRequest) -> None:
     user = request.user
-    if not services.is_supervisor(user):
+    if not authority.is_supervisor(user):
         raise PermissionDenied(_("只有监管部门人员可以审核"))
 
 
@@ -79,8 +80,8 @@ def _geocode_into(request: HttpRequest, form) -> None:
 @require_http_methods(["GET", "POST"])
 def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = get_object_or_404(_enterprises(request), pk=pk)
-    direct = services.user_supervises(request.user, enterprise)
-    if not direct and not services.user_owns(request.user, enterprise):
+    direct = authority.supervises(request.user, enterprise)
+    if not direct and not authority.owns(request.user, enterprise):
         raise PermissionDenied(_("无权修改该企业档案"))
     pending = enterprise.edits.filter(status=EditStatus.SUBMITTED).first()
     forms = FileForms(enterprise, request.POST if request.method == "POST" else None)
@@ -202,7 +203,7 @@ def _home_code(request: HttpRequest) -> str | None:
 @require_http_methods(["GET", "POST"])
 def enterprise_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = get_object_or_404(_enterprises(request), pk=pk)
-    if not services.user_supervises(request.user, enterprise):
+    if not authority.supervises(request.user, enterprise):
         raise PermissionDenied(_("无权核销该企业"))
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -225,7 +226,7 @@ def enterprise_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def enterprise_restore(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = get_object_or_404(_enterprises(request), pk=pk)
-    if not services.user_supervises(request.user, enterprise):
+    if not authority.supervises(request.user, enterprise):
         raise PermissionDenied(_("无权恢复该企业"))
     try:
         services.enterprise_restore(actor=request.user, enterprise=enterprise)

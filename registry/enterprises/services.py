@@ -17,10 +17,10 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from geo import authority
 from geo.audit import acting_as
-from geo.models import LEVEL_DIGITS, SUPERVISOR_ROLES, AuditEntry, Role
+from geo.models import LEVEL_DIGITS, AuditEntry
 from geo.places import owner_moved
-from geo.scope import scope_for_user, scope_for_user_id
 from registry.enterprises.departments import department_for
 from registry.enterprises.file_models import EnterpriseStatus
 from registry.enterprises.geocoding import geocode
@@ -34,28 +34,6 @@ from registry.enterprises.review import (
     file_snapshot,
     load,
 )
-
-
-# ---- who may do what ---------------------------------------------------------------
-def is_supervisor(user) -> bool:
-    """A role that supervises enterprise files (edit directly, review, cancel, restore):
-    a government supervisor or the system administrator; analysts and grid members read."""
-    return user.is_superuser or user.role == Role.ADMIN or user.role in SUPERVISOR_ROLES
-
-
-def user_supervises(user, enterprise: Enterprise) -> bool:
-    """A government supervisor whose jurisdiction covers the enterprise."""
-    if not user.is_authenticated or not is_supervisor(user):
-        return False
-    # The id-keyed scope is cached per process: no division query on every page.
-    return scope_for_user_id(user.pk).allows_division(enterprise.division_code)
-
-
-def user_owns(user, enterprise: Enterprise) -> bool:
-    """An enterprise user of this enterprise's own organisation."""
-    return (user.is_authenticated and user.role == Role.ENTERPRISE
-            and user.organisation_id is not None
-            and user.organisation_id == enterprise.organisation_id)
 
 
 def _acting(user):
@@ -96,8 +74,7 @@ def enterprise_register(*, actor, values: dict, point=None) -> Enterprise:
     """Register (登记) a new enterprise. `values` are model values of MAIN_FIELDS; the
     point is geocoded from the address when not given and a geocoder is configured."""
     enterprise = Enterprise(**{k: v for k, v in values.items() if k != "geom"})
-    if not (is_supervisor(actor)
-            and scope_for_user(actor).allows_division(enterprise.division_code)):
+    if not authority.may_place(actor, enterprise.division_code):
         raise PermissionDenied(_("无权在该区划登记企业"))
     enterprise.geom = point or values.get("geom") or geocode(enterprise.address)
     if enterprise.geom is None:
@@ -215,7 +192,7 @@ def _refuse_cancelled(enterprise: Enterprise) -> None:
 # ---- direct edit by the supervising government -------------------------------------
 def enterprise_file_update(*, actor, enterprise: Enterprise, proposed: dict) -> Enterprise:
     """A supervisor in scope writes the file directly (no review)."""
-    if not user_supervises(actor, enterprise):
+    if not authority.supervises(actor, enterprise):
         raise PermissionDenied(_("无权修改该企业档案"))
     with transaction.atomic(), _acting(actor):
         enterprise = _locked(enterprise)
@@ -228,7 +205,7 @@ def _check_and_apply(actor, enterprise: Enterprise, *, base: dict, proposed: dic
     """The write shared by a direct edit and an approval: the new division must be in
     the actor's jurisdiction and the whole file valid; then what changed is written."""
     code = proposed["enterprise"].get("division_code")
-    if not scope_for_user(actor).allows_division(code):
+    if not authority.may_place(actor, code):
         raise ValidationError({"division_code": _("区划代码 %(code)s 不在您的管辖范围内")
                                % {"code": code}})
     file_validate(enterprise=enterprise, proposed=proposed)
@@ -239,7 +216,7 @@ def _check_and_apply(actor, enterprise: Enterprise, *, base: dict, proposed: dic
 def enterprise_edit_submit(*, actor, enterprise: Enterprise, proposed: dict) -> EnterpriseEdit:
     """The enterprise proposes a new file; nothing is written to the record until a
     supervisor approves. A second pending edit is refused (not merged)."""
-    if not user_owns(actor, enterprise):
+    if not authority.owns(actor, enterprise):
         raise PermissionDenied(_("只能修改本企业的档案"))
     with transaction.atomic(), _acting(actor):
         enterprise = _locked(enterprise)
@@ -262,7 +239,7 @@ def enterprise_edit_submit(*, actor, enterprise: Enterprise, proposed: dict) -> 
 def _reviewable(reviewer, edit: EnterpriseEdit) -> EnterpriseEdit:
     edit = EnterpriseEdit.objects.select_for_update().select_related("enterprise").get(
         pk=edit.pk)
-    if not user_supervises(reviewer, edit.enterprise):
+    if not authority.may_decide(reviewer, edit.enterprise):
         raise PermissionDenied(_("无权审核该企业的档案变更"))
     if edit.status != EditStatus.SUBMITTED:
         raise ValidationError(_("该申请已审核（%(status)s）") % {
@@ -325,7 +302,7 @@ def enterprise_edit_reject(*, reviewer, edit: EnterpriseEdit, reason: str) -> En
 def enterprise_cancel(*, actor, enterprise: Enterprise, on: datetime.date,
                       reason: str) -> Enterprise:
     """Cancel the registration: the file stays, marked cancelled with date and reason."""
-    if not user_supervises(actor, enterprise):
+    if not authority.supervises(actor, enterprise):
         raise PermissionDenied(_("无权核销该企业"))
     reason = (reason or "").strip()
     errors = {}
@@ -349,7 +326,7 @@ def enterprise_cancel(*, actor, enterprise: Enterprise, on: datetime.date,
 
 def enterprise_restore(*, actor, enterprise: Enterprise) -> Enterprise:
     """Undo a cancellation (恢复在册); the audit log keeps the old date and reason."""
-    if not user_supervises(actor, enterprise):
+    if not authority.supervises(actor, enterprise):
         raise PermissionDenied(_("无权恢复该企业"))
     with transaction.atomic(), _acting(actor):
         enterprise = _locked(enterprise)

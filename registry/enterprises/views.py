@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from geo import authority
 from geo.scope import scope_for_request
 from layers.base import registry
 from layers.exports import FORMATS, export_layer
@@ -23,7 +24,6 @@ from registry.enterprises import maps, selectors
 from registry.enterprises.display import profile_sections, rows
 from registry.enterprises.filters import LicenceState, filters_from
 from registry.enterprises.history import enterprise_history
-from registry.enterprises.services import user_owns, user_supervises
 from registry.floorplans.tile_source import tile_url_template
 
 PAGE_SIZE = 50
@@ -129,7 +129,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
                   for p in plans],
         "history": enterprise_history(enterprise=enterprise),
         "edit_url": reverse("enterprise_edit", args=[enterprise.pk])
-        if user_supervises(request.user, enterprise) or user_owns(request.user, enterprise)
+        if authority.may_edit(request.user, enterprise)
         else None,
         "map": _site_map(enterprise, hazards, resources, plans),
         "today": today,

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponsePermanentRedirect, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from geo import authority
 from geo.scope import PUBLIC, Scope, scope_for_request
 from registry.floorplans.models import FloorPlan
 from registry.floorplans.selectors import floor_plan_enterprise_get, floor_plan_get
@@ -29,6 +30,10 @@ def _login_required() -> JsonResponse:
 
 def _not_found() -> JsonResponse:
     return JsonResponse({"error": _("未找到")}, status=404)
+
+
+def _forbidden() -> JsonResponse:
+    return JsonResponse({"error": _("只有企业本身或其监管部门可以上传和配准平面图")}, status=403)
 
 
 def _invalid(error: ValidationError) -> JsonResponse:
@@ -68,6 +73,8 @@ def upload(request: HttpRequest) -> JsonResponse:
     enterprise = floor_plan_enterprise_get(scope=scope, enterprise_id=enterprise_id)
     if enterprise is None:
         return _not_found()
+    if not authority.may_edit(request.user, enterprise):
+        return _forbidden()
     file = request.FILES.get("file")
     if file is None:
         return JsonResponse({"error": _("缺少上传文件")}, status=400)
@@ -89,6 +96,8 @@ def control_points(request: HttpRequest, plan_id: int) -> JsonResponse:
     plan = floor_plan_get(scope=scope, plan_id=plan_id)
     if plan is None:
         return _not_found()
+    if not authority.may_edit(request.user, plan):
+        return _forbidden()
     try:
         body = json.loads(request.body or b"{}")
     except ValueError:

@@ -16,9 +16,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from geo import authority
 from geo.audit import acting_as
-from geo.models import SUPERVISOR_ROLES, Role, User
-from geo.scope import scope_for_user
+from geo.models import User
 from registry.hazards.models import (
     FilingAction,
     FilingState,
@@ -30,22 +30,9 @@ from registry.hazards.models import (
 SUBMITTABLE = {FilingState.DRAFT, FilingState.RETURNED}
 
 
-def can_submit(user: User, source: HazardSource) -> bool:
-    """Only the owning enterprise's users file their own source."""
-    return (user.is_authenticated and user.role == Role.ENTERPRISE
-            and source.organisation_id is not None
-            and user.organisation_id == source.organisation_id)
-
-
-def can_decide(user: User, source: HazardSource) -> bool:
-    """A supervisor whose jurisdiction covers the source's division code."""
-    return (user.is_authenticated and user.role in SUPERVISOR_ROLES
-            and scope_for_user(user).allows_division(source.division_code))
-
-
 @transaction.atomic
 def hazard_source_submit(*, source: HazardSource, user: User) -> HazardSourceFiling:
-    if not can_submit(user, source):
+    if not authority.owns(user, source):
         raise PermissionDenied(_("只有本企业用户可以提交备案"))
     source = _locked(source)
     if source.filing_state not in SUBMITTABLE:
@@ -97,7 +84,7 @@ def _locked(source: HazardSource) -> HazardSource:
 
 
 def _decidable(source: HazardSource, user: User) -> HazardSource:
-    if not can_decide(user, source):
+    if not authority.may_decide(user, source):
         raise PermissionDenied(_("只有管辖该重大危险源的监管部门可以受理或退回备案"))
     source = _locked(source)
     if source.filing_state != FilingState.SUBMITTED:

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from geo import authority
 from geo.scope import scope_for_request
 from registry.hazards import filing
 from registry.hazards.maps import source_map_html
@@ -88,11 +89,11 @@ def source_detail(request: HttpRequest, source_id: int) -> HttpResponse:
         "source": source, **_numbers(source), "map_html": source_map_html(source),
         "person_rows": [(value, label, persons.get(value))
                         for value, label in ResponsibleRole.choices],
-        "can_submit": filing.can_submit(request.user, source)
+        "can_submit": authority.owns(request.user, source)
         and source.filing_state in filing.SUBMITTABLE,
-        "can_decide": filing.can_decide(request.user, source)
+        "can_decide": authority.may_decide(request.user, source)
         and source.filing_state == FilingState.SUBMITTED,
-        "can_edit_persons": filing.can_submit(request.user, source)
+        "can_edit_persons": authority.owns(request.user, source)
         and source.filing_state != FilingState.SUBMITTED,
     })
 
@@ -155,7 +156,7 @@ def filing_action(request: HttpRequest, source_id: int, action: str) -> HttpResp
 @require_POST
 def persons_update(request: HttpRequest, source_id: int) -> HttpResponse:
     source = _source(request, source_id)
-    if not filing.can_submit(request.user, source) or \
+    if not authority.owns(request.user, source) or \
             source.filing_state == FilingState.SUBMITTED:
         raise PermissionDenied(_("只有本企业用户可以在未提交状态下修改包保责任人"))
     rows = [{"role": role, **{f: request.POST.get(f"{role}-{f}", "")

@@ -18,10 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from geo import authority
 from geo.audit import acting_as
-from geo.models import SUPERVISOR_ROLES, OrganisationKind, Role
+from geo.models import OrganisationKind
 from geo.places import owned_copy
-from geo.scope import scope_for_user
 from registry.enterprises.models import Enterprise
 from registry.plans.models import EmergencyPlan, PlanAttachment, PlanState, PlanTemplate
 from registry.plans.validation import attachment_check
@@ -43,19 +43,6 @@ def plan_owner_fields(user) -> dict:
         return {"enterprise": None, "organisation_id": org.pk,
                 "division_code": org.division_id}
     raise PermissionDenied(_("只有企业或政府单位的用户可以编制预案"))
-
-
-def is_owner(user, plan: EmergencyPlan) -> bool:
-    return bool(user.organisation_id) and user.organisation_id == plan.organisation_id
-
-
-def may_decide(user, plan: EmergencyPlan) -> bool:
-    """Whether `user` may file or return `plan` (a supervisor over it, not its owner)."""
-    if is_owner(user, plan):
-        return False
-    if not (user.is_superuser or user.role == Role.ADMIN or user.role in SUPERVISOR_ROLES):
-        return False
-    return scope_for_user(user).allows_division(plan.division_code)
 
 
 @transaction.atomic
@@ -160,12 +147,12 @@ def _save(plan: EmergencyPlan, user, **changes) -> EmergencyPlan:
 
 
 def _require_owner(user, plan: EmergencyPlan) -> None:
-    if not is_owner(user, plan):
+    if not authority.owns(user, plan):
         raise PermissionDenied(_("只有预案编制单位可以执行此操作"))
 
 
 def _require_decider(user, plan: EmergencyPlan) -> None:
-    if not may_decide(user, plan):
+    if not authority.may_decide(user, plan):
         raise PermissionDenied(_("只有管辖该预案的监管人员可以备案或退回"))
 
 

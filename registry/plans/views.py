@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from geo import authority
 from geo.scope import scope_for_request
 from registry.plans import selectors, services
 from registry.plans.models import EmergencyPlan, PlanAttachment, PlanKind, PlanState, PlanTemplate
@@ -103,8 +104,8 @@ def _detail(request: HttpRequest, plan: EmergencyPlan, errors: list[str] | None 
     return render(request, "registry/plans/detail.html", {
         "plan": plan, "attachments": list(plan.attachments.all()),
         "history": selectors.plan_history(plan=plan), "errors": errors or [],
-        "is_owner": services.is_owner(request.user, plan),
-        "may_decide": services.may_decide(request.user, plan),
+        "is_owner": authority.owns(request.user, plan),
+        "may_decide": authority.may_decide(request.user, plan),
         "editable": plan.state in services.EDITABLE,
         "submitted": plan.state == PlanState.SUBMITTED,
     }, status=status)

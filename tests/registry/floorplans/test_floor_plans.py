@@ -395,3 +395,17 @@ def test_old_tile_url_redirects_and_tiles_are_cached_per_version(world, placed, 
     assert again.status_code == 304
     assert Client().get(f"/tiles/floorplans/{plan_id}/18/{x}/{y}.png").status_code == 401
     assert client.get(f"/tiles/nosuch/{plan_id}/18/{x}/{y}.png").status_code == 404
+
+
+def test_readers_in_scope_may_not_upload_or_georeference(world, media, placed):
+    """Floor plans were the one write with no gate but the read scope: an analyst saw the
+    plans of its province and could upload and move them. Writes ask geo.authority now."""
+    plan_id, _body = placed
+    analyst = _client(world, "analyst")
+    assert analyst.get(f"/floorplans/{plan_id}").status_code == 200  # still reads
+    response = _upload(analyst, world.enterprises_a[0], _png())
+    assert (response.status_code, response.json()) == (
+        403, {"error": "只有企业本身或其监管部门可以上传和配准平面图"})
+    points = _points([(0, 0), (1, 0), (0, 1)])
+    assert _georeference(analyst, plan_id, points).status_code == 403
+    assert FloorPlan.objects.count() == 1

@@ -282,3 +282,15 @@ def test_a_change_to_the_grading_sends_a_filed_source_back_for_refiling(world, s
     filing.hazard_source_accept(source=source, user=world.users["county_a"])
     source.refresh_from_db()
     assert source.filing_state == FilingState.ACCEPTED and source.filing_number == number
+
+
+def test_the_administrator_decides_filings_like_plans_and_file_edits(world, source):
+    """Behaviour change (issue 8, one admin rule in geo.authority): the system administrator
+    may accept or return a hazard filing, as it already could a plan or an edit review."""
+    filing.hazard_source_submit(source=source, user=world.users["enterprise"])
+    filing.hazard_source_return(source=source, user=world.users["admin"], reason="补充附图")
+    filing.hazard_source_submit(source=source, user=world.users["enterprise"])
+    filing.hazard_source_accept(source=source, user=world.users["admin"])
+    assert list(source.filings.values_list("action", "user__username")) == [
+        ("submit", "enterprise"), ("return", "admin"), ("submit", "enterprise"),
+        ("accept", "admin")]

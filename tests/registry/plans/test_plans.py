@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from geo import authority
 from geo.models import AuditEntry, Organisation, Role, User
 from registry.plans import services
 from registry.plans.models import EmergencyPlan, PlanAttachment, PlanState, PlanTemplate
@@ -222,8 +223,8 @@ def test_government_plan_is_filed_by_the_level_above(world):
         None, org.pk, "320101000000")
     services.plan_attachment_add(plan=plan, user=author, file=SimpleUploadedFile("a.pdf", PDF))
     services.plan_submit(plan=plan, user=author)
-    assert not services.may_decide(author, plan)  # nobody files their own plan
-    assert not services.may_decide(world.users["county_b"], plan)
+    assert not authority.may_decide(author, plan)  # nobody files their own plan
+    assert not authority.may_decide(world.users["county_b"], plan)
     services.plan_file(plan=plan, user=world.users["province"], filing_number="320100-GOV-1")
     assert _state(plan) == "filed"
     assert Client().get("/plans/").status_code == 302

@@ -43,8 +43,8 @@ const FloorPlans = (() => {
     if (bounds) map.fitBounds(bounds, {padding: [20, 20]});
     else map.setView([35, 105], 4);
 
-    const form = document.getElementById("fp-upload");
-    form.addEventListener("submit", async (event) => {
+    const form = document.getElementById("fp-upload");  // absent for read-only callers
+    form?.addEventListener("submit", async (event) => {
       event.preventDefault();
       const error = document.getElementById("fp-upload-error");
       error.textContent = "";

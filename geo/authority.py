@@ -1,0 +1,59 @@
+"""The write gate: who may change a row. Reads go through `geo.scope`; every write and
+every decision asks here, nowhere else (ARCHITECTURE.md "Jurisdiction and access").
+
+A row names its place and its owner with the columns of `geo.places`: `division_code`
+and `organisation_id` (an enterprise's own organisation, or the organisation that owns
+an owned row). The rules:
+- the owner is a user of the row's organisation: it keeps its own rows and submits them;
+- a supervisor is a government supervisor (province, city, county, park) or the system
+  administrator; analysts and grid members read only;
+- a supervisor supervises the rows whose division code lies in their jurisdiction, and
+  decides (accepts, returns, approves) what an owner submitted, never their own.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from geo.models import SUPERVISOR_ROLES, Role
+from geo.scope import scope_for_user_id
+
+
+class Row(Protocol):
+    division_code: str
+    organisation_id: int | None
+
+
+def is_supervisor(user) -> bool:
+    """A role that supervises: edits files directly, decides filings and reviews."""
+    return bool(user is not None and user.is_authenticated and user.is_active
+                and (user.is_superuser or user.role == Role.ADMIN
+                     or user.role in SUPERVISOR_ROLES))
+
+
+def may_place(user, division_code: str | None) -> bool:
+    """Whether `user` may put a new row in this division (register an enterprise there)."""
+    # The id-keyed scope is cached per process: no division query on every page.
+    return is_supervisor(user) and scope_for_user_id(user.pk).allows_division(division_code)
+
+
+def owns(user, row: Row) -> bool:
+    """A user of the organisation that owns `row`."""
+    return bool(user is not None and user.is_authenticated and user.is_active
+                and user.organisation_id is not None
+                and user.organisation_id == row.organisation_id)
+
+
+def supervises(user, row: Row) -> bool:
+    """A supervisor whose jurisdiction covers the row's place."""
+    return may_place(user, row.division_code)
+
+
+def may_edit(user, row: Row) -> bool:
+    """Its owner, or a supervisor over it."""
+    return owns(user, row) or supervises(user, row)
+
+
+def may_decide(user, row: Row) -> bool:
+    """A supervisor over `row` who does not own it: nobody decides their own submission."""
+    return supervises(user, row) and not owns(user, row)
