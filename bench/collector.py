@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from collectors.journal import Journal, Record  # noqa: E402
-from collectors.receiver import ReceiverServer, Verifier  # noqa: E402
+from collectors.protocol import Verifier  # noqa: E402
+from collectors.receiver import ReceiverServer  # noqa: E402
 
 GOAL_CPU, GOAL_MB, GOAL_DRAIN = 25.0, 150.0, 20_000.0
 KEY = "44" * 32

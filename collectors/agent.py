@@ -9,7 +9,7 @@ import os
 import time
 from collections import defaultdict
 
-from collectors import __version__, payload
+from collectors import __version__, protocol
 from collectors.backoff import Backoff
 from collectors.config import Config
 from collectors.forwarder import Forwarder
@@ -51,7 +51,7 @@ def _tls(cfg: Config, up: dict):
 def _key(cfg: Config, up: dict, inline: str, file: str) -> bytes | None:
     if inline not in up and file not in up:
         return None
-    return payload.read_key(up.get(inline), str(cfg.resolve(up[file])) if file in up else None)
+    return protocol.read_key(up.get(inline), str(cfg.resolve(up[file])) if file in up else None)
 
 
 def build_transport(cfg: Config, up: dict):
@@ -64,7 +64,7 @@ def build_transport(cfg: Config, up: dict):
                          timeout, _tls(cfg, up), up.get("username"), up.get("password"))
 
 
-def build_cipher(cfg: Config, up: dict) -> payload.Cipher | None:
+def build_cipher(cfg: Config, up: dict) -> protocol.Cipher | None:
     enc = up.get("encryption")
     if not enc:
         return None
@@ -72,7 +72,7 @@ def build_cipher(cfg: Config, up: dict) -> payload.Cipher | None:
     want = 32 if enc["alg"] == "aes-256-gcm" else 16
     if len(key) != want:
         raise ValueError(f"uplink {up['id']}: {enc['alg']} needs a {want}-byte key")
-    return payload.Cipher(enc["alg"], key, enc.get("kid", "k1"))
+    return protocol.Cipher(enc["alg"], key, enc.get("kid", "k1"))
 
 
 class Agent:
@@ -142,7 +142,7 @@ class Agent:
     def heartbeat(self) -> dict:
         stats = self.journal.stats() if self.journal else {}
         return {
-            "v": payload.PROTOCOL_VERSION, "kind": "heartbeat", "gateway": self.cfg.gateway_id,
+            "v": protocol.PROTOCOL_VERSION, "kind": "heartbeat", "gateway": self.cfg.gateway_id,
             "agent_version": __version__, "config_version": self.cfg.version,
             "config_error": self.config_state.get("error"),
             "sent_at": int(time.time() * 1000), "uptime_s": round(time.monotonic() - self.started),

@@ -9,13 +9,28 @@ import time
 from collections.abc import Callable
 from typing import Protocol
 
-from collectors import payload
+from collectors import __version__, protocol
 from collectors.backoff import Backoff
 from collectors.journal import Journal, Row
 from collectors.transport_errors import PermanentError, TooLarge, TransientError
 from collectors.watchdog import maybe_stall
 
 log = logging.getLogger(__name__)
+
+
+def wire_record(row: Row) -> dict:
+    """One journal row as a wire record (protocol §3.1); the protocol never sees a Row."""
+    ts_ms = int(round(row.ts * 1000))
+    if row.kind == "reading":
+        rec = {"seq": row.seq, "kind": "reading", "point": row.ref, "ts": ts_ms,
+               "value": row.value, "quality": row.quality, "unit": row.unit}
+        if row.raw is not None:
+            rec["raw"] = row.raw
+        if row.reason:
+            rec["reason"] = row.reason
+        return rec
+    return {"seq": row.seq, "kind": row.kind, "source": row.ref, "ts": ts_ms,
+            "state": row.quality, "reason": row.reason}
 
 
 class Transport(Protocol):
@@ -28,7 +43,7 @@ class Forwarder:
     """One uplink's loop. A dead receiver only ever delays its own cursor."""
 
     def __init__(self, name: str, transport: Transport, journal: Journal, gateway: str, *,
-                 cipher: payload.Cipher | None = None, batch_max: int = 1000,
+                 cipher: protocol.Cipher | None = None, batch_max: int = 1000,
                  max_rejections: int = 3, heartbeat_interval: float = 30.0,
                  heartbeat: Callable[[], dict] = dict, beat: Callable[[str], None] = print,
                  backoff: Backoff | None = None):
@@ -44,7 +59,7 @@ class Forwarder:
         self._limit = batch_max
 
     async def _send(self, kind: str, obj: dict) -> None:
-        body = payload.encrypt(payload.dumps(obj), self.gateway, self.cipher)
+        body = protocol.encrypt(protocol.dumps(obj), self.gateway, self.cipher)
         await asyncio.to_thread(self.transport.send, kind, body)
 
     async def _maybe_heartbeat(self) -> None:
@@ -64,7 +79,8 @@ class Forwarder:
         # Counted against this batch's first row: rows cut from it while it is in
         # flight are not drops if it is acknowledged (ADR 0005).
         dropped = self.journal.dropped_before(self.name, rows[0].seq)
-        body = payload.batch_body(self.gateway, rows, dropped)
+        body = protocol.batch_body(self.gateway, [wire_record(r) for r in rows], dropped,
+                                   agent_version=__version__)
         try:
             await self._send("batch", body)
         except TooLarge as exc:
@@ -89,7 +105,7 @@ class Forwarder:
                     rows[-1].seq, count, self.max_rejections, reason)
         if count >= self.max_rejections:
             # Poison batch: set aside with its reason so what follows keeps flowing.
-            self.journal.quarantine(self.name, rows, reason, payload.dumps(body).decode())
+            self.journal.quarantine(self.name, rows, reason, protocol.dumps(body).decode())
             self._rejections = (0, 0)
         else:
             raise TransientError(reason)  # retry the same batch after a backoff

@@ -1,8 +1,9 @@
 """Reference receiver for docs/ingest-protocol.md.
 
 Used by the tests and the benchmark as a real HTTP(S) peer, and as an executable
-example for the platform's ingest. It verifies the signature and replay window,
-decrypts, "commits" via a callback, and only then answers 200.
+example for the platform's ingest. Its collectors.protocol Verifier checks the
+signature and replay window and decrypts; it "commits" via a callback, and only
+then answers 200.
 """
 
 from __future__ import annotations
@@ -11,56 +12,10 @@ import json
 import ssl
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from collectors import payload
-
-REPLAY_WINDOW = 300
-
-
-class Rejected(Exception):
-    def __init__(self, status: int, reason: str):
-        super().__init__(reason)
-        self.status, self.reason = status, reason
-
-
-class Verifier:
-    """Checks signature, replay window and nonce reuse; opens encrypted bodies."""
-
-    def __init__(self, hmac_keys: dict[str, bytes], enc_keys: dict[str, bytes] | None = None,
-                 window: int = REPLAY_WINDOW):
-        self.hmac_keys, self.enc_keys, self.window = hmac_keys, enc_keys or {}, window
-        self._nonces: OrderedDict[str, float] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def open(self, headers: dict[str, str], body: bytes, now: float | None = None) -> dict:
-        now = time.time() if now is None else now
-        gateway = headers.get(payload.H_GATEWAY, "")
-        key = self.hmac_keys.get(gateway)
-        if key is None or not payload.verify_signature(key, body, headers):
-            raise Rejected(401, "bad_signature")
-        if abs(now - int(headers[payload.H_TIMESTAMP])) > self.window:
-            raise Rejected(401, "stale_timestamp")
-        self._remember_nonce(headers[payload.H_NONCE], now)
-        try:
-            doc = json.loads(body)
-            if doc.get("kind") == "encrypted":
-                doc = json.loads(payload.decrypt(doc, self.enc_keys[gateway]))
-        except (ValueError, KeyError) as exc:
-            raise Rejected(400, f"malformed: {exc}") from None
-        if doc.get("gateway") != gateway:
-            raise Rejected(400, "gateway_mismatch")
-        return doc
-
-    def _remember_nonce(self, nonce: str, now: float) -> None:
-        with self._lock:
-            while self._nonces and next(iter(self._nonces.values())) < now - self.window:
-                self._nonces.popitem(last=False)
-            if nonce in self._nonces:
-                raise Rejected(409, "replayed_nonce")
-            self._nonces[nonce] = now
+from collectors.protocol import H_SERVER_TIME, Rejected, Verifier
 
 
 def _handler(verifier: Verifier, commit: Callable[[dict], None],
@@ -97,7 +52,7 @@ def _handler(verifier: Verifier, commit: Callable[[dict], None],
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
-            self.send_header(payload.H_SERVER_TIME, str(int(time.time())))
+            self.send_header(H_SERVER_TIME, str(int(time.time())))
             self.end_headers()
             self.wfile.write(data)
 

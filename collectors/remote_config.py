@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from collectors import payload
+from collectors import protocol
 from collectors.config import Config, ConfigError, parse
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ class RemoteConfigError(Exception):
 def _key(cfg: Config) -> bytes:
     rc = cfg.remote_config or {}
     path = str(cfg.resolve(rc["hmac_key_file"])) if "hmac_key_file" in rc else None
-    return payload.read_key(rc.get("hmac_key"), path)
+    return protocol.read_key(rc.get("hmac_key"), path)
 
 
 def fetch(cfg: Config) -> str | None:
@@ -50,8 +50,8 @@ def fetch(cfg: Config) -> str | None:
     """
     rc = cfg.remote_config or {}
     key = _key(cfg)
-    headers = payload.sign(key, b"", cfg.gateway_id)
-    nonce = headers[payload.H_NONCE]
+    headers = protocol.sign(key, b"", cfg.gateway_id)
+    nonce = headers[protocol.H_NONCE]
     headers[H_VERSION] = cfg.version
     req = urllib.request.Request(rc["url"], headers=headers)
     ctx = ssl.create_default_context(cafile=str(cfg.resolve(rc["ca_file"]))) \
@@ -62,7 +62,7 @@ def fetch(cfg: Config) -> str | None:
             if resp.status != 200:
                 return None
             sig = {k: resp.headers.get(k, "") for k in
-                   (payload.H_TIMESTAMP, payload.H_NONCE, payload.H_SIGNATURE)}
+                   (protocol.H_TIMESTAMP, protocol.H_NONCE, protocol.H_SIGNATURE)}
     except (urllib.error.URLError, OSError) as exc:
         raise RemoteConfigError(f"fetch failed: {exc}", refused=False) from None
     # An empty body is never a config; refusing it also means the agent's own
@@ -71,10 +71,10 @@ def fetch(cfg: Config) -> str | None:
         raise RemoteConfigError("config response is empty")
     # The platform signs the config with the gateway key: TLS alone would let any
     # trusted-CA interceptor reconfigure a plant's agent.
-    if not payload.verify_signature(key, body, sig):
+    if not protocol.verify_signature(key, body, sig):
         raise RemoteConfigError("config signature invalid")
     # ... over this request's nonce: a valid answer to an earlier poll is a replay.
-    if not hmac.compare_digest(sig[payload.H_NONCE].encode(), nonce.encode()):
+    if not hmac.compare_digest(sig[protocol.H_NONCE].encode(), nonce.encode()):
         raise RemoteConfigError("config response nonce does not match the request (replayed)")
     try:
         return body.decode("utf-8")

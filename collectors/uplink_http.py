@@ -7,7 +7,7 @@ import ssl
 import time
 from urllib.parse import urlsplit
 
-from collectors import payload
+from collectors import protocol
 from collectors.transport_errors import PermanentError, TooLarge, TransientError
 
 # Statuses about the link or the credentials, not the batch: retrying is right,
@@ -48,7 +48,7 @@ class HttpTransport:
 
     def send(self, kind: str, body: bytes) -> None:
         """POST one message; return only when the receiver acknowledged it (2xx)."""
-        headers = payload.sign(self.key, body, self.gateway, time.time() + self.clock_offset)
+        headers = protocol.sign(self.key, body, self.gateway, time.time() + self.clock_offset)
         headers.update({"Content-Type": "application/json", "X-SafeAtlas-Kind": kind})
         try:
             conn = self._connection()
@@ -58,7 +58,7 @@ class HttpTransport:
         except (OSError, http.client.HTTPException) as exc:
             self.close()
             raise TransientError(f"{type(exc).__name__}: {exc}") from None
-        self._learn_clock(resp.getheader(payload.H_SERVER_TIME))
+        self._learn_clock(resp.getheader(protocol.H_SERVER_TIME))
         if 200 <= resp.status < 300:
             return
         if resp.status == 413:

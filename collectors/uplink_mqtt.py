@@ -15,7 +15,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
-from collectors import payload
+from collectors import protocol
 from collectors.transport_errors import PermanentError, TransientError
 
 
@@ -71,7 +71,7 @@ class MqttTransport:
         client = self._connect()
         props = Properties(PacketTypes.PUBLISH)
         if self.key:
-            props.UserProperty = list(payload.sign(self.key, body, self.gateway).items())
+            props.UserProperty = list(protocol.sign(self.key, body, self.gateway).items())
         info = client.publish(f"{self.prefix}/{self.gateway}/{kind}", body, qos=1,
                               properties=props)
         if info.rc != mqtt.MQTT_ERR_SUCCESS:

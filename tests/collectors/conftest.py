@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from collectors.receiver import ReceiverServer, Verifier
+from collectors.protocol import Verifier
+from collectors.receiver import ReceiverServer
 
 ROOT = Path(__file__).resolve().parents[2]
 HMAC_HEX = "11" * 32

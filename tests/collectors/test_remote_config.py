@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from collectors import payload
+from collectors import protocol as payload
 from collectors.remote_config import H_VERSION
 from tests.collectors.conftest import (
     GATEWAY,

@@ -11,7 +11,7 @@ import time
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
-from collectors import payload
+from collectors import protocol as payload
 from collectors.simulator.layout import NS_URI
 from tests.collectors.conftest import (
     GATEWAY,

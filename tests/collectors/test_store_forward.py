@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 
 from collectors.journal import read_stats
-from collectors.receiver import ReceiverServer, Verifier
+from collectors.protocol import Verifier
+from collectors.receiver import ReceiverServer
 from tests.collectors.conftest import (
     GATEWAY,
     HMAC_HEX,
