@@ -10,9 +10,18 @@ PATH = Path(__file__).with_name("layer_catalogue.json")
 LAYERS: list[dict] = json.loads(PATH.read_text(encoding="utf-8"))["layers"]
 
 
+def layers(*, public: bool | None = None) -> list[dict]:
+    """Entries in registry order; only the public (or only the non-public) ones if asked."""
+    return [layer for layer in LAYERS if public is None or layer["public"] is public]
+
+
 def ids(*, public: bool | None = None) -> list[str]:
-    """Layer ids in registry order; only the public (or only the non-public) ones if asked."""
-    return [layer["id"] for layer in LAYERS if public is None or layer["public"] is public]
+    return [layer["id"] for layer in layers(public=public)]
+
+
+def titles(language: str, *, public: bool | None = None) -> dict[str, str]:
+    """Layer id -> title in `language` ("zh-Hans" or "en")."""
+    return {layer["id"]: layer["title"][language] for layer in layers(public=public)}
 
 
 def by_id(layer_id: str) -> dict:
