@@ -6,7 +6,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: install system venv services stop migrate demo-data demo serve test lint bench messages
+.PHONY: install system venv services stop migrate demo-data demo serve test lint bench messages \
+	catalogue
 
 install: system venv
 
@@ -43,6 +44,12 @@ test: install services
 lint: venv
 	.venv/bin/ruff check .
 	.venv/bin/lint-imports
+
+# The layer catalogue cross-cutting tests read (tests/layer_catalogue.json): rerun after
+# adding or changing a Layer, commit the file. English titles need the compiled messages.
+catalogue: venv
+	$(PY) manage.py compilemessages -v0 --ignore=.venv
+	$(PY) manage.py layer_catalogue
 
 bench: install migrate
 	set -a; source var/services.env; set +a; $(PY) -m bench.run

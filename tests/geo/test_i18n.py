@@ -16,6 +16,7 @@ from django.test import Client
 from django.utils import translation
 
 from layers.ogc.service import forget_apis
+from tests import catalogue
 
 EN_PO = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
 PLACEHOLDER = re.compile(r"%\([^)]+\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|%[-#0 +]*\d*(?:\.\d+)?"
@@ -165,10 +166,13 @@ def test_ogc_collection_titles_in_english(world, fresh_apis):
     assert english["Content-Language"] == "en"
     titles = {c["id"]: c["title"] for c in english.json()["collections"]}
     assert titles["divisions"] == "Administrative divisions"
+    assert titles == catalogue.titles("en", public=True)
 
     chinese = client.get("/ogc/collections?f=json")
     assert chinese["Content-Language"] == "zh-Hans"
-    assert {c["id"]: c["title"] for c in chinese.json()["collections"]}["divisions"] == "行政区划"
+    titles = {c["id"]: c["title"] for c in chinese.json()["collections"]}
+    assert titles["divisions"] == "行政区划"
+    assert titles == catalogue.titles("zh-Hans", public=True)
 
     token = world.tokens["admin"]
     everything = client.get("/ogc/collections?f=json&lang=en",
@@ -176,3 +180,4 @@ def test_ogc_collection_titles_in_english(world, fresh_apis):
     titles = {c["id"]: c["title"] for c in everything["collections"]}
     assert titles["enterprises"] == "Enterprises"
     assert titles["grid_cells"] == "Supervision grid"
+    assert titles == catalogue.titles("en")

@@ -3,44 +3,18 @@
 import pytest
 from django.test import Client
 
-from geo.models import GridCell
-from geo.scope import EVERYTHING
+from geo.scope import EVERYTHING, scope_for_user
 from layers.base import registry
 from layers.styles import style_document
-from registry.agencies.models import Agency
-from registry.hazards.services import hazard_source_create
-from registry.knowledge.models import AccidentCase
-from registry.resources.models import (
-    EmergencyOrganisation,
-    Expert,
-    FireStation,
-    MedicalFacility,
-    RescueTeam,
-    Shelter,
-    Warehouse,
-)
-from tests.conftest import box
+from tests.layers.samples import sample_row
 
 LAYER_IDS = registry.ids()
 
 
 @pytest.fixture
 def admin_client(world):
-    GridCell.objects.create(code="G1", name="甲县网格", level=1, division=world.county_a,
-                            division_code=world.county_a.code, geom=box(118.0, 32.0, 118.2, 32.2))
-    ent = world.enterprises_a[0]
-    hazard_source_create(enterprise=ent, name="罐区", kind="tank_farm",
-                         geom=box(ent.geom.x, ent.geom.y, ent.geom.x + 0.001, ent.geom.y + 0.001))
-    for model in (EmergencyOrganisation, RescueTeam, Expert, Warehouse, MedicalFacility, Shelter,
-                  FireStation):
-        model.objects.create(name=f"测试{model._meta.verbose_name}",
-                             division_code=ent.division_code, geom=ent.geom)
-    Agency.objects.create(name="测试评价机构", kind="safety_evaluation", credit_code="X1",
-                          qualification_number="APJ-1", division_code=ent.division_code,
-                          geom=ent.geom)
-    AccidentCase.objects.create(title="测试事故", occurred="2020-01-01", place="甲县",
-                                division_code=ent.division_code, accident_type="fire",
-                                geom=ent.geom)
+    for layer in registry.all():
+        sample_row(layer, world)
     client = Client()
     client.force_login(world.users["admin"])
     return client
@@ -64,6 +38,16 @@ def test_every_layer_has_every_face(admin_client, layer_id):
     style = style_document(EVERYTHING, "http://testserver")
     assert layer_id in style["sources"]
     assert any(s["source"] == layer_id for s in style["layers"] if "source" in s)
+
+
+@pytest.mark.parametrize("layer_id", LAYER_IDS)
+def test_sample_row_is_in_county_a_scope(world, layer_id):
+    layer = registry.get(layer_id)
+    row = sample_row(layer, world)
+    assert getattr(row, layer.geometry_field().name).within(world.county_a.geom)
+    assert layer.queryset(scope_for_user(world.users["county_a"])).filter(pk=row.pk).exists()
+    seen_by_b = layer.queryset(scope_for_user(world.users["county_b"])).filter(pk=row.pk)
+    assert seen_by_b.exists() is layer.public
 
 
 def _add_enterprises(world, start: int, n: int) -> None:

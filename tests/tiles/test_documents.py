@@ -7,6 +7,15 @@ import pytest
 from geo.scope import PUBLIC, Scope
 from layers.base import FourColour
 from layers.styles import style_document
+from tests import catalogue
+
+DRAW_ORDER = {"Polygon": 0, "LineString": 1, "Point": 2}  # polygons first, points on top
+
+
+def drawn(layers: list[dict]) -> list[str]:
+    """Style layer ids of catalogue entries as a style draws them (no labels without glyphs)."""
+    ordered = sorted(layers, key=lambda layer: DRAW_ORDER[layer["geometry_type"]])
+    return ["background"] + [style for layer in ordered for style in layer["style_layers"]]
 
 
 def extent(enterprises) -> list[float]:
@@ -65,23 +74,17 @@ def test_style_for_anonymous_lists_public_layers_only(client, world):
     assert "glyphs" not in doc and "sprite" not in doc
     assert doc["sources"] == {name: {
         "type": "vector", "url": f"http://testserver/tiles/{name}.json"}
-        for name in ("divisions", "shelters", "fire_stations", "accident_cases")}
-    assert [layer["id"] for layer in doc["layers"]] == [
-        "background", "divisions-fill", "divisions-line", "shelters-circle",
-        "fire_stations-circle", "accident_cases-circle"]
+        for name in catalogue.ids(public=True)}
+    assert [layer["id"] for layer in doc["layers"]] == drawn(
+        catalogue.layers(public=True))
 
 
 def test_style_for_a_supervisor(world):
     doc = style_document(Scope(prefix="320102"), "http://example.org/", token="abc")
     assert doc["sources"]["enterprises"] == {
         "type": "vector", "url": "http://example.org/tiles/enterprises.json?token=abc"}
-    assert [layer["id"] for layer in doc["layers"]] == [
-        "background", "divisions-fill", "divisions-line", "grid_cells-fill",
-        "grid_cells-line", "hazard_sources-fill", "hazard_sources-line", "enterprises-circle",
-        "emergency_organisations-circle", "rescue_teams-circle", "experts-circle",
-        "warehouses-circle", "medical_facilities-circle", "shelters-circle",
-        "fire_stations-circle", "agencies-circle", "accident_cases-circle"]
-    circle = doc["layers"][7]
+    assert [layer["id"] for layer in doc["layers"]] == drawn(catalogue.layers())
+    circle = next(layer for layer in doc["layers"] if layer["id"] == "enterprises-circle")
     assert circle["type"] == "circle"
     assert (circle["source"], circle["source-layer"]) == ("enterprises", "enterprises")
     assert (circle["minzoom"], circle["maxzoom"]) == (6, 23)
