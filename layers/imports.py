@@ -27,12 +27,11 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from geo.importers import ImportRowsError, RowError, read_frame
 from geo.models import AuditAction, AuditEntry
 from geo.scope import Scope
 from layers.base import Layer
+from layers.import_files import LayerImportError, LayerRowError, file_error, read_source
 
-TABULAR = {".csv": "line", ".xlsx": "sheet row"}  # how users number the rows of each
 DBF_NAME_LENGTH = 10  # Shapefile attribute names are cut to this many characters
 BOOL_WORDS = {"是": True, "否": False, "yes": True, "no": False, "y": True, "n": False}
 GEOMETRY_IDS = {"Point": 0, "LineString": 1, "Polygon": 3}  # shapely type ids; multi = +3
@@ -41,21 +40,6 @@ PROGRESS_STEP = 5_000
 PLAIN_TYPES = {"CharField", "TextField", "BooleanField", "FloatField", "IntegerField",
                "SmallIntegerField", "BigIntegerField", "PositiveIntegerField",
                "PositiveSmallIntegerField", "PositiveBigIntegerField"}
-
-
-@dataclass(frozen=True)
-class LayerRowError(RowError):
-    where: str = ""  # the row as the file's own program numbers it, e.g. "line 8"
-
-    def __str__(self) -> str:
-        if not self.row:
-            return f"{self.field}: {self.message}"
-        at = f"row {self.row} ({self.where})" if self.where else f"row {self.row}"
-        return f"{at}, {self.field}: {self.message}"
-
-
-class LayerImportError(ImportRowsError):
-    pass
 
 
 @dataclass
@@ -102,51 +86,6 @@ class ImportHook:
 
 def _hook(layer: type[Layer]) -> ImportHook | None:
     return import_string(layer.import_hook)() if layer.import_hook else None
-
-
-def file_error(name: str, message: str) -> LayerImportError:
-    return LayerImportError([LayerRowError(0, name, message)])
-
-
-# ---- reading ------------------------------------------------------------------------------
-
-def read_source(path: str | Path, *, lon: str = "lon", lat: str = "lat"
-                ) -> tuple[pd.DataFrame, np.ndarray, str | None]:
-    """Attribute table, geometries in EPSG:4326 and the row label of any supported file."""
-    suffix = Path(path).suffix.lower()
-    if suffix not in TABULAR:
-        try:
-            frame = read_frame(str(path))  # OGR formats; CGCS2000 kept, other CRSs transformed
-        except ValueError as exc:
-            raise file_error("file", str(exc)) from exc
-        return pd.DataFrame(frame.drop(columns=frame.geometry.name)), \
-            frame.geometry.to_numpy(), None
-    table = _read_csv(path) if suffix == ".csv" else pd.read_excel(path, dtype=object)
-    table.columns = [str(c).strip() for c in table.columns]
-    return table, _table_geometry(table, lon, lat), TABULAR[suffix]
-
-
-def _read_csv(path: str | Path) -> pd.DataFrame:
-    try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except UnicodeDecodeError:  # Chinese Excel saves CSV in GBK
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="gb18030")
-
-
-def _table_geometry(table: pd.DataFrame, lon: str, lat: str) -> np.ndarray:
-    """Points from lon/lat columns, else geometries from a `wkt` column (both popped)."""
-    if lon in table.columns and lat in table.columns:
-        x = pd.to_numeric(table.pop(lon), errors="coerce").to_numpy(dtype=float)
-        y = pd.to_numeric(table.pop(lat), errors="coerce").to_numpy(dtype=float)
-        points = shapely.points(x, y)
-        points[np.isnan(x) | np.isnan(y)] = None
-        return points
-    if "wkt" in table.columns:
-        text = table.pop("wkt").map(lambda v: v.strip() if isinstance(v, str) and v.strip()
-                                    else None)
-        return shapely.from_wkt(text.to_numpy(dtype=object), on_invalid="ignore")
-    raise file_error("geometry", _("文件中没有坐标列 %(lon)s/%(lat)s，也没有 wkt 列")
-                     % {"lon": lon, "lat": lat})
 
 
 # ---- columns ------------------------------------------------------------------------------
