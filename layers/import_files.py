@@ -37,13 +37,14 @@ def file_error(name: str, message: str) -> LayerImportError:
 
 # ---- reading ------------------------------------------------------------------------------
 
-def read_source(path: str | Path, *, lon: str = "lon", lat: str = "lat"
-                ) -> tuple[pd.DataFrame, np.ndarray, str | None]:
-    """Attribute table, geometries in EPSG:4326 and the row label of any supported file."""
+def read_source(path: str | Path, *, lon: str = "lon", lat: str = "lat",
+                layer: str | None = None) -> tuple[pd.DataFrame, np.ndarray, str | None]:
+    """Attribute table, geometries in EPSG:4326 and the row label of any supported file
+    (`layer`: which layer of a file that holds several, such as a GeoPackage)."""
     suffix = Path(path).suffix.lower()
     if suffix not in TABULAR:
-        try:
-            frame = read_frame(str(path))  # OGR formats; CGCS2000 kept, other CRSs transformed
+        try:  # OGR formats; CGCS2000 kept, other CRSs transformed
+            frame = read_frame(str(path), layer)
         except ValueError as exc:
             raise file_error("file", str(exc)) from exc
         return pd.DataFrame(frame.drop(columns=frame.geometry.name)), \
