@@ -6,14 +6,43 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 from django.utils.translation import gettext as _
-
-from geo.importers import ImportRowsError, RowError, read_frame
+from pyogrio.errors import DataSourceError
 
 TABULAR = {".csv": "line", ".xlsx": "sheet row"}  # how users number the rows of each
+GEOGRAPHIC_4326 = {4326, 4490}  # CGCS2000 is WGS 84 to within centimetres
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int       # 1-based feature number; 0 for the file as a whole
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, {self.field}: {self.message}" if self.row else \
+            f"{self.field}: {self.message}"
+
+
+class ImportRowsError(Exception):
+    """Bad rows of an import: nothing was written."""
+
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+    def summary(self, limit: int = 50) -> str:
+        """The first `limit` errors under a count line, for command output."""
+        shown = [str(e) for e in self.errors[:limit]]
+        if len(self.errors) > limit:
+            shown.append(f"… and {len(self.errors) - limit} more")
+        rows = len({e.row for e in self.errors})
+        return (f"{len(self.errors)} error(s) in {rows} row(s), nothing imported:\n"
+                + "\n".join(shown))
 
 
 @dataclass(frozen=True)
@@ -36,6 +65,18 @@ def file_error(name: str, message: str) -> LayerImportError:
 
 
 # ---- reading ------------------------------------------------------------------------------
+
+def read_frame(path: str, layer: str | None = None) -> gpd.GeoDataFrame:
+    """Read any OGR vector file (a zipped Shapefile too) into lon/lat EPSG:4326."""
+    try:
+        frame = gpd.read_file(path, layer=layer, engine="pyogrio")
+    except DataSourceError as exc:  # not a file OGR can read
+        raise ValueError(str(exc)) from exc
+    epsg = frame.crs.to_epsg() if frame.crs is not None else 4326
+    if epsg not in GEOGRAPHIC_4326:
+        frame = frame.to_crs(4326)
+    return frame
+
 
 def read_source(path: str | Path, *, lon: str = "lon", lat: str = "lat",
                 layer: str | None = None) -> tuple[pd.DataFrame, np.ndarray, str | None]:
