@@ -18,6 +18,7 @@ class Divisions(Layer):
     scope = "code"
     public = True
     search_fields = ["name", "code"]
+    import_hook = "layers.division_imports.DivisionsImport"  # codes, levels, parents, upsert
 
 
 @register

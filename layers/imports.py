@@ -6,12 +6,13 @@ choices, required), unique fields are checked inside the file and against the da
 and an optional caller scope limits the division codes a row may carry. All or nothing:
 any bad row raises `LayerImportError` naming every bad row and field; otherwise the rows
 go in with one COPY inside one transaction, followed by one audit entry for the import.
+A layer's `ImportHook` adds what its files need beyond that (see the class).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,12 +28,11 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from geo.importers import ImportRowsError, RowError, read_frame
 from geo.models import AuditAction, AuditEntry
 from geo.scope import Scope
 from layers.base import Layer
+from layers.import_files import LayerImportError, LayerRowError, file_error, read_source
 
-TABULAR = {".csv": "line", ".xlsx": "sheet row"}  # how users number the rows of each
 DBF_NAME_LENGTH = 10  # Shapefile attribute names are cut to this many characters
 BOOL_WORDS = {"是": True, "否": False, "yes": True, "no": False, "y": True, "n": False}
 GEOMETRY_IDS = {"Point": 0, "LineString": 1, "Polygon": 3}  # shapely type ids; multi = +3
@@ -43,21 +43,6 @@ PLAIN_TYPES = {"CharField", "TextField", "BooleanField", "FloatField", "IntegerF
                "PositiveSmallIntegerField", "PositiveBigIntegerField"}
 
 
-@dataclass(frozen=True)
-class LayerRowError(RowError):
-    where: str = ""  # the row as the file's own program numbers it, e.g. "line 8"
-
-    def __str__(self) -> str:
-        if not self.row:
-            return f"{self.field}: {self.message}"
-        at = f"row {self.row} ({self.where})" if self.where else f"row {self.row}"
-        return f"{at}, {self.field}: {self.message}"
-
-
-class LayerImportError(ImportRowsError):
-    pass
-
-
 @dataclass
 class ImportResult:
     layer: str
@@ -65,6 +50,11 @@ class ImportResult:
     written: int                                  # 0 on a dry run
     columns: dict[str, str] = field(default_factory=dict)  # property -> file column
     ignored: list[str] = field(default_factory=list)       # file columns not imported
+    updated: int = 0  # written rows that replaced a stored one (a hook's upsert)
+
+    @property
+    def created(self) -> int:
+        return self.written - self.updated
 
 
 @dataclass
@@ -75,78 +65,76 @@ class _Rows:
     values: dict[str, list]
     geoms: np.ndarray
     where: str | None  # "line" / "sheet row" for tabular files
+    hook: ImportHook
     errors: list[LayerRowError] = field(default_factory=list)
+    rejected: set[int] = field(default_factory=set)  # rows the hook's prepare reported
 
     def error(self, index: int, name: str, message: str) -> None:
         where = f"{self.where} {index + 2}" if self.where else ""  # +1 header, +1 one-based
         self.errors.append(LayerRowError(index + 1, name, message, where))
 
+    def say(self, code: str, default: str, **params) -> str:
+        return _say(self.hook, code, default, **params)
+
+
+RowErrorSink = Callable[[int, str, str], None]  # error(index, field, message)
+
 
 class ImportHook:
-    """Extra file columns a layer handles itself, declared as `Layer.import_hook`.
+    """What a layer's files need beyond its declaration, declared as `Layer.import_hook`.
 
-    One instance per import: `check` sees the raw cells of `columns` and the cleaned row
-    values and reports problems through `error(index, column, message)` alongside every
-    other row error; `written` runs in the import's transaction with the new rows' ids.
+    One instance per import; every part is optional. Row problems go through
+    `error(index, field, message)` with every other row error, so the import stays all or
+    nothing and the list stays one.
+
+    - `columns`: extra file columns the hook reads itself (raw cells, given to `check`).
+    - `aliases`: property -> column names tried when the file has no column of that name.
+    - `derives`: properties `prepare` fills when the file has no column for them, so they
+      are not required in the file.
+    - `messages`: the importer's own messages in the layer's wording, by code (below).
+    - `error_order`: the fields in the order a row's errors are listed (default: the
+      properties, the geometry, then `columns`).
+    - `upsert`: a unique, required property: a row whose key is stored updates that row
+      instead of being a clash with the database.
+    - `prepare(table, columns, error)`: normalise raw cells in place before the importer
+      cleans them; may add a column for a property of `derives` (`columns[prop] = name`).
+      A row it reports is not cleaned again (its geometry is still checked).
+    - `check(cells, values, error)`: after every other check, with the cleaned values.
+    - `written(ids, values)`: in the import's transaction, with the written rows' ids.
+
+    Message codes and their parameters: `unknown_column` (column, cols), `missing_column`
+    (prop, column, cols), `geometry_missing`, `geometry_kind` (got, want),
+    `geometry_invalid` (reason), `geometry_range`, `duplicate` (row, value),
+    `stored` (value), `not_found` (value).
     """
 
     columns: tuple[str, ...] = ()
+    aliases: Mapping[str, tuple[str, ...]] = {}
+    derives: tuple[str, ...] = ()
+    messages: Mapping[str, str] = {}
+    error_order: tuple[str, ...] = ()
+    upsert: str | None = None
+
+    def prepare(self, table: pd.DataFrame, columns: dict[str, str],
+                error: RowErrorSink) -> None:
+        pass
 
     def check(self, cells: dict[str, list], values: dict[str, list],
-              error: Callable[[int, str, str], None]) -> None:
+              error: RowErrorSink) -> None:
         pass
 
-    def written(self, ids: list[int], values: dict[str, list]) -> None:
+    def written(self, ids: list | None, values: dict[str, list]) -> None:
         pass
 
 
-def _hook(layer: type[Layer]) -> ImportHook | None:
-    return import_string(layer.import_hook)() if layer.import_hook else None
+def _hook(layer: type[Layer]) -> ImportHook:
+    """The layer's hook; a layer without one gets the base class, which adds nothing."""
+    return import_string(layer.import_hook)() if layer.import_hook else ImportHook()
 
 
-def file_error(name: str, message: str) -> LayerImportError:
-    return LayerImportError([LayerRowError(0, name, message)])
-
-
-# ---- reading ------------------------------------------------------------------------------
-
-def read_source(path: str | Path, *, lon: str = "lon", lat: str = "lat"
-                ) -> tuple[pd.DataFrame, np.ndarray, str | None]:
-    """Attribute table, geometries in EPSG:4326 and the row label of any supported file."""
-    suffix = Path(path).suffix.lower()
-    if suffix not in TABULAR:
-        try:
-            frame = read_frame(str(path))  # OGR formats; CGCS2000 kept, other CRSs transformed
-        except ValueError as exc:
-            raise file_error("file", str(exc)) from exc
-        return pd.DataFrame(frame.drop(columns=frame.geometry.name)), \
-            frame.geometry.to_numpy(), None
-    table = _read_csv(path) if suffix == ".csv" else pd.read_excel(path, dtype=object)
-    table.columns = [str(c).strip() for c in table.columns]
-    return table, _table_geometry(table, lon, lat), TABULAR[suffix]
-
-
-def _read_csv(path: str | Path) -> pd.DataFrame:
-    try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except UnicodeDecodeError:  # Chinese Excel saves CSV in GBK
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="gb18030")
-
-
-def _table_geometry(table: pd.DataFrame, lon: str, lat: str) -> np.ndarray:
-    """Points from lon/lat columns, else geometries from a `wkt` column (both popped)."""
-    if lon in table.columns and lat in table.columns:
-        x = pd.to_numeric(table.pop(lon), errors="coerce").to_numpy(dtype=float)
-        y = pd.to_numeric(table.pop(lat), errors="coerce").to_numpy(dtype=float)
-        points = shapely.points(x, y)
-        points[np.isnan(x) | np.isnan(y)] = None
-        return points
-    if "wkt" in table.columns:
-        text = table.pop("wkt").map(lambda v: v.strip() if isinstance(v, str) and v.strip()
-                                    else None)
-        return shapely.from_wkt(text.to_numpy(dtype=object), on_invalid="ignore")
-    raise file_error("geometry", _("文件中没有坐标列 %(lon)s/%(lat)s，也没有 wkt 列")
-                     % {"lon": lon, "lat": lat})
+def _say(hook: ImportHook, code: str, default: str, **params) -> str:
+    """The importer's message `code`, in the hook's wording when it has its own."""
+    return hook.messages.get(code, default) % params
 
 
 # ---- columns ------------------------------------------------------------------------------
@@ -170,34 +158,40 @@ def _unfillable(layer: type[Layer]) -> list[str]:
             and not getattr(f, "auto_now", False) and not getattr(f, "auto_now_add", False)]
 
 
-def resolve_columns(layer: type[Layer], columns: list[str], mapping: dict[str, str]
+def resolve_columns(layer: type[Layer], columns: list[str], mapping: dict[str, str],
+                    hook: ImportHook | None = None, options: Mapping[str, str] | None = None
                     ) -> dict[str, str]:
-    """Property -> file column: the explicit mapping, then same names (or DBF-cut names)."""
-    fields = importable_fields(layer)
+    """Property -> file column: the explicit mapping, then same names (or DBF-cut names),
+    then the hook's aliases. `options` names the caller's setting of each property's
+    column (e.g. `--code-field`), to label column errors; default `--map COLUMN=PROP`."""
+    fields, hook, options = importable_fields(layer), hook or ImportHook(), options or {}
     errors, out = [], {}
+    cols = ", ".join(columns)
     for column, prop in mapping.items():
+        label = options.get(prop, f"--map {column}={prop}")
         if prop not in fields:
-            errors.append(LayerRowError(0, f"--map {column}={prop}", _(
+            errors.append(LayerRowError(0, label, _(
                 "图层 %(layer)s 没有可导入的属性 %(prop)s（可导入：%(props)s）") % {
                 "layer": layer.id, "prop": prop, "props": ", ".join(fields)}))
         elif column not in columns:
-            errors.append(LayerRowError(0, f"--map {column}={prop}",
-                                        _("文件中没有列 %(column)s") % {"column": column}))
+            errors.append(LayerRowError(0, label, _say(
+                hook, "unknown_column", _("文件中没有列 %(column)s"), column=column, cols=cols)))
         out[prop] = column
     free = [c for c in columns if c not in mapping]
     for prop in fields:
         cut = [c for c in free if c == prop[:DBF_NAME_LENGTH]]
-        if prop not in out and (prop in free or len(cut) == 1):
-            out[prop] = prop if prop in free else cut[0]
+        named = [c for c in hook.aliases.get(prop, ()) if c in free]
+        if prop not in out and (prop in free or len(cut) == 1 or named):
+            out[prop] = prop if prop in free else cut[0] if len(cut) == 1 else named[0]
     for name in _unfillable(layer):
         errors.append(LayerRowError(0, name, _(
             "必填字段 %(name)s 不是图层 %(layer)s 声明的属性，该图层不能从文件导入")
             % {"name": name, "layer": layer.id}))
     for prop, f in fields.items():
-        if prop not in out and _required(f):
-            message = _("文件中没有必填列 %(prop)s（文件的列：%(cols)s）")
-            errors.append(LayerRowError(0, prop, message % {"prop": prop,
-                                                            "cols": ", ".join(columns)}))
+        if prop not in out and prop not in hook.derives and _required(f):
+            errors.append(LayerRowError(0, options.get(prop, prop), _say(
+                hook, "missing_column", _("文件中没有必填列 %(prop)s（文件的列：%(cols)s）"),
+                prop=prop, column=prop, cols=cols)))
     if errors:
         raise LayerImportError(errors)
     return out
@@ -243,6 +237,9 @@ def _clean_columns(layer: type[Layer], table: pd.DataFrame, columns: dict[str, s
             continue
         cleaned, seen = [], {}  # codes and levels repeat: check each distinct cell once
         for i, raw in enumerate(table[columns[prop]].tolist()):
+            if i in rows.rejected:  # its problems are reported; its cells may be half-done
+                cleaned.append(None)
+                continue
             key = (type(raw), raw) if isinstance(raw, str | int | float | bool) else None
             if key is None or key not in seen:
                 try:
@@ -274,7 +271,7 @@ def _clean_geometries(layer: type[Layer], geoms: np.ndarray, rows: _Rows) -> Non
     allowed = [GEOMETRY_IDS[kind]] + ([GEOMETRY_IDS[kind] + 3] if multi else [])
     good = np.isin(types, allowed) & shapely.is_valid(geoms) & in_range
     for i in np.flatnonzero(~good):
-        rows.error(int(i), "geometry", _geometry_problem(geoms[i], kind, multi))
+        rows.error(int(i), "geometry", _geometry_problem(geoms[i], kind, multi, rows))
     if multi:
         single = np.flatnonzero(good & (types == GEOMETRY_IDS[kind]))
         geoms[single] = [getattr(shapely, f"Multi{kind}")([g]) for g in geoms[single]]
@@ -282,14 +279,16 @@ def _clean_geometries(layer: type[Layer], geoms: np.ndarray, rows: _Rows) -> Non
     rows.geoms = shapely.to_wkb(shapely.set_srid(geoms, 4326), hex=True, include_srid=True)
 
 
-def _geometry_problem(geom, kind: str, multi: bool) -> str:
+def _geometry_problem(geom, kind: str, multi: bool, rows: _Rows) -> str:
     if geom is None or geom.is_empty:
-        return _("缺少几何（坐标）")
+        return rows.say("geometry_missing", _("缺少几何（坐标）"))
     if geom.geom_type not in (kind, f"Multi{kind}" if multi else kind):
-        return _("几何类型 %(got)s 不是 %(want)s") % {"got": geom.geom_type, "want": kind}
+        return rows.say("geometry_kind", _("几何类型 %(got)s 不是 %(want)s"),
+                        got=geom.geom_type, want=kind)
     if not geom.is_valid:
-        return _("几何无效：%(reason)s") % {"reason": shapely.is_valid_reason(geom)}
-    return _("坐标超出经纬度范围（应为 EPSG:4326/4490 经纬度）")
+        return rows.say("geometry_invalid", _("几何无效：%(reason)s"),
+                        reason=shapely.is_valid_reason(geom))
+    return rows.say("geometry_range", _("坐标超出经纬度范围（应为 EPSG:4326/4490 经纬度）"))
 
 
 def _existing(model, name: str, values: list) -> set:
@@ -302,7 +301,8 @@ def _existing(model, name: str, values: list) -> set:
 
 
 def _check_unique(layer: type[Layer], rows: _Rows) -> None:
-    """Unique fields: no repeats inside the file, no clash with stored rows."""
+    """Unique fields: no repeats inside the file, no clash with stored rows (but the
+    hook's upsert key, whose stored rows are updated)."""
     for prop, f in importable_fields(layer).items():
         if not f.unique or prop not in rows.values:
             continue
@@ -311,12 +311,15 @@ def _check_unique(layer: type[Layer], rows: _Rows) -> None:
             if value in (None, ""):
                 continue
             if value in first:
-                rows.error(i, prop, _("与第%(row)d行重复：%(value)s")
-                           % {"row": first[value] + 1, "value": value})
+                rows.error(i, prop, rows.say("duplicate", _("与第%(row)d行重复：%(value)s"),
+                                             row=first[value] + 1, value=value))
             else:
                 first[value] = i
+        if prop == rows.hook.upsert:
+            continue
         for value in _existing(layer.model, prop, list(first)):
-            rows.error(first[value], prop, _("数据库中已存在：%(value)s") % {"value": value})
+            rows.error(first[value], prop,
+                       rows.say("stored", _("数据库中已存在：%(value)s"), value=value))
 
 
 def _check_relations(layer: type[Layer], rows: _Rows) -> None:
@@ -325,9 +328,11 @@ def _check_relations(layer: type[Layer], rows: _Rows) -> None:
             continue
         wanted = {v for v in rows.values[prop] if v is not None}
         found = _existing(f.related_model, f.target_field.name, sorted(wanted))
+        if f.related_model is layer.model:  # a row may point at another row of the file
+            found.update(rows.values.get(f.target_field.name, ()))
         for i, value in enumerate(rows.values[prop]):
             if value is not None and value not in found:
-                rows.error(i, prop, _("%(value)s 不存在") % {"value": value})
+                rows.error(i, prop, rows.say("not_found", _("%(value)s 不存在"), value=value))
 
 
 def _check_scope(layer: type[Layer], scope: Scope | None, rows: _Rows) -> None:
@@ -346,9 +351,12 @@ def check_rows(layer: type[Layer], table: pd.DataFrame, geoms: np.ndarray,
                columns: dict[str, str], *, where: str | None, scope: Scope | None = None,
                progress: bool = False, hook: ImportHook | None = None) -> _Rows:
     """Every row checked; raises LayerImportError listing all bad rows and fields."""
-    rows = _Rows(len(table), {}, geoms, where)
+    hook = hook or ImportHook()
+    rows = _Rows(len(table), {}, geoms, where, hook)
     if not rows.count:
         raise file_error("file", _("文件中没有数据行"))
+    hook.prepare(table, columns, rows.error)
+    rows.rejected = {e.row - 1 for e in rows.errors}
     with tqdm(total=rows.count * len(columns), unit="cell", desc=f"check {layer.id}",
               disable=not progress) as bar:
         _clean_columns(layer, table, columns, rows, bar)
@@ -356,12 +364,13 @@ def check_rows(layer: type[Layer], table: pd.DataFrame, geoms: np.ndarray,
     _check_scope(layer, scope, rows)
     _check_unique(layer, rows)
     _check_relations(layer, rows)
-    if hook is not None:
-        cells = {c: table[c].tolist() for c in hook.columns if c in table.columns}
-        hook.check(cells, rows.values, rows.error)
+    cells = {c: table[c].tolist() for c in hook.columns if c in table.columns}
+    hook.check(cells, rows.values, rows.error)
     if rows.errors:
-        order = {name: i for i, name in enumerate([*columns, "geometry",
-                                                   *(hook.columns if hook else ())])}
+        order = {name: i for i, name in enumerate(
+            hook.error_order or [*columns, "geometry", *hook.columns])}
+        for prop, column in columns.items():  # a hook may name a field by its file column
+            order.setdefault(column, order.get(prop, 99))
         raise LayerImportError(sorted(rows.errors, key=lambda e: (e.row, order.get(e.field, 99))))
     return rows
 
@@ -385,9 +394,9 @@ def _reserve_ids(layer: type[Layer], count: int) -> list[int]:
         return [i for (i,) in cur.fetchall()]
 
 
-def _write(layer: type[Layer], rows: _Rows, progress: bool,
-           ids: list[int] | None = None) -> None:
-    """All rows with one COPY (triggers such as the tile versions still fire)."""
+def _sources(layer: type[Layer], rows: _Rows, ids: list | None
+             ) -> tuple[list[Field], list[list]]:
+    """The columns to write and, for each, its value per row as COPY takes it."""
     geom = layer.geometry_field()
     fields = [f for f in layer.model._meta.concrete_fields
               if ids is not None or not (f.primary_key and isinstance(f, AutoFieldMixin))]
@@ -404,43 +413,92 @@ def _write(layer: type[Layer], rows: _Rows, progress: bool,
             sources.append([f.get_db_prep_save(v, connection) for v in rows.values[f.name]])
         else:
             sources.append([f.get_db_prep_save(_fill(f, now), connection)] * rows.count)
+    return fields, sources
+
+
+def _copy(table: str, fields: list[Field], sources: list[list], *, desc: str,
+          progress: bool) -> None:
     names = ", ".join(f'"{f.column}"' for f in fields)
-    with connection.cursor() as cur, tqdm(total=rows.count, unit="row", desc=f"import "
-                                          f"{layer.id}", disable=not progress) as bar, \
-            cur.cursor.copy(f'COPY "{layer.table()}" ({names}) FROM STDIN') as copy:
+    count = len(sources[0])
+    with connection.cursor() as cur, tqdm(total=count, unit="row", desc=desc,
+                                          disable=not progress) as bar, \
+            cur.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
         for start, row in enumerate(zip(*sources, strict=True)):
             copy.write_row(row)
             if (start + 1) % PROGRESS_STEP == 0:
                 bar.update(PROGRESS_STEP)
-        bar.update(rows.count % PROGRESS_STEP)
+        bar.update(count % PROGRESS_STEP)
+
+
+def _insert(layer: type[Layer], rows: _Rows, progress: bool) -> list | None:
+    """All rows with one COPY (triggers such as the tile versions still fire); the new
+    rows' ids when a hook wants them: the file's own keys, else reserved ones."""
+    pk = layer.model._meta.pk
+    ids = None
+    if layer.import_hook:
+        ids = rows.values[pk.name] if pk.name in rows.values else \
+            _reserve_ids(layer, rows.count)
+    _copy(layer.table(), *_sources(layer, rows, ids), desc=f"import {layer.id}",
+          progress=progress)
+    return ids
+
+
+def _upsert(layer: type[Layer], rows: _Rows, key: str, progress: bool) -> tuple[list, int]:
+    """Insert new keys and update stored ones: COPY into a temporary table, then one
+    INSERT … ON CONFLICT, so it stays one bulk write. Foreign keys are deferred to the
+    commit (Django declares them DEFERRABLE INITIALLY DEFERRED), so a row may point at
+    one written after it. Returns the rows' ids in file order and how many were updated."""
+    fields, sources = _sources(layer, rows, None)
+    names = ", ".join(f'"{f.column}"' for f in fields)
+    geom = layer.geometry_field()  # only what the file carries replaces stored values
+    carried = ", ".join(f'"{f.column}" = EXCLUDED."{f.column}"' for f in fields
+                        if f.name != key and (f.name in rows.values or f is geom))
+    key_column = layer.model._meta.get_field(key).column
+    with connection.cursor() as cur:
+        cur.execute(f'CREATE TEMPORARY TABLE import_rows AS SELECT {names} '
+                    f'FROM "{layer.table()}" WITH NO DATA')
+        _copy("import_rows", fields, sources, desc=f"import {layer.id}", progress=progress)
+        cur.execute(f'INSERT INTO "{layer.table()}" ({names}) SELECT {names} FROM import_rows '
+                    f'ON CONFLICT ("{key_column}") DO UPDATE SET {carried} '
+                    # xmax is 0 on a row this statement inserted, not on one it updated
+                    f'RETURNING "{key_column}", "{layer.pk_column()}", xmax = 0')
+        written = cur.fetchall()
+        cur.execute("DROP TABLE import_rows")
+    ids = {k: pk for k, pk, _inserted in written}
+    return [ids[k] for k in rows.values[key]], sum(not inserted for *_, inserted in written)
 
 
 def import_layer(layer: type[Layer], path: str | Path, *, mapping: dict[str, str] | None = None,
                  dry_run: bool = False, scope: Scope | None = None, lon: str = "lon",
-                 lat: str = "lat", user_id: int | None = None, progress: bool = False
-                 ) -> ImportResult:
+                 lat: str = "lat", source_layer: str | None = None,
+                 options: Mapping[str, str] | None = None, user_id: int | None = None,
+                 progress: bool = False) -> ImportResult:
     """Check the whole file; unless `dry_run`, write it in one transaction and audit it.
 
-    `mapping` is file column -> property. `scope=None` is an operator (no limit); a web
-    upload passes the caller's scope so rows outside it are rejected.
+    `mapping` is file column -> property; `options` labels column errors (see
+    `resolve_columns`); `source_layer` picks a layer of a multi-layer file (GeoPackage).
+    `scope=None` is an operator (no limit); a web upload passes the caller's scope so rows
+    outside it are rejected.
     """
-    table, geoms, where = read_source(path, lon=lon, lat=lat)
-    columns = resolve_columns(layer, list(table.columns), mapping or {})
+    table, geoms, where = read_source(path, lon=lon, lat=lat, layer=source_layer)
     hook = _hook(layer)
-    handled = {*columns.values(), *(hook.columns if hook else ())}
-    result = ImportResult(layer.id, len(table), 0, columns,
+    columns = resolve_columns(layer, list(table.columns), mapping or {}, hook, options)
+    handled = {*columns.values(), *hook.columns}
+    result = ImportResult(layer.id, len(table), 0, dict(columns),  # prepare may add to it
                           [c for c in table.columns if c not in handled])
     with transaction.atomic():
         rows = check_rows(layer, table, geoms, columns, where=where, scope=scope,
                           progress=progress, hook=hook)
         if dry_run:
             return result
-        ids = _reserve_ids(layer, rows.count) if hook else None
-        _write(layer, rows, progress, ids)
-        if hook:
-            hook.written(ids, rows.values)
+        if hook.upsert:
+            ids, result.updated = _upsert(layer, rows, hook.upsert, progress)
+        else:
+            ids = _insert(layer, rows, progress)
+        hook.written(ids, rows.values)
         AuditEntry.objects.create(
             user_id=user_id, action=AuditAction.CREATE, model=layer.model._meta.label_lower,
-            object_pk="", changes={"imported": rows.count, "file": Path(path).name})
+            object_pk="", changes={"imported": rows.count, "file": Path(path).name,
+                                   **({"updated": result.updated} if hook.upsert else {})})
     result.written = rows.count
     return result

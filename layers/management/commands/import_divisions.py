@@ -1,11 +1,15 @@
 """`manage.py import_divisions FILE`: real division boundaries from GeoPackage,
-Shapefile (plain or zipped) or GeoJSON, all or nothing."""
+Shapefile (plain or zipped) or GeoJSON, all or nothing, through the one layer importer
+(the `divisions` layer and its hook, `layers.division_imports`)."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from geo.importers import DivisionImportError, FieldMap, divisions_import
+from layers.base import registry
+from layers.imports import LayerImportError, import_layer
+
+OPTIONS = {prop: f"--{prop}-field" for prop in ("code", "name", "level", "parent")}
 
 
 class Command(BaseCommand):
@@ -27,14 +31,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: str, layer, code_field, name_field, level_field,
                parent_field, no_progress: bool, **options):
-        fields = FieldMap(code_field, name_field, level_field, parent_field)
+        asked = {"code": code_field, "name": name_field, "level": level_field,
+                 "parent": parent_field}
+        divisions = registry.get("divisions")
         try:
-            result = divisions_import(path=file, fields=fields, layer=layer,
-                                      progress=not no_progress)
-        except DivisionImportError as exc:
+            result = import_layer(
+                divisions, file, mapping={c: prop for prop, c in asked.items() if c},
+                source_layer=layer, options=OPTIONS, progress=not no_progress)
+        except LayerImportError as exc:
             raise CommandError(exc.summary()) from exc
-        except (OSError, ValueError) as exc:  # unreadable file, unknown format
+        except OSError as exc:  # unreadable file
             raise CommandError(f"cannot read {file}: {exc}") from exc
-        columns = ", ".join(f"{k}={v}" for k, v in result.columns.items() if v)
-        self.stdout.write(f"imported {result.created + result.updated} divisions "
-                          f"({result.created} created, {result.updated} updated; {columns})")
+        columns = ", ".join(f"{p}={result.columns[p]}" for p in divisions.properties
+                            if p in result.columns)
+        self.stdout.write(f"imported {result.written} divisions ({result.created} created, "
+                          f"{result.updated} updated; {columns})")
