@@ -22,6 +22,7 @@ from data.accounts import agency_account_link
 from geo.credit_code import make_credit_code
 from geo.models import Organisation, OrganisationKind
 from geo.places import owned_copy
+from geo.workflow import document_number_next
 from registry.agencies.models import Agency, AgencyProject
 from registry.agencies.services import agency_create, agency_problem_add, agency_project_create
 from registry.enterprises.models import Enterprise
@@ -250,21 +251,26 @@ def _ensure_agencies(park: list[Enterprise], county_code: str) -> int:
     return len(AGENCIES)
 
 
+def _plan_number(county_code: str, year: int) -> str:
+    return document_number_next(area=county_code[:6], year=year, kind="plan_filing")
+
+
 def _ensure_plans(park: list[Enterprise], county_code: str) -> int:
     """Enterprise plans in each state, and the county government's filed plan. Written
-    directly (demo rows); real plans go through registry.plans.services."""
+    directly (demo rows, filed in past years); real plans go through registry.plans.services.
+    Their filing numbers come from the one document counter all the same."""
     if EmergencyPlan.objects.filter(title__startswith="【演示】").exists():
         return 0
     template = PlanTemplate.objects.filter(title="危险化学品企业综合应急预案").first()
     states = ["draft", "submitted", "filed", "returned"]
     plans = []
-    for n, (ent, state) in enumerate(zip(park, states, strict=False)):
+    for ent, state in zip(park, states, strict=False):
         plans.append(EmergencyPlan(
             title=f"【演示】{ent.name}生产安全事故综合应急预案", kind="comprehensive",
             enterprise=ent, template=template,
             outline=template.outline if template else [], issued=D(2025, 1, 10),
             review_due=D(2028, 1, 10), state=state,
-            filing_number=f"{county_code[:6]}-2025-{n:04d}" if state == "filed" else "",
+            filing_number=_plan_number(county_code, 2025) if state == "filed" else "",
             return_reason="应急响应分级不明确，请补充" if state == "returned" else ""))
         owned_copy(plans[-1])
     county = Organisation.objects.filter(division_id=county_code,
@@ -273,7 +279,7 @@ def _ensure_plans(park: list[Enterprise], county_code: str) -> int:
         plans.append(EmergencyPlan(
             title="【演示】县生产安全事故应急预案", kind="comprehensive", organisation=county,
             division_code=county_code, issued=D(2024, 6, 1), review_due=D(2027, 6, 1),
-            state="filed", filing_number=f"{county_code[:6]}-GOV-2024-0001"))
+            state="filed", filing_number=_plan_number(county_code, 2024)))
     plans = EmergencyPlan.objects.bulk_create(plans)
     files = [PlanAttachment(plan=p, name="预案文本.pdf", media_type="application/pdf",
                             size=len(_PDF), file=default_storage.save(

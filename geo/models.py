@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from geo.places import Placed
@@ -213,3 +214,61 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class DocumentCounter(models.Model):
+    """The last serial issued (文书编号计数) per numbering area, document kind and year:
+    the serial runs per area, kind and year and restarts each year."""
+
+    area = models.CharField(_("编号区域"), max_length=32)
+    kind = models.CharField(_("文书种类"), max_length=40)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    last = models.PositiveIntegerField(_("已用序号"), default=0)
+
+    class Meta:
+        verbose_name = _("文书编号计数")
+        verbose_name_plural = _("文书编号计数")
+        constraints = [models.UniqueConstraint(fields=["area", "kind", "year"],
+                                               name="document_counter_once")]
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.kind} {self.year}: {self.last}"
+
+
+class NumberFormat(models.Model):
+    """How an agency writes the numbers of one kind of document (文号格式), e.g.
+    "（{abbr}）应急{code}〔{year}〕{serial}号" with abbreviation 桂 and code 检记. The format
+    of the longest area prefix that a number's area starts with wins; kinds without one
+    use their built-in default (geo.workflow.DEFAULT_FORMATS)."""
+
+    kind = models.CharField(_("文书种类"), max_length=40)
+    area = models.CharField(_("区划代码前缀"), max_length=12, blank=True,
+                            help_text=_("本格式适用的区划代码前缀；留空表示全部区域"))
+    template = models.CharField(
+        _("编号格式"), max_length=200,
+        help_text=_("可用 {area}（编号区域）、{year}（年份）、{serial}（序号，如 {serial:04d}）、"
+                    "{abbr}（机关简称）、{code}（文书代字）"))
+    abbreviation = models.CharField(_("机关简称"), max_length=20, blank=True)
+    code = models.CharField(_("文书代字"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("文号格式")
+        verbose_name_plural = _("文号格式")
+        ordering = ["kind", "area"]
+        constraints = [models.UniqueConstraint(fields=["kind", "area"],
+                                               name="number_format_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.area or '*'}: {self.template}"
+
+    def render(self, *, area: str, year: int, serial: int) -> str:
+        return self.template.format(area=area, year=year, serial=serial,
+                                    abbr=self.abbreviation, code=self.code)
+
+    def clean(self) -> None:
+        try:
+            sample = self.render(area="390101", year=2026, serial=7)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValidationError({"template": _("编号格式无效：%(e)s") % {"e": exc}}) from exc
+        if sample == self.render(area="390101", year=2026, serial=8):
+            raise ValidationError({"template": _("编号格式须包含序号 {serial}")})

@@ -14,13 +14,16 @@ import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from geo import authority
 from geo.audit import acting_as
 from geo.models import LEVEL_DIGITS, AuditEntry
 from geo.places import owner_moved
+from geo.workflow import ACCEPT, RETURN, SUBMIT, Review
 from registry.enterprises.departments import department_for
 from registry.enterprises.file_models import EnterpriseStatus
 from registry.enterprises.geocoding import geocode
@@ -213,60 +216,103 @@ def _check_and_apply(actor, enterprise: Enterprise, *, base: dict, proposed: dic
 
 
 # ---- edits proposed by the enterprise and their review ----------------------------
+PENDING = gettext_lazy("该企业已有一条待审核的档案变更申请，请等待审核完成后再提交")
+
+
+class FileEditReview(Review):
+    """An enterprise user's edit of its file (档案变更申请), born submitted and decided by
+    a supervisor over the enterprise: approved (applied in the same transaction) or
+    rejected with a reason. One pending edit per enterprise."""
+
+    model = EnterpriseEdit
+    state_field = "status"
+    drafts = frozenset()
+    submitted, accepted, returned = EditStatus.SUBMITTED, EditStatus.APPROVED, \
+        EditStatus.REJECTED
+    state_error_field = None
+    verbs = {SUBMIT: gettext_lazy("提交档案变更申请"), ACCEPT: gettext_lazy("档案变更已通过"),
+             RETURN: gettext_lazy("档案变更已驳回")}
+    refusals = {"owner": gettext_lazy("只能修改本企业的档案"),
+                "decider": gettext_lazy("无权审核该企业的档案变更")}
+    wrong_state = {ACCEPT: gettext_lazy("该申请已审核（%(status)s）"),
+                   RETURN: gettext_lazy("该申请已审核（%(status)s）")}
+    reason_required = gettext_lazy("请填写驳回原因")
+
+    def subject(self, edit: EnterpriseEdit) -> Enterprise:
+        return edit.enterprise
+
+    def lock(self, edit: EnterpriseEdit) -> EnterpriseEdit:
+        return EnterpriseEdit.objects.select_for_update().select_related("enterprise").get(
+            pk=edit.pk)
+
+    def check(self, action: str, edit: EnterpriseEdit, user, reason: str) -> None:
+        if action == SUBMIT:
+            _edit_prepare(edit)
+            return
+        if action == ACCEPT:
+            _edit_apply(edit, user)
+        edit.reviewed_by, edit.reviewed_at = user, timezone.now()
+        edit.reject_reason = reason[:300]
+
+    def save(self, edit: EnterpriseEdit) -> None:
+        try:
+            edit.save()
+        except IntegrityError as exc:  # a concurrent submit won the race
+            raise ValidationError(PENDING) from exc
+
+    def link(self, edit: EnterpriseEdit) -> str:
+        return reverse("enterprise_review_detail", args=[edit.pk])
+
+    def decider_organisation_id(self, edit: EnterpriseEdit) -> int | None:
+        return edit.enterprise.supervising_department_id
+
+
+FILE_EDITS = FileEditReview()
+
+
 def enterprise_edit_submit(*, actor, enterprise: Enterprise, proposed: dict) -> EnterpriseEdit:
     """The enterprise proposes a new file; nothing is written to the record until a
     supervisor approves. A second pending edit is refused (not merged)."""
-    if not authority.owns(actor, enterprise):
-        raise PermissionDenied(_("只能修改本企业的档案"))
-    with transaction.atomic(), _acting(actor):
-        enterprise = _locked(enterprise)
-        _refuse_cancelled(enterprise)
-        if EnterpriseEdit.objects.filter(enterprise=enterprise,
-                                         status=EditStatus.SUBMITTED).exists():
-            raise ValidationError(_("该企业已有一条待审核的档案变更申请，请等待审核完成后再提交"))
-        base = file_snapshot(enterprise)
-        if not file_diff(base, proposed):
-            raise ValidationError(_("没有修改任何内容"))
-        file_validate(enterprise=enterprise, proposed=proposed)
-        try:
-            return EnterpriseEdit.objects.create(enterprise=enterprise, proposed=proposed,
-                                                 base=base, submitted_by=actor)
-        except IntegrityError as exc:  # a concurrent submit won the race
-            raise ValidationError(_("该企业已有一条待审核的档案变更申请，请等待审核完成后再提交")
-                                  ) from exc
-
-
-def _reviewable(reviewer, edit: EnterpriseEdit) -> EnterpriseEdit:
-    edit = EnterpriseEdit.objects.select_for_update().select_related("enterprise").get(
-        pk=edit.pk)
-    if not authority.may_decide(reviewer, edit.enterprise):
-        raise PermissionDenied(_("无权审核该企业的档案变更"))
-    if edit.status != EditStatus.SUBMITTED:
-        raise ValidationError(_("该申请已审核（%(status)s）") % {
-            "status": edit.get_status_display()})
-    return edit
+    edit = EnterpriseEdit(enterprise=enterprise, proposed=proposed, submitted_by=actor)
+    return FILE_EDITS.submit(edit, user=actor)
 
 
 def enterprise_edit_approve(*, reviewer, edit: EnterpriseEdit) -> EnterpriseEdit:
     """Apply the proposed file atomically. Refused when a changed value was modified
     since submission (conflict) or the file no longer validates."""
-    with transaction.atomic(), _acting(reviewer):
-        edit = _reviewable(reviewer, edit)
-        enterprise = _locked(edit.enterprise)
-        _refuse_cancelled(enterprise)
-        conflicts = file_conflicts(base=edit.base, proposed=edit.proposed,
-                                   current=file_snapshot(enterprise))
-        if conflicts:
-            raise ValidationError(
-                _("提交申请后以下内容已被修改，不能直接通过，请驳回并让企业重新提交：%(fields)s")
-                % {"fields": "、".join(c.label for c in conflicts)})
-        since = _last_audit_id()
-        _check_and_apply(reviewer, enterprise, base=edit.base, proposed=edit.proposed)
-        _attribute_to_edit(since, reviewer, edit)
-        edit.status, edit.reviewed_by, edit.reviewed_at = (EditStatus.APPROVED, reviewer,
-                                                            timezone.now())
-        edit.save()
-    return edit
+    return FILE_EDITS.accept(edit, user=reviewer)
+
+
+def enterprise_edit_reject(*, reviewer, edit: EnterpriseEdit, reason: str) -> EnterpriseEdit:
+    return FILE_EDITS.send_back(edit, user=reviewer, reason=reason)
+
+
+def _edit_prepare(edit: EnterpriseEdit) -> None:
+    """A new edit: the enterprise locked, still registered, with no other pending edit;
+    the file it replaces read now as its base; something changed; the file valid."""
+    enterprise = edit.enterprise = _locked(edit.enterprise)
+    _refuse_cancelled(enterprise)
+    if EnterpriseEdit.objects.filter(enterprise=enterprise,
+                                     status=EditStatus.SUBMITTED).exists():
+        raise ValidationError(PENDING)
+    edit.base = file_snapshot(enterprise)
+    if not file_diff(edit.base, edit.proposed):
+        raise ValidationError(_("没有修改任何内容"))
+    file_validate(enterprise=enterprise, proposed=edit.proposed)
+
+
+def _edit_apply(edit: EnterpriseEdit, reviewer) -> None:
+    enterprise = _locked(edit.enterprise)
+    _refuse_cancelled(enterprise)
+    conflicts = file_conflicts(base=edit.base, proposed=edit.proposed,
+                               current=file_snapshot(enterprise))
+    if conflicts:
+        raise ValidationError(
+            _("提交申请后以下内容已被修改，不能直接通过，请驳回并让企业重新提交：%(fields)s")
+            % {"fields": "、".join(c.label for c in conflicts)})
+    since = _last_audit_id()
+    _check_and_apply(reviewer, enterprise, base=edit.base, proposed=edit.proposed)
+    _attribute_to_edit(since, reviewer, edit)
 
 
 def _last_audit_id() -> int:
@@ -283,19 +329,6 @@ def _attribute_to_edit(since: int, reviewer, edit: EnterpriseEdit) -> None:
             "UPDATE geo_auditentry SET changes = changes || jsonb_build_object("
             "'_edit', jsonb_build_array(NULL, %s::jsonb)) WHERE id > %s AND user_id = %s"
             " AND model LIKE 'registry.%%'", [json.dumps(note), since, reviewer.pk])
-
-
-def enterprise_edit_reject(*, reviewer, edit: EnterpriseEdit, reason: str) -> EnterpriseEdit:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("请填写驳回原因")})
-    with transaction.atomic(), _acting(reviewer):
-        edit = _reviewable(reviewer, edit)
-        edit.status, edit.reviewed_by, edit.reviewed_at = (EditStatus.REJECTED, reviewer,
-                                                            timezone.now())
-        edit.reject_reason = reason[:300]
-        edit.save()
-    return edit
 
 
 # ---- cancellation (核销) and restore (恢复) -----------------------------------------

@@ -149,6 +149,7 @@ class FilingAction(models.TextChoices):
     SUBMIT = "submit", _("提交备案")
     ACCEPT = "accept", _("受理备案")
     RETURN = "return", _("退回")
+    WITHDRAW = "withdraw", _("撤回备案")
     CHANGE = "change", _("变更后需重新备案")
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from geo import authority
 from geo.scope import scope_for_request
+from geo.workflow import ACCEPT, SUBMIT, WITHDRAW
 from registry.hazards import filing
 from registry.hazards.maps import source_map_html
 from registry.hazards.models import (
@@ -89,10 +90,9 @@ def source_detail(request: HttpRequest, source_id: int) -> HttpResponse:
         "source": source, **_numbers(source), "map_html": source_map_html(source),
         "person_rows": [(value, label, persons.get(value))
                         for value, label in ResponsibleRole.choices],
-        "can_submit": authority.owns(request.user, source)
-        and source.filing_state in filing.SUBMITTABLE,
-        "can_decide": authority.may_decide(request.user, source)
-        and source.filing_state == FilingState.SUBMITTED,
+        "can_submit": filing.FILING.may(SUBMIT, request.user, source),
+        "can_withdraw": filing.FILING.may(WITHDRAW, request.user, source),
+        "can_decide": filing.FILING.may(ACCEPT, request.user, source),
         "can_edit_persons": authority.owns(request.user, source)
         and source.filing_state != FilingState.SUBMITTED,
     })
@@ -135,7 +135,8 @@ def _authority(user) -> str:
 def filing_action(request: HttpRequest, source_id: int, action: str) -> HttpResponse:
     source = _source(request, source_id)
     steps = {FilingAction.SUBMIT: filing.hazard_source_submit,
-             FilingAction.ACCEPT: filing.hazard_source_accept}
+             FilingAction.ACCEPT: filing.hazard_source_accept,
+             FilingAction.WITHDRAW: filing.hazard_source_withdraw}
     try:
         if action == FilingAction.RETURN:
             filing.hazard_source_return(source=source, user=request.user,

@@ -1,5 +1,5 @@
 """Writes of emergency plans (应急预案): start from a template, attach files, and the
-filing flow (备案) draft → submitted → filed | returned (→ submitted again).
+filing flow (备案, `registry.plans.filing`): draft → submitted → filed | returned.
 
 Who may act: only the owner (a user of the plan's organisation) starts, edits and
 submits; only a supervisor whose jurisdiction covers the plan, and who is not its
@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from geo import authority
@@ -23,10 +22,11 @@ from geo.audit import acting_as
 from geo.models import OrganisationKind
 from geo.places import owned_copy
 from registry.enterprises.models import Enterprise
-from registry.plans.models import EmergencyPlan, PlanAttachment, PlanState, PlanTemplate
+from registry.plans.filing import FILING
+from registry.plans.models import EmergencyPlan, PlanAttachment, PlanTemplate
 from registry.plans.validation import attachment_check
 
-EDITABLE = {PlanState.DRAFT, PlanState.RETURNED}
+EDITABLE = FILING.drafts
 
 
 def plan_owner_fields(user) -> dict:
@@ -80,82 +80,32 @@ def plan_attachment_add(*, plan: EmergencyPlan, user, file, name: str = "") -> P
             raise
 
 
-@transaction.atomic
 def plan_submit(*, plan: EmergencyPlan, user) -> EmergencyPlan:
     """Owner sends a draft (or a returned plan) for filing."""
-    plan = _owned_editable(plan, user, _("只有草稿或已退回的预案可以提交备案"))
-    if not plan.attachments.exists():
-        raise ValidationError({"attachments": _("提交备案前请上传预案文件")})
-    return _save(plan, user, state=PlanState.SUBMITTED,
-                 return_reason="",  # the audit log keeps it
-                 submitted_by=user, submitted_at=timezone.now(),
-                 decided_by=None, decided_at=None)
+    return FILING.submit(plan, user=user)
 
 
-@transaction.atomic
-def plan_file(*, plan: EmergencyPlan, user, filing_number: str) -> EmergencyPlan:
-    """Supervisor accepts the filing (备案) under a filing number."""
-    plan = _submitted_for_decider(plan, user, _("只有已提交备案的预案可以备案"))
-    number = (filing_number or "").strip()
-    if not number:
-        raise ValidationError({"filing_number": _("请填写备案编号")})
-    if EmergencyPlan.objects.filter(filing_number=number).exclude(pk=plan.pk).exists():
-        raise ValidationError({"filing_number": _("备案编号 %(n)s 已被使用") % {"n": number}})
-    return _save(plan, user, state=PlanState.FILED, filing_number=number, return_reason="",
-                 decided_by=user, decided_at=timezone.now())
+def plan_file(*, plan: EmergencyPlan, user) -> EmergencyPlan:
+    """Supervisor accepts the filing (备案); the plan takes the next filing number."""
+    return FILING.accept(plan, user=user)
 
 
-@transaction.atomic
 def plan_return(*, plan: EmergencyPlan, user, reason: str) -> EmergencyPlan:
     """Supervisor sends the plan back to its owner with a reason."""
-    plan = _submitted_for_decider(plan, user, _("只有已提交备案的预案可以退回"))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"return_reason": _("请填写退回原因")})
-    return _save(plan, user, state=PlanState.RETURNED, return_reason=reason,
-                 decided_by=user, decided_at=timezone.now())
+    return FILING.send_back(plan, user=user, reason=reason)
+
+
+def plan_withdraw(*, plan: EmergencyPlan, user) -> EmergencyPlan:
+    """Owner takes a submitted plan back to draft before it is decided."""
+    return FILING.withdraw(plan, user=user)
 
 
 def _owned_editable(plan: EmergencyPlan, user, message: str) -> EmergencyPlan:
-    """The plan locked as it is now, if `user` owns it and it is still editable."""
-    plan = _locked(plan)
-    _require_owner(user, plan)
-    _require_state(plan, EDITABLE, message)
-    return plan
-
-
-def _submitted_for_decider(plan: EmergencyPlan, user, message: str) -> EmergencyPlan:
-    """The plan locked as it is now, if it awaits a decision `user` may take."""
-    plan = _locked(plan)
-    _require_decider(user, plan)
-    _require_state(plan, {PlanState.SUBMITTED}, message)
-    return plan
-
-
-def _locked(plan: EmergencyPlan) -> EmergencyPlan:
-    # Two supervisors acting at once: the second sees the first one's state; the state
-    # is read as it is now, not as the caller last read it.
-    return EmergencyPlan.objects.select_for_update().get(pk=plan.pk)
-
-
-def _save(plan: EmergencyPlan, user, **changes) -> EmergencyPlan:
-    for field, value in changes.items():
-        setattr(plan, field, value)
-    with acting_as(user.pk):
-        plan.save()
-    return plan
-
-
-def _require_owner(user, plan: EmergencyPlan) -> None:
+    """The plan locked as it is now (the review's row lock: an upload waits for a
+    decision), if `user` owns it and it is still editable."""
+    plan = FILING.lock(plan)
     if not authority.owns(user, plan):
-        raise PermissionDenied(_("只有预案编制单位可以执行此操作"))
-
-
-def _require_decider(user, plan: EmergencyPlan) -> None:
-    if not authority.may_decide(user, plan):
-        raise PermissionDenied(_("只有管辖该预案的监管人员可以备案或退回"))
-
-
-def _require_state(plan: EmergencyPlan, states: set, message: str) -> None:
-    if plan.state not in states:
+        raise PermissionDenied(FILING.refusals["owner"])
+    if plan.state not in EDITABLE:
         raise ValidationError({"state": message})
+    return plan

@@ -16,7 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from geo import authority
 from geo.scope import scope_for_request
+from geo.workflow import WITHDRAW
 from registry.plans import selectors, services
+from registry.plans.filing import FILING
 from registry.plans.models import EmergencyPlan, PlanAttachment, PlanKind, PlanState, PlanTemplate
 
 PAGE = 50  # rows on one list page
@@ -108,6 +110,7 @@ def _detail(request: HttpRequest, plan: EmergencyPlan, errors: list[str] | None 
         "may_decide": authority.may_decide(request.user, plan),
         "editable": plan.state in services.EDITABLE,
         "submitted": plan.state == PlanState.SUBMITTED,
+        "may_withdraw": FILING.may(WITHDRAW, request.user, plan),
     }, status=status)
 
 
@@ -146,14 +149,15 @@ def attachment_download(request: HttpRequest, plan_id: int, attachment_id: int) 
 @login_required
 @require_POST
 def plan_action(request: HttpRequest, plan_id: int, action: str) -> HttpResponse:
-    """submit (owner) · file / return (supervisor over the plan)."""
+    """submit / withdraw (owner) · file / return (supervisor over the plan)."""
     plan = _plan_or_404(request, plan_id)
     try:
         if action == "submit":
             services.plan_submit(plan=plan, user=request.user)
+        elif action == "withdraw":
+            services.plan_withdraw(plan=plan, user=request.user)
         elif action == "file":
-            services.plan_file(plan=plan, user=request.user,
-                               filing_number=request.POST.get("filing_number", ""))
+            services.plan_file(plan=plan, user=request.user)
         elif action == "return":
             services.plan_return(plan=plan, user=request.user,
                                  reason=request.POST.get("reason", ""))

@@ -3,6 +3,7 @@ the list page and the printable documents (real PostGIS, real WeasyPrint)."""
 
 from __future__ import annotations
 
+import importlib
 import re
 from html import unescape
 from io import StringIO
@@ -11,9 +12,11 @@ import pypdfium2
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
-from geo.models import AuditEntry
+from geo.models import AuditEntry, DocumentCounter, Notification, Organisation
+from geo.workflow import document_number_next
 from registry.hazards import filing
 from registry.hazards.models import Chemical, FilingState, HazardSource, HazardSourceFiling
 from registry.hazards.services import (
@@ -294,3 +297,57 @@ def test_the_administrator_decides_filings_like_plans_and_file_edits(world, sour
     assert list(source.filings.values_list("action", "user__username")) == [
         ("submit", "enterprise"), ("return", "admin"), ("submit", "enterprise"),
         ("accept", "admin")]
+
+
+# ---- the review (geo.workflow) and the document counter ---------------------------------
+def test_numbers_issued_before_the_counter_are_not_issued_again(world, chemicals):
+    source = _source(world.enterprises_a[0], chemicals)
+    type(source).objects.filter(pk=source.pk).update(filing_number="320101-2026-0041")
+    seed = importlib.import_module("registry.migrations.0012_document_numbers").SEED
+    with connection.cursor() as cursor:
+        cursor.execute(seed)
+    assert list(DocumentCounter.objects.values_list("area", "kind", "year", "last")) == [
+        ("320101", "hazard_filing", 2026, 41)]
+    assert document_number_next(area="320101", year=2026, kind="hazard_filing") == \
+        "320101-2026-0042"
+
+
+@pytest.fixture
+def department(world):
+    """County A's emergency bureau supervises the `enterprise` user's enterprise."""
+    office = Organisation.objects.create(name="甲县应急管理局", kind="government",
+                                         division=world.county_a)
+    world.users["county_a"].organisation = office
+    world.users["county_a"].save()
+    ent = world.enterprises_a[0]
+    ent.supervising_department = office
+    ent.save()
+    return office
+
+
+def test_each_side_hears_of_the_other_ones_step(world, chemicals, department):
+    source = _source(world.enterprises_a[0], chemicals)
+    responsible_persons_set(source=source, persons=PERSONS)
+    filing.hazard_source_submit(source=source, user=world.users["enterprise"])
+    filing.hazard_source_return(source=source, user=world.users["county_a"], reason="电话有误")
+    inbox = Notification.objects.order_by("pk").values_list("recipient__username", "title",
+                                                            "body", "link")
+    link = f"/hazards/{source.pk}/"
+    assert list(inbox) == [("county_a", "提交备案：液氯罐区", "", link),
+                           ("enterprise", "退回：液氯罐区", "电话有误", link)]
+
+
+def test_a_withdrawn_filing_is_a_draft_again_and_kept_in_the_history(world, chemicals,
+                                                                       department, client):
+    source = _source(world.enterprises_a[0], chemicals)
+    responsible_persons_set(source=source, persons=PERSONS)
+    filing.hazard_source_submit(source=source, user=world.users["enterprise"])
+    client.force_login(world.users["enterprise"])
+    assert 'id="withdraw-filing"' in client.get(f"/hazards/{source.pk}/").content.decode()
+    assert client.post(f"/hazards/{source.pk}/filing/withdraw/").status_code == 302
+    source.refresh_from_db()
+    assert source.filing_state == "draft"
+    assert list(source.filings.values_list("action", "user__username")) == [
+        ("submit", "enterprise"), ("withdraw", "enterprise")]
+    with pytest.raises(ValidationError, match="不是待受理"):
+        filing.hazard_source_withdraw(source=source, user=world.users["enterprise"])

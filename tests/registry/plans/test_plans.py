@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from geo import authority
 from geo.models import AuditEntry, Organisation, Role, User
@@ -118,10 +119,11 @@ def test_submit_then_file_through_the_pages_with_audit_trail(world, template):
     owner, county = _client(world, "enterprise"), _client(world, "county_a")
     assert owner.post(f"/plans/{plan.pk}/submit").status_code == 302
     assert _state(plan) == "submitted"
-    response = county.post(f"/plans/{plan.pk}/file", {"filing_number": "320101-2026-0001"})
+    response = county.post(f"/plans/{plan.pk}/file")
     assert response.status_code == 302
     plan.refresh_from_db()
-    assert (plan.state, plan.filing_number) == ("filed", "320101-2026-0001")
+    number = f"320101-{timezone.localdate().year}-0001"
+    assert (plan.state, plan.filing_number) == ("filed", number)
     assert plan.submitted_by == world.users["enterprise"]
     assert plan.decided_by == world.users["county_a"]
     assert plan.submitted_at <= plan.decided_at
@@ -131,7 +133,7 @@ def test_submit_then_file_through_the_pages_with_audit_trail(world, template):
     assert steps == [("enterprise", [None, "draft"]), ("enterprise", ["draft", "submitted"]),
                      ("county_a", ["submitted", "filed"])]
     page = county.get(f"/plans/{plan.pk}/").content.decode()
-    assert "320101-2026-0001" in page and "county_a：已提交备案 → 已备案" in page
+    assert number in page and "county_a：已提交备案 → 已备案" in page
 
 
 def test_return_with_reason_then_resubmit(world):
@@ -168,7 +170,7 @@ def test_county_b_cannot_see_or_act_on_county_a_plan(world):
     assert other.post(f"/plans/{plan.pk}/file", {"filing_number": "X-1"}).status_code == 404
     assert other.post(f"/plans/{plan.pk}/return", {"reason": "x"}).status_code == 404
     with pytest.raises(PermissionDenied):  # the service refuses even when called directly
-        services.plan_file(plan=plan, user=world.users["county_b"], filing_number="X-1")
+        services.plan_file(plan=plan, user=world.users["county_b"])
     assert _state(plan) == "submitted"
 
 
@@ -194,22 +196,58 @@ def test_state_rules(world):
         services.plan_submit(plan=bare, user=owner)
     plan = _plan(world)
     with pytest.raises(ValidationError, match="只有已提交备案的预案可以备案"):
-        services.plan_file(plan=plan, user=county, filing_number="N-1")
+        services.plan_file(plan=plan, user=county)
     services.plan_submit(plan=plan, user=owner)
     with pytest.raises(ValidationError, match="只有草稿或已退回的预案可以提交备案"):
         services.plan_submit(plan=plan, user=owner)
-    with pytest.raises(ValidationError, match="请填写备案编号"):
-        services.plan_file(plan=plan, user=county, filing_number=" ")
-    services.plan_file(plan=plan, user=county, filing_number="N-1")
+    services.plan_file(plan=plan, user=county)
     with pytest.raises(ValidationError, match="已提交或已备案的预案不能再上传附件"):
         services.plan_attachment_add(plan=plan, user=owner, file=SimpleUploadedFile("a.pdf", PDF))
     with pytest.raises(ValidationError, match="只有已提交备案的预案可以退回"):
         services.plan_return(plan=plan, user=county, reason="x")
-    second = _plan(world)
-    services.plan_submit(plan=second, user=owner)
-    with pytest.raises(ValidationError, match="备案编号 N-1 已被使用"):
-        services.plan_file(plan=second, user=county, filing_number="N-1")
-    assert _state(second) == "submitted"
+
+
+
+
+def test_filing_numbers_come_from_the_county_counter(world):
+    """Behaviour change (issue 8, one numbering): a filed plan takes the next number of its
+    county and year from geo.workflow.document_number_next; nobody types it any more."""
+    year = timezone.localdate().year
+    county = _client(world, "county_a")
+    numbers = []
+    for _i in range(2):
+        plan = _plan(world)
+        services.plan_submit(plan=plan, user=world.users["enterprise"])
+        assert county.post(f"/plans/{plan.pk}/file", {"filing_number": "手填-1"}).status_code \
+            == 302  # a typed number is not read
+        numbers.append(EmergencyPlan.objects.get(pk=plan.pk).filing_number)
+    assert numbers == [f"320101-{year}-0001", f"320101-{year}-0002"]
+    other = world.enterprises_b[0]
+    org = Organisation.objects.create(name=other.name, kind="enterprise", division=world.county_b)
+    other.organisation = org
+    other.save()
+    owner = User.objects.create_user("owner_b", role=Role.ENTERPRISE, division=world.county_b,
+                                     organisation=org)
+    plan_b = services.plan_create(user=owner, title="乙县企业综合应急预案", kind="comprehensive")
+    services.plan_attachment_add(plan=plan_b, user=owner, file=SimpleUploadedFile("b.pdf", PDF))
+    services.plan_submit(plan=plan_b, user=owner)
+    services.plan_file(plan=plan_b, user=world.users["county_b"])
+    plan_b.refresh_from_db()
+    assert plan_b.filing_number == f"320102-{year}-0001"  # each county counts for itself
+
+
+def test_the_owner_withdraws_a_submission_before_the_decision(world):
+    plan = _plan(world)
+    services.plan_submit(plan=plan, user=world.users["enterprise"])
+    assert _client(world, "county_a").post(f"/plans/{plan.pk}/withdraw").status_code == 403
+    owner = _client(world, "enterprise")
+    assert 'id="withdraw"' in owner.get(f"/plans/{plan.pk}/").content.decode()
+    assert owner.post(f"/plans/{plan.pk}/withdraw").status_code == 302
+    assert _state(plan) == "draft"
+    assert 'id="withdraw"' not in owner.get(f"/plans/{plan.pk}/").content.decode()
+    response = owner.post(f"/plans/{plan.pk}/withdraw")
+    assert response.status_code == 400
+    assert "只有已提交备案的预案可以撤回" in response.content.decode()
 
 
 def test_government_plan_is_filed_by_the_level_above(world):
@@ -225,7 +263,7 @@ def test_government_plan_is_filed_by_the_level_above(world):
     services.plan_submit(plan=plan, user=author)
     assert not authority.may_decide(author, plan)  # nobody files their own plan
     assert not authority.may_decide(world.users["county_b"], plan)
-    services.plan_file(plan=plan, user=world.users["province"], filing_number="320100-GOV-1")
+    services.plan_file(plan=plan, user=world.users["province"])
     assert _state(plan) == "filed"
     assert Client().get("/plans/").status_code == 302
     assert plan.pk not in _listed(_client(world, "county_b"))
@@ -414,15 +452,15 @@ def test_filing_in_a_browser(live_server, world, template, media):
         page.context.clear_cookies()
 
         login(page, plan_url, "county_a")
-        page.fill("input[name=filing_number]", "320101-2026-0099")
         page.click("#file")
         expect(page.locator("#state")).to_have_text("已备案")
-        expect(page.locator("#filing-number")).to_have_text("320101-2026-0099")
+        number = f"320101-{timezone.localdate().year}-0001"
+        expect(page.locator("#filing-number")).to_have_text(number)
         expect(page.locator(".history li")).to_have_count(3)
         screenshot(page, "plan")
     plan = EmergencyPlan.objects.get()
     assert (plan.state, plan.filing_number, plan.decided_by.username) == (
-        "filed", "320101-2026-0099", "county_a")
+        "filed", number, "county_a")
 
 
 def test_review_reminders_reach_the_owner_once_per_stage(world):

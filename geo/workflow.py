@@ -1,0 +1,190 @@
+"""The review workflow (审核、备案) and document numbering (文书编号): one mechanism for
+every submit → decide flow (a hazard source's filing, an emergency plan's filing, an
+edit of an enterprise's file; the enforcement documents to come) and one counter for
+every number a document carries.
+
+A flow is a `Review` subclass that names the model, its state column and states and the
+words users read; hooks add what one flow needs (a completeness check, a number, a
+history row, applying an approved edit). Every transition runs in one transaction:
+the row is locked and read again (two clicks cannot both move it), the write gate is
+asked (`geo.authority`: the owner submits and withdraws; a supervisor over the row who
+is not its owner accepts or returns), the state is checked, the row is saved attributed
+to the actor (the audit log), and the other side is told (inbox, e-mail and SMS copies).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from geo import authority
+from geo.audit import acting_as
+from geo.messaging import Message, notify, organisation_members
+from geo.models import NumberFormat
+
+SUBMIT, ACCEPT, RETURN, WITHDRAW = "submit", "accept", "return", "withdraw"
+OWNER_ACTIONS = {SUBMIT, WITHDRAW}
+
+
+class Review:
+    """A submit → accept | return (→ submit again) flow on one model's state column.
+
+    Declare `model`, `state_field`, `drafts` (the states an owner submits from),
+    `submitted`, `accepted`, `returned`, `withdrawn` (where a withdrawal goes; None if the
+    flow has none), and the words: `verbs` (action → what users read), `refusals`
+    ("owner" / "decider" → why the gate said no), `wrong_state` (action → message with
+    %(state)s), `reason_required` with `reason_field`, and `state_error_field` (the key of
+    a wrong-state error; None for a plain message). Override the hooks below as needed.
+    """
+
+    model: ClassVar[type[Model]]
+    state_field: ClassVar[str] = "state"
+    drafts: ClassVar[frozenset[str]]
+    submitted: ClassVar[str]
+    accepted: ClassVar[str]
+    returned: ClassVar[str]
+    withdrawn: ClassVar[str | None] = None
+    state_error_field: ClassVar[str | None] = "state"
+    reason_field: ClassVar[str] = "reason"
+    verbs: ClassVar[dict[str, str]]
+    refusals: ClassVar[dict[str, str]]
+    wrong_state: ClassVar[dict[str, str]]
+    reason_required: ClassVar[str]
+
+    # ---- transitions ------------------------------------------------------------------
+    def submit(self, row: Model, *, user) -> Model:
+        """The owner sends a draft (or a returned row, or a new unsaved row) for decision."""
+        return self._move(SUBMIT, row, user, self.drafts, self.submitted)
+
+    def accept(self, row: Model, *, user, reason: str = "") -> Model:
+        return self._move(ACCEPT, row, user, {self.submitted}, self.accepted, reason)
+
+    def send_back(self, row: Model, *, user, reason: str) -> Model:
+        """Return (退回) to the owner; a reason is required."""
+        return self._move(RETURN, row, user, {self.submitted}, self.returned, reason)
+
+    def withdraw(self, row: Model, *, user) -> Model:
+        """The owner takes a submission back before it is decided (撤回)."""
+        if self.withdrawn is None:
+            raise ValidationError(_("该事项提交后不能撤回"))
+        return self._move(WITHDRAW, row, user, {self.submitted}, self.withdrawn)
+
+    def may(self, action: str, user, row: Model) -> bool:
+        """Whether `user` may take `action` on `row` as it is now (for pages)."""
+        states = self.drafts if action == SUBMIT else {self.submitted}
+        if action == WITHDRAW and self.withdrawn is None:
+            return False
+        return self._allowed(action, user, row) and getattr(row, self.state_field) in states
+
+    # ---- hooks ------------------------------------------------------------------------
+    def subject(self, row: Model) -> authority.Row:
+        """The row whose owner and place decide who may act (the row itself by default)."""
+        return row
+
+    def lock(self, row: Model) -> Model:
+        return type(row)._default_manager.select_for_update().get(pk=row.pk)
+
+    def check(self, action: str, row: Model, user, reason: str) -> None:
+        """Refuse (ValidationError) or change the row before it is saved in its new state."""
+
+    def save(self, row: Model) -> None:
+        row.save()
+
+    def record(self, action: str, row: Model, user, reason: str) -> None:
+        """After the save: history rows beyond the audit log."""
+
+    def link(self, row: Model) -> str:
+        """Where a notification about `row` points."""
+        return ""
+
+    def decider_organisation_id(self, row: Model) -> int | None:
+        """The organisation told of submissions and withdrawals (a supervising department)."""
+        return None
+
+    # ---- the one transition -----------------------------------------------------------
+    def _move(self, action: str, row: Model, user, sources, target: str,
+              reason: str = "") -> Model:
+        reason = (reason or "").strip()
+        with transaction.atomic(), acting_as(user.pk if user else None):
+            adding = row._state.adding
+            row = row if adding else self.lock(row)
+            if not self._allowed(action, user, row):
+                raise PermissionDenied(self.refusals["owner" if action in OWNER_ACTIONS
+                                                     else "decider"])
+            if not adding and getattr(row, self.state_field) not in sources:
+                raise self._state_error(action, row)
+            if action == RETURN and not reason:
+                raise ValidationError({self.reason_field: self.reason_required})
+            self.check(action, row, user, reason)
+            setattr(row, self.state_field, target)
+            self.save(row)
+            self.record(action, row, user, reason)
+            self._notify(action, row, reason)
+        return row
+
+    def _allowed(self, action: str, user, row: Model) -> bool:
+        if action in OWNER_ACTIONS:
+            return authority.owns(user, self.subject(row))
+        return authority.may_decide(user, self.subject(row))
+
+    def _state_error(self, action: str, row: Model) -> ValidationError:
+        field = row._meta.get_field(self.state_field)
+        label = dict(field.flatchoices).get(getattr(row, self.state_field), "")
+        message = self.wrong_state[action] % {"state": label, "s": label, "status": label}
+        return ValidationError({self.state_error_field: message} if self.state_error_field
+                               else message)
+
+    def _notify(self, action: str, row: Model, reason: str) -> None:
+        """Decisions go to the owner's organisation, submissions to the deciders'."""
+        org = (self.decider_organisation_id(row) if action in OWNER_ACTIONS
+               else self.subject(row).organisation_id)
+        recipients = organisation_members([org]).get(org, [])
+        if not recipients:
+            return
+        kind = f"review.{row._meta.model_name}"
+        notify(recipients, Message(
+            kind=kind, title=_("%(action)s：%(name)s") % {"action": self.verbs[action],
+                                                         "name": row},
+            body=reason, link=self.link(row),
+            key=f"{kind}:{row.pk}:{action}:{timezone.now().isoformat()}"))
+
+
+# ---- document numbers ---------------------------------------------------------------------
+# Built-in formats by document kind; an agency sets its own with a NumberFormat row.
+# Filing numbers (备案编号): `<county code>-<year>-<4-digit serial>`, e.g. 320101-2026-0007.
+# The numbering rules of the domain reference (§5.2) cover enforcement documents; filings
+# keep their principle (one serial per issuing area per year, restarting each year) with
+# the 6-digit GB/T 2260 county code as the area.
+DEFAULT_FORMATS = {
+    "hazard_filing": "{area}-{year}-{serial:04d}",  # 重大危险源备案编号
+    "plan_filing": "{area}-{year}-{serial:04d}",    # 应急预案备案编号
+}
+
+
+def document_number_next(*, area: str, year: int, kind: str) -> str:
+    """The next number of a kind of document for a numbering area and year, in the format
+    that applies there. Call it inside the transaction that stores the number: the
+    counter row stays locked until that commits, and a rollback gives the serial back."""
+    template = number_format(area=area, kind=kind)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO geo_documentcounter (area, kind, year, last) VALUES (%s, %s, %s, 1)"
+            " ON CONFLICT (area, kind, year) DO UPDATE SET last = geo_documentcounter.last + 1"
+            " RETURNING last", [area, kind, year])
+        (serial,) = cursor.fetchone()
+    return template.render(area=area, year=year, serial=serial)
+
+
+def number_format(*, area: str, kind: str) -> NumberFormat:
+    """The format of the longest area prefix `area` starts with, else the kind's default."""
+    candidates = [f for f in NumberFormat.objects.filter(kind=kind) if area.startswith(f.area)]
+    if candidates:
+        return max(candidates, key=lambda f: len(f.area))
+    if kind not in DEFAULT_FORMATS:
+        raise ValueError(f"no number format for document kind {kind!r}")
+    return NumberFormat(kind=kind, template=DEFAULT_FORMATS[kind])
