@@ -76,3 +76,17 @@ def test_concurrent_callers_never_share_a_number():
         thread.join()
     assert errors == []
     assert sorted(numbers) == [f"320101-2026-{n:04d}" for n in range(1, 41)]
+
+
+def test_administrators_set_formats_and_read_the_counters_in_the_admin(client, world):
+    document_number_next(area="320101", year=2026, kind="hazard_filing")
+    client.force_login(world.users["admin"])
+    response = client.post("/admin/geo/numberformat/add/", {
+        "kind": "plan_filing", "area": "3201", "template": "宁应急预备〔{year}〕{serial}号",
+        "abbreviation": "", "code": ""})
+    assert response.status_code == 302
+    assert document_number_next(area="320101", year=2026, kind="plan_filing") == \
+        "宁应急预备〔2026〕1号"
+    page = client.get("/admin/geo/documentcounter/").content.decode()
+    assert "320101" in page and "hazard_filing" in page
+    assert client.get("/admin/geo/documentcounter/add/").status_code == 403
