@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from geo import authority
+from geo.documents import render_document
 from geo.scope import scope_for_request
 from geo.workflow import ACCEPT, SUBMIT, WITHDRAW
 from registry.hazards import filing
@@ -29,7 +30,6 @@ from registry.hazards.models import (
     ResponsiblePerson,
     ResponsibleRole,
 )
-from registry.hazards.pdf import render_document
 from registry.hazards.selectors import hazard_source_get, hazard_source_list
 from registry.hazards.services import responsible_persons_set
 

@@ -1,4 +1,6 @@
-"""Printable documents: one Django template serves both the HTML print view and the PDF.
+"""Printable documents: one Django template serves both the HTML print view and the PDF
+(hazard source registration forms and filing notices today; enforcement documents and
+reports later use the same one).
 
 WeasyPrint renders the same HTML; the templates carry their CSS inline and name the
 "Noto Sans CJK SC" font (Debian fonts-noto-cjk), so no network fetch is needed.
