@@ -18,9 +18,10 @@ from django.views.decorators.http import require_GET
 
 from geo import authority
 from geo.scope import scope_for_request
+from layers import maps
 from layers.base import registry
 from layers.exports import FORMATS, export_layer
-from registry.enterprises import maps, selectors
+from registry.enterprises import selectors
 from registry.enterprises.display import profile_sections, rows
 from registry.enterprises.filters import LicenceState, filters_from
 from registry.enterprises.history import enterprise_history
@@ -145,4 +146,4 @@ def _site_map(enterprise, hazards, resources, plans) -> maps.MapParts:
         dots=[maps.Dot(r.lon, r.lat, r.layer.colour_by.expression(),
                        f"{r.layer.title} · {r.name} · {r.distance_m:,.0f} m")
               for r in resources],
-        tile_overlays=[(p.name, tile_url_template(p.pk)) for p in plans if p.cog])
+        tile_overlays=[maps.TileOverlay(p.name, tile_url_template(p.pk)) for p in plans if p.cog])

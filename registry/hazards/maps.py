@@ -6,7 +6,7 @@ import json
 
 import folium
 
-from registry.enterprises.maps import LocalMap, level_colour
+from layers.maps import LocalMap, level_colour
 from registry.hazards.models import HazardSource
 
 

@@ -1,8 +1,10 @@
-"""Folium maps that load only the vendored Leaflet: no CDN, no base-map tiles, so a page
-with a map makes no request that leaves the machine.
+"""Folium maps of layer features that load only the vendored Leaflet: no CDN, no base-map
+tiles, so a page with a map makes no request that leaves the machine.
 
-`site_map(...)` returns the three pieces a Django template places: the asset links (for
-<head>), the map <div> and its <script>.
+`LocalMap` is the one folium map class (the enterprise site map, the hazard source map).
+`site_map(...)` draws a site with its `Shape`s, `Dot`s and `TileOverlay`s and returns the
+three pieces a Django template places: the asset links (for <head>), the map <div> and its
+<script>.
 """
 
 from __future__ import annotations
@@ -55,6 +57,14 @@ class Dot:
     tooltip: str
 
 
+@dataclass(frozen=True)
+class TileOverlay:
+    """An XYZ raster overlay (a placed floor plan): name and URL template."""
+
+    name: str
+    url: str
+
+
 def _text(value: str) -> str:
     """Tooltip text for folium, which pastes it into a JS template literal unescaped."""
     return escape(value).replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
@@ -65,12 +75,13 @@ def level_colour(level: int | None) -> str:
 
 
 def site_map(*, lon: float, lat: float, title: str, shapes: list[Shape], dots: list[Dot],
-             tile_overlays: list[tuple[str, str]]) -> MapParts:
-    """The site marker, hazard outlines, nearby resources and floor-plan tiles
-    (`tile_overlays`: (name, URL template)), zoomed to fit them all."""
+             tile_overlays: list[TileOverlay]) -> MapParts:
+    """The site marker over tile overlays (floor plans), shapes (hazard outlines) and dots
+    (nearby resources), zoomed to fit the marker and the dots."""
     m = LocalMap(location=[lat, lon], zoom_start=16, tiles=None, control_scale=True)
-    for name, url in tile_overlays:
-        folium.TileLayer(tiles=url, attr=_text(name), name=_text(name), overlay=True,
+    for overlay in tile_overlays:
+        name = _text(overlay.name)
+        folium.TileLayer(tiles=overlay.url, attr=name, name=name, overlay=True,
                          max_zoom=22, max_native_zoom=22).add_to(m)
     for shape in shapes:
         style = {"color": shape.colour, "fillColor": shape.colour, "weight": 2,
