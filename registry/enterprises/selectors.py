@@ -1,5 +1,5 @@
-"""Reads for the enterprise pages: the filtered list, counts by division, and the whole
-one-enterprise file (一企一档) of one enterprise in a fixed number of queries.
+"""Reads for the enterprise pages: the filtered list, counts by division, and the hub's
+part of one enterprise's file (一企一档); the other sections read in their own slices.
 
 Every read starts from the enterprise layer's scoped queryset or an owned-row filter.
 """
@@ -9,23 +9,15 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.contrib.gis.db.models.functions import AsGeoJSON
-from django.db import connection
 from django.db.models import Case, CharField, Count, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Left
 
 from geo.models import LEVEL_DIGITS, Division, DivisionLevel
 from geo.scope import Scope
-from layers.base import Layer, registry
+from layers.base import registry
 from registry.enterprises.filters import EnterpriseFilters, LicenceState
 from registry.enterprises.models import Enterprise
-from registry.floorplans.models import FloorPlan
-from registry.floorplans.selectors import floor_plan_list
-from registry.hazards.models import HazardSource
 from registry.licences.models import Licence
-from registry.licences.selectors import licences_expiring
-from registry.resources.selectors import Nearby, resources_nearest
-from registry.resources.views import DEFAULT_LAYERS as RESOURCE_LAYERS
 
 # Licence warnings start this many days before expiry (the outermost expiry stage).
 EXPIRING_DAYS = 90
@@ -136,65 +128,3 @@ def enterprise_get(*, scope: Scope, pk: int) -> Enterprise | None:
             .select_related("supervising_department", *PROFILES)
             .prefetch_related("safety_managers", "trainings", "investments")
             .filter(pk=pk).first())
-
-
-def enterprise_licences(*, scope: Scope, enterprise: Enterprise,
-                        today: datetime.date) -> list[Licence]:
-    """The enterprise's licences with `warning_stage` (expired / 7 / 30 / 90 / None)."""
-    return list(licences_expiring(scope=scope, today=today).filter(enterprise=enterprise))
-
-
-def enterprise_hazard_sources(*, scope: Scope, enterprise: Enterprise) -> list[HazardSource]:
-    """Major hazard sources with `geojson` (outline, from PostGIS); the evaluation steps and
-    the geometry object stay in the database."""
-    return list(registry.get("hazard_sources").queryset(scope).filter(enterprise=enterprise)
-                .defer("geom", "evaluation").annotate(geojson=AsGeoJSON("geom", precision=7))
-                .order_by("level", "name", "pk"))
-
-
-def enterprise_floor_plans(*, scope: Scope, enterprise: Enterprise) -> list[FloorPlan]:
-    return list(floor_plan_list(scope=scope).filter(enterprise=enterprise)
-                .defer("control_points", "residuals_m"))
-
-
-@dataclass(frozen=True)
-class NearbyResource:
-    layer: type[Layer]
-    id: int
-    name: str
-    distance_m: float
-    lon: float
-    lat: float
-
-
-def enterprise_nearby_resources(*, scope: Scope, enterprise: Enterprise,
-                                n: int = 5) -> list[NearbyResource]:
-    """The `n` nearest emergency resources the caller may see, with their positions:
-    the KNN selector, then ONE query for the winners' coordinates."""
-    layers = [registry.get(layer_id) for layer_id in RESOURCE_LAYERS]
-    nearby = resources_nearest(layers, (enterprise.geom.x, enterprise.geom.y), n=n,
-                               scope=scope)
-    points = _resource_points(nearby, scope)
-    return [NearbyResource(registry.get(r.layer), r.id, r.name, r.distance_m,
-                           *points[(r.layer, r.id)])
-            for r in nearby if (r.layer, r.id) in points]
-
-
-def _resource_points(nearby: list[Nearby], scope: Scope) -> dict[tuple[str, int], tuple]:
-    ids: dict[str, list[int]] = {}
-    for row in nearby:
-        ids.setdefault(row.layer, []).append(row.id)
-    parts, params = [], []
-    for layer_id, pks in ids.items():
-        layer = registry.get(layer_id)
-        where, args = layer.scope_sql(scope, "t")
-        geom = layer.geometry_field().column
-        parts.append(f'SELECT %s::text, t."{layer.pk_column()}", ST_X(t."{geom}"), '
-                     f'ST_Y(t."{geom}") FROM "{layer.table()}" t '
-                     f'WHERE t."{layer.pk_column()}" = ANY(%s) AND {where}')
-        params += [layer_id, pks, *args]
-    if not parts:
-        return {}
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        return {(layer_id, pk): (x, y) for layer_id, pk, x, y in cursor.fetchall()}

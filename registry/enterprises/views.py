@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,11 +22,10 @@ from geo.scope import scope_for_request
 from layers import maps
 from layers.base import registry
 from layers.exports import FORMATS, export_layer
-from registry.enterprises import selectors
+from registry.enterprises import sections, selectors
 from registry.enterprises.display import profile_sections, rows
 from registry.enterprises.filters import LicenceState, filters_from
 from registry.enterprises.history import enterprise_history
-from registry.floorplans.tile_source import tile_url_template
 
 PAGE_SIZE = 50
 LIST_EXPORTS = ["csv", "xlsx", "geojson", "gpkg", "shp"]
@@ -108,42 +108,34 @@ def enterprise_export(request: HttpRequest, fmt: str) -> HttpResponse:
 @login_required
 @require_GET
 def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The hub's parts of the file, then every registered section (`sections.py`) in order,
+    their overlays on the one site map."""
     scope = scope_for_request(request)
     enterprise = selectors.enterprise_get(scope=scope, pk=pk)
     if enterprise is None:
         raise Http404(_("未找到该企业"))
     today = timezone.localdate()
-    hazards = selectors.enterprise_hazard_sources(scope=scope, enterprise=enterprise)
-    resources = selectors.enterprise_nearby_resources(scope=scope, enterprise=enterprise)
-    plans = selectors.enterprise_floor_plans(scope=scope, enterprise=enterprise)
+    built = sections.sections_build(sections.FileRequest(
+        scope=scope, user=request.user, enterprise=enterprise, today=today))
     return render(request, "registry/enterprises/detail.html", {
         "e": enterprise,
         "basic": rows(enterprise, BASIC_FIELDS),
         "profiles": profile_sections(enterprise),
-        "licences": selectors.enterprise_licences(scope=scope, enterprise=enterprise,
-                                                  today=today),
-        "hazards": [{"source": h, "colour": maps.level_colour(h.level),
-                     "url": reverse("hazards:detail", args=[h.pk])}
-                    for h in hazards],
-        "resources": resources,
-        "plans": [{"plan": p, "tiles": tile_url_template(p.pk) if p.cog else None}
-                  for p in plans],
+        "sections": [(section, render_to_string(section.template, contribution.context,
+                                                request=request))
+                     for section, contribution in built],
         "history": enterprise_history(enterprise=enterprise),
         "edit_url": reverse("enterprise_edit", args=[enterprise.pk])
         if authority.may_edit(request.user, enterprise)
         else None,
-        "map": _site_map(enterprise, hazards, resources, plans),
+        "map": _site_map(enterprise, [contribution for _section, contribution in built]),
         "today": today,
     })
 
 
-def _site_map(enterprise, hazards, resources, plans) -> maps.MapParts:
+def _site_map(enterprise, contributions: list[sections.Contribution]) -> maps.MapParts:
     return maps.site_map(
         lon=enterprise.geom.x, lat=enterprise.geom.y, title=enterprise.name,
-        shapes=[maps.Shape(h.geojson, maps.level_colour(h.level),
-                           f"{h.name} · {h.get_level_display() or _('未分级')}")
-                for h in hazards],
-        dots=[maps.Dot(r.lon, r.lat, r.layer.colour_by.expression(),
-                       f"{r.layer.title} · {r.name} · {r.distance_m:,.0f} m")
-              for r in resources],
-        tile_overlays=[maps.TileOverlay(p.name, tile_url_template(p.pk)) for p in plans if p.cog])
+        shapes=[shape for c in contributions for shape in c.shapes],
+        dots=[dot for c in contributions for dot in c.dots],
+        tile_overlays=[tiles for c in contributions for tiles in c.tiles])

@@ -15,6 +15,12 @@ def floor_plan_list(*, scope: Scope) -> QuerySet[FloorPlan]:
     return owned_filter(FloorPlan.objects.all(), scope)
 
 
+def enterprise_floor_plans(*, scope: Scope, enterprise: Enterprise) -> list[FloorPlan]:
+    """One enterprise's plans, without the fit's control points and residuals."""
+    return list(floor_plan_list(scope=scope).filter(enterprise=enterprise)
+                .defer("control_points", "residuals_m"))
+
+
 def floor_plan_get(*, scope: Scope, plan_id: int) -> FloorPlan | None:
     return floor_plan_list(scope=scope).filter(pk=plan_id).first()
 

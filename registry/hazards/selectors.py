@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.db.models import (
     Case,
     Func,
@@ -17,6 +18,8 @@ from django.db.models.functions import Concat
 
 from geo.places import owned_filter
 from geo.scope import Scope
+from layers.base import registry
+from registry.enterprises.models import Enterprise
 from registry.hazards import gb18218
 from registry.hazards.models import (
     Chemical,
@@ -59,6 +62,14 @@ def hazard_source_list(*, scope: Scope, level: int | None = None,
     if filing_state:
         qs = qs.filter(filing_state=filing_state)
     return qs.order_by("level", "enterprise__name", "name")
+
+
+def enterprise_hazard_sources(*, scope: Scope, enterprise: Enterprise) -> list[HazardSource]:
+    """Major hazard sources of one enterprise with `geojson` (outline, from PostGIS); the
+    evaluation steps and the geometry object stay in the database."""
+    return list(registry.get("hazard_sources").queryset(scope).filter(enterprise=enterprise)
+                .defer("geom", "evaluation").annotate(geojson=AsGeoJSON("geom", precision=7))
+                .order_by("level", "name", "pk"))
 
 
 def hazard_source_get(*, scope: Scope, source_id: int) -> HazardSource | None:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from geo.places import owned_filter
 from geo.scope import Scope
+from registry.enterprises.models import Enterprise
 from registry.licences.models import Licence
 
 # Days left at or below which a stage applies, tightest first: the first match wins.
@@ -43,3 +44,9 @@ def licences_expiring(*, scope: Scope, today: datetime.date,
     if warned_only:
         qs = qs.filter(warning_stage__isnull=False)
     return qs.order_by("valid_to", "id")
+
+
+def enterprise_licences(*, scope: Scope, enterprise: Enterprise,
+                        today: datetime.date) -> list[Licence]:
+    """The enterprise's licences with `warning_stage` (expired / 7 / 30 / 90 / None)."""
+    return list(licences_expiring(scope=scope, today=today).filter(enterprise=enterprise))

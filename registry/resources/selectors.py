@@ -1,4 +1,5 @@
-"""Nearest emergency resources: KNN on the geography GiST index, scoped per layer."""
+"""Nearest emergency resources: KNN on the geography GiST index, scoped per layer; the
+nearest to one enterprise with their positions (its one-enterprise file section)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,12 @@ from dataclasses import dataclass
 from django.db import connection
 
 from geo.scope import Scope
-from layers.base import Layer
+from layers.base import Layer, registry
+from registry.enterprises.models import Enterprise
+
+# The emergency resource layers (the nearest API's default, the enterprise file's section).
+RESOURCE_LAYERS = ["emergency_organisations", "rescue_teams", "experts", "warehouses",
+                   "medical_facilities", "shelters", "fire_stations"]
 
 # Matches the expression of the `<model>_geog` index in registry.resource_models.
 _GEOG = 'CAST(t."{col}" AS geography(Point,4326))'
@@ -62,3 +68,46 @@ def _layer_knn(layer: type[Layer], point: tuple[float, float], *, n: int,
         f"ORDER BY {geog} <-> {_POINT} LIMIT %s"
     )
     return sql, [layer.id, lon, lat, *params, lon, lat, n]
+
+
+@dataclass(frozen=True)
+class NearbyResource:
+    layer: type[Layer]
+    id: int
+    name: str
+    distance_m: float
+    lon: float
+    lat: float
+
+
+def enterprise_nearby_resources(*, scope: Scope, enterprise: Enterprise,
+                                n: int = 5) -> list[NearbyResource]:
+    """The `n` nearest emergency resources the caller may see, with their positions:
+    the KNN selector, then ONE query for the winners' coordinates."""
+    layers = [registry.get(layer_id) for layer_id in RESOURCE_LAYERS]
+    nearby = resources_nearest(layers, (enterprise.geom.x, enterprise.geom.y), n=n,
+                               scope=scope)
+    points = _resource_points(nearby, scope)
+    return [NearbyResource(registry.get(r.layer), r.id, r.name, r.distance_m,
+                           *points[(r.layer, r.id)])
+            for r in nearby if (r.layer, r.id) in points]
+
+
+def _resource_points(nearby: list[Nearby], scope: Scope) -> dict[tuple[str, int], tuple]:
+    ids: dict[str, list[int]] = {}
+    for row in nearby:
+        ids.setdefault(row.layer, []).append(row.id)
+    parts, params = [], []
+    for layer_id, pks in ids.items():
+        layer = registry.get(layer_id)
+        where, args = layer.scope_sql(scope, "t")
+        geom = layer.geometry_field().column
+        parts.append(f'SELECT %s::text, t."{layer.pk_column()}", ST_X(t."{geom}"), '
+                     f'ST_Y(t."{geom}") FROM "{layer.table()}" t '
+                     f'WHERE t."{layer.pk_column()}" = ANY(%s) AND {where}')
+        params += [layer_id, pks, *args]
+    if not parts:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return {(layer_id, pk): (x, y) for layer_id, pk, x, y in cursor.fetchall()}

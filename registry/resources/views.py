@@ -8,10 +8,8 @@ from django.views.decorators.http import require_GET
 
 from geo.scope import scope_for_request
 from layers.base import registry
-from registry.resources.selectors import resources_nearest
+from registry.resources.selectors import RESOURCE_LAYERS, resources_nearest
 
-DEFAULT_LAYERS = ["emergency_organisations", "rescue_teams", "experts", "warehouses",
-                  "medical_facilities", "shelters", "fire_stations"]
 MAX_N = 100
 
 
@@ -57,7 +55,7 @@ def _number(request: HttpRequest, name: str, low: float, high: float, *,
 
 
 def _layers(raw: str | None) -> list:
-    ids = [part.strip() for part in (raw or "").split(",") if part.strip()] or DEFAULT_LAYERS
+    ids = [part.strip() for part in (raw or "").split(",") if part.strip()] or RESOURCE_LAYERS
     unknown = [layer_id for layer_id in ids if registry.get(layer_id) is None]
     if unknown:
         raise BadParameter(_("参数 layers 含未知图层：%(ids)s") % {"ids": ", ".join(unknown)})
