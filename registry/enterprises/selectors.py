@@ -17,7 +17,6 @@ from geo.scope import Scope
 from layers.base import registry
 from registry.enterprises.filters import EnterpriseFilters, LicenceState
 from registry.enterprises.models import Enterprise
-from registry.licences.models import Licence
 
 # Licence warnings start this many days before expiry (the outermost expiry stage).
 EXPIRING_DAYS = 90
@@ -53,9 +52,12 @@ def enterprise_list(*, scope: Scope, filters: EnterpriseFilters,
 
 
 def _with_licence_state(qs: QuerySet[Enterprise], today: datetime.date) -> QuerySet[Enterprise]:
-    # Licences copy their enterprise's scope fields, so the enterprise's scope covers them.
-    earliest = (Licence.objects.filter(enterprise=OuterRef("pk")).order_by("valid_to")
-                .values("valid_to")[:1])
+    # The licences are reached through Enterprise's own reverse relation (`licences`, which
+    # the licences slice declares), so the hub imports no slice. They copy their
+    # enterprise's scope fields, so the enterprise's scope covers them.
+    rel = Enterprise._meta.get_field("licences")
+    earliest = (rel.related_model._default_manager.filter(**{rel.field.name: OuterRef("pk")})
+                .order_by("valid_to").values("valid_to")[:1])
     warn_from = today + datetime.timedelta(days=EXPIRING_DAYS)
     state = Case(
         When(next_expiry__isnull=True, then=Value(LicenceState.NONE.value)),
