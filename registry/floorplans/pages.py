@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from rasterio.warp import transform as warp_transform
 
-from geo import authority
 from geo.scope import scope_for_request
 from registry.floorplans.georeference import METHODS, WEB_MERCATOR, WGS84, apply_fit
 from registry.floorplans.raster import encode_png, rgba_from_bytes
@@ -49,9 +48,7 @@ def plan_map(request: HttpRequest) -> HttpResponse:
               for p in plans if p.cog and p.extent]
     return render(request, "registry/floorplans/map.html", {
         "plans": plans, "placed": placed, "map_settings": _map_settings(),
-        # the upload form, for those who may write (geo.authority), not readers in scope
-        "enterprises": floor_plan_enterprise_choices(scope=scope)
-        if authority.is_supervisor(request.user) or request.user.organisation_id else [],
+        "enterprises": floor_plan_enterprise_choices(scope=scope, user=request.user),
     })
 
 

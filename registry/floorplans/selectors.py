@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from geo import authority
 from geo.places import owned_filter
 from geo.scope import Scope
 from layers.base import registry
@@ -37,7 +38,10 @@ def floor_plan_page_list(*, scope: Scope) -> QuerySet[FloorPlan]:
         "created", "updated", "enterprise__id", "enterprise__name")
 
 
-def floor_plan_enterprise_choices(*, scope: Scope, limit: int = 500) -> list[tuple[int, str]]:
-    """(id, name) of enterprises the caller may attach a plan to, for the upload form."""
-    rows = registry.get("enterprises").queryset(scope).order_by("name").values_list("id", "name")
-    return list(rows[:limit])
+def floor_plan_enterprise_choices(*, scope: Scope, user, limit: int = 500
+                                  ) -> list[tuple[int, str]]:
+    """(id, name) of the enterprises the caller may attach a plan to, for the upload form:
+    those it reads that the write gate lets it change (none for analysts, grid members)."""
+    rows = (registry.get("enterprises").queryset(scope).order_by("name")
+            .only("id", "name", "division_code", "organisation_id")[:limit])
+    return [(e.pk, e.name) for e in rows if authority.may_edit(user, e)]

@@ -42,9 +42,11 @@ def _errors(error: ValidationError) -> list[str]:
 def _label(field: str) -> str:
     for model in (EmergencyPlan, PlanAttachment):
         try:
-            return str(model._meta.get_field(field).verbose_name)
+            found = model._meta.get_field(field)
         except FieldDoesNotExist:
             continue
+        # a reverse relation (the plan's attachments) is named by the related model
+        return str(getattr(found, "verbose_name", None) or found.related_model._meta.verbose_name)
     return field
 
 

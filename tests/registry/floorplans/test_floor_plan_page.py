@@ -82,6 +82,15 @@ def test_map_page_lists_the_callers_plans_in_few_queries(world, media,
         (str(world.enterprises_a[0].pk), world.enterprises_a[0].name)]
 
 
+
+def test_readers_in_scope_get_no_upload_form(world, media):
+    """The analyst reads the province's plans; the write gate refuses its uploads, so the
+    page offers it no form (and no list of the province's enterprises)."""
+    page = _logged_in(world, "analyst").get("/floorplans/").content.decode()
+    assert 'id="fp-upload"' not in page
+    assert 'id="fp-upload"' in _logged_in(world, "county_a").get("/floorplans/").content.decode()
+
+
 def test_edit_page_and_image_are_scoped(world, media):
     plan_id = _upload(_logged_in(world, "enterprise"), world.enterprises_a[0])
     for name, status in [("enterprise", 200), ("county_a", 200), ("county_b", 404)]:

@@ -485,3 +485,11 @@ def test_review_reminders_reach_the_owner_once_per_stage(world):
     assert [n.recipient.username for n in notes] == ["enterprise", "enterprise"]
     assert "剩余30天" in notes[0].body and "已过" in notes[1].body
     assert notes[1].link == f"/plans/{plan.pk}/"
+
+
+def test_submitting_without_files_says_so_on_the_page(world):
+    plan = _plan(world, attach=False)
+    response = _client(world, "enterprise").post(f"/plans/{plan.pk}/submit")
+    assert response.status_code == 400  # was a 500: the error named a reverse relation
+    assert "预案附件：提交备案前请上传预案文件" in response.content.decode()
+    assert _state(plan) == "draft"
