@@ -22,9 +22,8 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from geo import authority
+from geo import authority, messaging
 from geo.audit import acting_as
-from geo.messaging import Message, notify, organisation_members
 from geo.models import NumberFormat
 
 SUBMIT, ACCEPT, RETURN, WITHDRAW = "submit", "accept", "return", "withdraw"
@@ -106,6 +105,21 @@ class Review:
         """The organisation told of submissions and withdrawals (a supervising department)."""
         return None
 
+    def notify(self, action: str, row: Model, reason: str) -> None:
+        """Hook: decisions go to the owner's organisation, submissions and withdrawals to
+        the deciders' (`decider_organisation_id`); override to stay silent."""
+        org = (self.decider_organisation_id(row) if action in OWNER_ACTIONS
+               else self.subject(row).organisation_id)
+        recipients = messaging.organisation_members([org]).get(org, [])
+        if not recipients:
+            return
+        kind = f"review.{row._meta.model_name}"
+        messaging.notify(recipients, messaging.Message(
+            kind=kind, title=_("%(action)s：%(name)s") % {"action": self.verbs[action],
+                                                         "name": row},
+            body=reason, link=self.link(row),
+            key=f"{kind}:{row.pk}:{action}:{timezone.now().isoformat()}"))
+
     # ---- the one transition -----------------------------------------------------------
     def _move(self, action: str, row: Model, user, sources, target: str,
               reason: str = "") -> Model:
@@ -124,7 +138,7 @@ class Review:
             setattr(row, self.state_field, target)
             self.save(row)
             self.record(action, row, user, reason)
-            self._notify(action, row, reason)
+            self.notify(action, row, reason)
         return row
 
     def _allowed(self, action: str, user, row: Model) -> bool:
@@ -138,20 +152,6 @@ class Review:
         message = self.wrong_state[action] % {"state": label, "s": label, "status": label}
         return ValidationError({self.state_error_field: message} if self.state_error_field
                                else message)
-
-    def _notify(self, action: str, row: Model, reason: str) -> None:
-        """Decisions go to the owner's organisation, submissions to the deciders'."""
-        org = (self.decider_organisation_id(row) if action in OWNER_ACTIONS
-               else self.subject(row).organisation_id)
-        recipients = organisation_members([org]).get(org, [])
-        if not recipients:
-            return
-        kind = f"review.{row._meta.model_name}"
-        notify(recipients, Message(
-            kind=kind, title=_("%(action)s：%(name)s") % {"action": self.verbs[action],
-                                                         "name": row},
-            body=reason, link=self.link(row),
-            key=f"{kind}:{row.pk}:{action}:{timezone.now().isoformat()}"))
 
 
 # ---- document numbers ---------------------------------------------------------------------
