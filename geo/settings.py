@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -121,6 +122,13 @@ MQTT_URL = os.environ.get("MQTT_URL", "")
 # Optional Nominatim-compatible geocoder for enterprise addresses; without it users place
 # the point on the map.
 GEOCODER_URL = os.environ.get("GEOCODER_URL", "")
+# GB 18218 β of a chemical outside Table 3 with several hazard classes, where the standard
+# is silent (domain reference §1.4 ⚠): "largest" (the conservative default: the largest β,
+# ties to the smaller Q) or "lowest_q" (the β of the class that gives the lowest Table 2 Q).
+GB18218_BETA_RULE = os.environ.get("GB18218_BETA_RULE", "largest")
+if GB18218_BETA_RULE not in ("largest", "lowest_q"):
+    raise ImproperlyConfigured(
+        f"GB18218_BETA_RULE: {GB18218_BETA_RULE!r} is not one of largest, lowest_q")
 
 # Messaging: e-mail through Django's backend (console unless EMAIL_HOST is set), SMS
 # through a class with `send_messages` (geo.sms; a real gateway plugs in here).

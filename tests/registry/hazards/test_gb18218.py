@@ -116,3 +116,95 @@ def test_steps_as_json():
     assert data["level_text"] == "R = 31.4666667，50 > R ≥ 10，为3级重大危险源"
     assert data["notes"] == ["S = Σ q/Q = 1.2666667，S ≥ 1，构成重大危险源",
                              "R = α × Σ βq/Q = 2 × 15.7333333 = 31.4666667"]
+
+
+# ---- issue 9 §5: defects found by an independent re-implementation ----------------------
+
+def test_carbon_monoxide_is_table1_row_13_and_takes_its_table3_beta():
+    # 煤气（CO，CO和H₂、CH₄的混合物等）covers CO: Q 20 t (not W2's 10 t), β 2 from Table 3
+    assert gb18218.tables().find("一氧化碳").seq == 13
+    step = grade([("一氧化碳", 20)], 0).chemicals[0]
+    assert (step.Q, step.Q_source, step.beta, step.beta_source) == (
+        20, "table1:13", 2, "table3:一氧化碳")
+    town_gas = grade([("煤气", 40)], 100)  # S 2, R = 2 × 2 × 2 = 8
+    assert (town_gas.chemicals[0].beta_source, town_gas.R, town_gas.level) == (
+        "table3:一氧化碳", 8, 4)
+
+
+@pytest.mark.parametrize(("name", "seq"), [
+    ("天然气", 49), ("甲烷", 49), ("胂", 14), ("砷化三氢", 14), ("环氧氯丙烷", 21),
+    ("3-氯-1,2-环氧丙烷", 21), ("一氧化碳", 13)])
+def test_common_names_resolve(name, seq):
+    assert gb18218.tables().find(name).seq == seq
+    assert identify([(name, 1)]).chemicals[0].Q_source == f"table1:{seq}"
+
+
+def test_aliases_are_split_on_the_standards_own_separator():
+    assert gb18218.tables().row(14).aliases == ("砷化三氢", "胂")  # printed 砷化三氢、胂
+    for row in gb18218.tables().table1:
+        assert not any("、" in a or ";" in a for a in row.aliases), row.seq
+
+
+def test_every_alias_names_its_own_row_unless_the_standard_shares_it():
+    shared = {"硝化棉"}  # rows 37-42
+    for row in gb18218.tables().table1:
+        for alias in set(row.aliases) - shared:
+            assert gb18218.tables().find(alias).seq == row.seq, alias
+
+
+def test_a_table1_row_outside_1_85_is_an_error_naming_the_chemical():
+    bad = Substance("某化学品", 86)
+    for run in (lambda: identify([(bad, 1)]), lambda: grade([(bad, 1)], 0)):
+        with pytest.raises(ValueError, match="“某化学品”.*表1序号86.*1–85"):
+            run()
+
+
+def test_grading_needs_the_exposed_population():
+    with pytest.raises(ValueError, match="未填写厂外500米内常住人口"):
+        grade([("氯", "62.5")], None)
+    assert identify([("氯", "62.5")]).is_major is True
+    small = grade([("氯", "1")], None)  # S < 1: no α is needed to say it is not major
+    assert (small.is_major, small.alpha, small.R, small.level) == (False, None, None, None)
+
+
+def test_both_reasons_are_given_when_beta_and_people_are_missing():
+    with pytest.raises(ValueError) as caught:
+        grade([("汽油", 400)], None)
+    assert str(caught.value) == (
+        "“汽油（乙醇汽油、甲醇汽油）”不在表3中且未给出危险性类别，无法确定校正系数β；"
+        "未填写厂外500米内常住人口（0人也须填写），无法确定校正系数α")
+
+
+def test_a_not_major_unit_needs_no_beta():
+    result = grade([("汽油", 100)], 10)  # S 0.5: not graded, so its open class is no error
+    assert (result.is_major, result.chemicals[0].beta, result.level) == (False, None, None)
+
+
+@pytest.mark.parametrize(("rule", "source", "r", "level"), [
+    ("largest", "table4:J3", 104, 1), ("lowest_q", "table4:W2", 78, 2)])
+def test_beta_rule_for_several_classes_is_a_setting(settings, rule, source, r, level):
+    # 甲醛 (Table 1, Q 5) is W2 (Q 10, β 1.5) and J3 (Q 50, β 2): 130 t, S 26, α 2
+    settings.GB18218_BETA_RULE = rule
+    result = grade([("甲醛", 130)], 100)
+    assert (result.chemicals[0].beta_source, result.R, result.level) == (source, r, level)
+    data = result.as_json()
+    assert data["beta_rule"] == rule
+    assert data["beta_rule_text"] in result.chemicals[0].beta_text
+
+
+def test_an_unknown_beta_rule_is_refused(settings):
+    settings.GB18218_BETA_RULE = "smallest"
+    with pytest.raises(ValueError, match="GB18218_BETA_RULE"):
+        grade([("甲醛", 130)], 100)
+
+
+def test_settings_refuse_an_unknown_beta_rule_naming_the_key():
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "GB18218_BETA_RULE": "smallest"}
+    run = subprocess.run([sys.executable, "-c", "import geo.settings"], env=env,
+                         capture_output=True, text=True)
+    assert run.returncode == 1
+    assert "GB18218_BETA_RULE: 'smallest' is not one of largest, lowest_q" in run.stderr
