@@ -30,7 +30,9 @@ CONTENTS = [
     [("甲醇", "2500")],
     [("氨", "300")],
 ]
-EXPOSED = [60, 0, 150, 20, 300]  # people within 500 m outside the fence
+# People within 500 m outside the fence, entered for every source: the 0 is deliberate
+# (reference case T4, α 0.5), not a default (a source without the number is 未评估).
+EXPOSED = [60, 0, 150, 20, 300]
 HALF_SIDE = 0.0012  # degrees: a tank farm of roughly 200 m x 270 m around the point
 SURNAMES = "王李张刘陈杨赵黄周吴"
 POSTS = {ResponsibleRole.PRINCIPAL: "总经理", ResponsibleRole.TECHNICAL: "总工程师",

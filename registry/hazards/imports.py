@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from geo.places import owned_copy_rows
 from layers.imports import ImportHook
 from registry.enterprises.models import Enterprise
+from registry.hazards import gb18218
 from registry.hazards.models import Chemical, HazardSource, HazardSourceChemical
 from registry.hazards.selectors import chemical_lookup
 from registry.hazards.services import hazard_source_evaluate
@@ -47,8 +48,11 @@ def parse_chemicals(text: str, lookup: dict[str, list[Chemical]]) -> tuple[Items
             problems.append(_("“%(n)s”对应多个化学品：%(all)s，请写全称")
                             % {"n": name, "all": "、".join(c.name for c in hits)})
             continue
+        problem = gb18218.table1_problem(hits[0].name, hits[0].gb18218_seq)
         tonnes = _tonnes(amount)
-        if tonnes is None:
+        if problem:
+            problems.append(problem)
+        elif tonnes is None:
             problems.append(_("“%(n)s”的吨数“%(a)s”不是非负数") % {"n": name, "a": amount})
         elif hits[0].pk in seen:
             problems.append(_("“%(n)s”重复填写") % {"n": hits[0].name})

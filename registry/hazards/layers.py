@@ -12,8 +12,9 @@ class HazardSources(Layer):
     id = "hazard_sources"
     title = _("重大危险源")
     description = _("危险化学品重大危险源（生产单元、储存单元），按GB 18218分级四色显示")
+    # level is null for a 未评估 source: unevaluated_reason says why (never a guessed level)
     properties = ["name", "kind", "level", "is_major", "filing_state", "division_code",
-                  "enterprise", "exposed_people"]
+                  "enterprise", "exposed_people", "unevaluated_reason"]
     colour_by = FourColour("level")
     zoom = (10, 22)
     scope = "division_code"

@@ -5,10 +5,13 @@ Imported by `registry.models`; writes go through `registry.hazards.services`.
 
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from geo.models import Audited
 from geo.places import Owned
+from registry.hazards import gb18218
 
 
 class PhysicalState(models.TextChoices):
@@ -33,6 +36,9 @@ class Chemical(models.Model):
     hazard_symbols = ArrayField(
         models.CharField(max_length=8), verbose_name=_("危险性类别符号"), default=list, blank=True,
         help_text=_("GB 18218表2符号，如 W5.3、J1"))
+    # Why the classes are what they are (the symbols file's source), or that Table 3 gives
+    # the β; empty for a Table 1 row whose class is open (未定: 汽油, 煤气, …).
+    hazard_symbols_source = models.TextField(_("类别依据"), blank=True)
     critical_quantity = models.DecimalField(
         _("临界量（吨）"), max_digits=12, decimal_places=4, null=True, blank=True)
     beta = models.DecimalField(_("校正系数β"), max_digits=6, decimal_places=2, null=True,
@@ -62,6 +68,21 @@ class Chemical(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        """A Table 1 number must exist, a Table 1 chemical is its row and not a second
+        entry, and classes are Table 2 symbols: each error names the chemical."""
+        _raise_problems({
+            "gb18218_seq": gb18218.table1_problem(self.name, self.gb18218_seq),
+            "name": gb18218.duplicate_problem(self.name)
+            if self.gb18218_seq is None and self.name else "",
+            "hazard_symbols": gb18218.symbols_problem(self.name, self.hazard_symbols or ())})
+
+
+def _raise_problems(problems: dict[str, str]) -> None:
+    errors = {field: text for field, text in problems.items() if text}
+    if errors:
+        raise ValidationError(errors)
+
 
 class HazardSourceKind(models.TextChoices):
     PRODUCTION = "production", _("生产单元")
@@ -88,15 +109,19 @@ class FilingState(models.TextChoices):
 class HazardSource(Owned):
     """Major hazard source (重大危险源): a production or storage unit and its chemicals.
 
-    S, R, level and the steps are computed by `hazard_source_evaluate`, never typed in.
+    S, R, level and the steps are computed by `hazard_source_evaluate`, never typed in. A
+    major hazard that cannot be graded (no exposed population entered, a β that cannot be
+    determined, …) is 未评估: no level, and `unevaluated_reason` says why.
     """
 
     enterprise = models.ForeignKey("registry.Enterprise", models.CASCADE,
                                    related_name="hazard_sources", verbose_name=_("企业"))
     name = models.CharField(_("名称"), max_length=200)
     kind = models.CharField(_("单元类型"), max_length=16, choices=HazardSourceKind.choices)
+    # No default: 0 people is a value (α 0.5, the least conservative) that must be entered.
     exposed_people = models.PositiveIntegerField(
-        _("厂外500米内常住人口"), default=0, help_text=_("用于确定校正系数α"))
+        _("厂外500米内常住人口"), null=True, blank=True,
+        help_text=_("用于确定校正系数α；须填写，0人也须填写，未填写则不评估级别"))
     geom = models.MultiPolygonField(_("范围"), srid=4326, spatial_index=True)
     s_value = models.DecimalField(_("S值"), max_digits=20, decimal_places=7, null=True,
                                   blank=True, editable=False)
@@ -105,6 +130,8 @@ class HazardSource(Owned):
     level = models.PositiveSmallIntegerField(_("级别"), choices=HazardLevel.choices, null=True,
                                              blank=True, editable=False)
     is_major = models.BooleanField(_("构成重大危险源"), default=False, editable=False)
+    unevaluated_reason = models.CharField(_("未评估原因"), max_length=1000, blank=True,
+                                          editable=False)
     evaluation = models.JSONField(_("辨识分级过程"), default=dict, blank=True, editable=False)
     filing_state = models.CharField(_("备案状态"), max_length=10, choices=FilingState.choices,
                                     default=FilingState.DRAFT, editable=False, db_index=True)
@@ -122,8 +149,11 @@ class HazardSource(Owned):
         return self.name
 
 
-class HazardSourceChemical(models.Model):
-    """A chemical in a unit with its maximum design quantity (设计最大量), in tonnes."""
+class HazardSourceChemical(Audited, models.Model):
+    """A chemical in a unit with its maximum design quantity (设计最大量), in tonnes.
+
+    Its class for this unit may be entered by a supervisor over the source, with where the
+    class came from (`hazard_symbols_note`); audited, so who entered it is on record."""
 
     source = models.ForeignKey(HazardSource, models.CASCADE, related_name="items",
                                verbose_name=_("重大危险源"))
@@ -134,6 +164,7 @@ class HazardSourceChemical(models.Model):
     hazard_symbols = ArrayField(
         models.CharField(max_length=8), verbose_name=_("本单元危险性类别"), default=list,
         blank=True, help_text=_("留空则用化学品目录中的类别；工艺条件改变类别时填写，如 W5.1"))
+    hazard_symbols_note = models.TextField(_("类别依据"), blank=True)
 
     class Meta:
         verbose_name = _("危险化学品存量")
@@ -143,6 +174,14 @@ class HazardSourceChemical(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chemical} {self.max_tonnes} t"
+
+    def clean(self) -> None:
+        """The chemical's Table 1 number and the unit's classes, named by the chemical."""
+        if self.chemical_id:
+            chem = self.chemical
+            _raise_problems({
+                "chemical": gb18218.table1_problem(chem.name, chem.gb18218_seq),
+                "hazard_symbols": gb18218.symbols_problem(chem.name, self.hazard_symbols or ())})
 
 
 class FilingAction(models.TextChoices):

@@ -6,11 +6,14 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from geo import authority
+from geo.audit import acting_as
+from geo.models import User
 from geo.places import owned_copy
 from registry.enterprises.models import Enterprise
 from registry.hazards import gb18218
@@ -25,7 +28,9 @@ Item = tuple[Chemical, Decimal] | tuple[Chemical, Decimal, Sequence[str]]
 
 @transaction.atomic
 def hazard_source_create(*, enterprise: Enterprise, name: str, kind: str,
-                         geom: GEOSGeometry, exposed_people: int = 0) -> HazardSource:
+                         geom: GEOSGeometry, exposed_people: int | None = None
+                         ) -> HazardSource:
+    """A new unit; `exposed_people` None is "not entered": identified, but 未评估 when major."""
     source = HazardSource(enterprise=enterprise, name=name, kind=kind,
                           exposed_people=exposed_people)
     return _save(source, geom)
@@ -45,10 +50,17 @@ def hazard_source_update(*, source: HazardSource, geom: GEOSGeometry | None = No
 
 @transaction.atomic
 def hazard_source_set_chemicals(*, source: HazardSource, items: Iterable[Item]) -> HazardSource:
-    """Replace the unit's chemicals with `items`: (chemical, tonnes[, hazard symbols])."""
-    rows = [HazardSourceChemical(source=source, chemical=item[0], max_tonnes=Decimal(item[1]),
-                                 hazard_symbols=list(item[2]) if len(item) > 2 else [])
-            for item in items]
+    """Replace the unit's chemicals with `items`: (chemical, tonnes[, hazard symbols]).
+    A chemical that stays and is given without symbols keeps the class entered for it."""
+    entered = {row.chemical_id: row for row in source.items.exclude(hazard_symbols=[])}
+    rows = []
+    for item in items:
+        kept = entered.get(item[0].pk) if len(item) < 3 else None
+        rows.append(HazardSourceChemical(
+            source=source, chemical=item[0], max_tonnes=Decimal(item[1]),
+            hazard_symbols=list(item[2]) if len(item) > 2 else
+            (kept.hazard_symbols if kept else []),
+            hazard_symbols_note=kept.hazard_symbols_note if kept else ""))
     for row in rows:
         row.full_clean(exclude=["source"])
     source.items.all().delete()
@@ -103,10 +115,13 @@ def hazard_source_evaluate(source: HazardSource) -> gb18218.Result | None:
     source.r_value = gb18218.dec(result.R) if result else None
     source.level = result.level if result else None
     source.is_major = bool(result and result.is_major)
+    # 未评估: nothing identified, or a major hazard without a level; never a guessed level
+    unevaluated = result is None or (result.is_major and result.level is None)
+    source.unevaluated_reason = error[:1000] if unevaluated else ""
     source.evaluation = {**(result.as_json() if result else {}), "error": error,
                          "evaluated": timezone.now().isoformat()}
     source.save(update_fields=["s_value", "r_value", "level", "is_major", "evaluation",
-                               "updated"])
+                               "unevaluated_reason", "updated"])
     if source.is_major:
         enterprise_mark_major_hazard(enterprise=source.enterprise)
     if _graded(source) != before:
@@ -118,7 +133,7 @@ def _graded(source: HazardSource) -> tuple:
     return source.s_value, source.r_value, source.level, source.is_major
 
 
-def _evaluate(contents, people: int) -> tuple[gb18218.Result | None, str]:
+def _evaluate(contents, people: int | None) -> tuple[gb18218.Result | None, str]:
     if not contents:
         return None, _("未登记危险化学品")
     try:
@@ -133,8 +148,38 @@ def _evaluate(contents, people: int) -> tuple[gb18218.Result | None, str]:
 
 def _substance(item: HazardSourceChemical) -> gb18218.Substance:
     chem = item.chemical
-    symbols = item.hazard_symbols or chem.hazard_symbols
-    return gb18218.Substance(chem.name, chem.gb18218_seq, tuple(symbols))
+    if item.hazard_symbols:  # entered for this unit, with where it came from
+        return gb18218.Substance(chem.name, chem.gb18218_seq, tuple(item.hazard_symbols),
+                                 item.hazard_symbols_note)
+    return gb18218.Substance(chem.name, chem.gb18218_seq, tuple(chem.hazard_symbols))
+
+
+@transaction.atomic
+def hazard_source_chemical_classify(*, item: HazardSourceChemical, user: User,
+                                    symbols: Sequence[str], note: str) -> HazardSource:
+    """A supervisor over the source enters the hazard classes (Table 2 symbols) of one of
+    its chemicals for this unit, with where they came from (an SDS, a test report): the
+    way to grade a Table 1 chemical whose class the standard leaves open (汽油, 戊硼烷, …).
+    Empty symbols go back to the catalogue's. Audited as the user; the unit is re-graded."""
+    source = item.source
+    if not authority.supervises(user, source):
+        raise PermissionDenied(_("只有管辖该重大危险源的监管部门可以填写危险性类别"))
+    item.hazard_symbols = [s.strip() for s in symbols if s.strip()]
+    item.hazard_symbols_note = note.strip() if item.hazard_symbols else ""
+    errors = {}
+    try:
+        item.full_clean(exclude=["source"], validate_constraints=False)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if item.hazard_symbols and not item.hazard_symbols_note:
+        errors["hazard_symbols_note"] = [_("“%(n)s”：填写危险性类别时须注明依据") % {
+            "n": item.chemical.name}]
+    if errors:
+        raise ValidationError(errors)
+    with acting_as(user.pk):
+        item.save(update_fields=["hazard_symbols", "hazard_symbols_note"])
+        hazard_source_evaluate(source)
+    return source
 
 
 def enterprise_mark_major_hazard(*, enterprise: Enterprise) -> None:

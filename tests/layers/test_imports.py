@@ -247,10 +247,11 @@ def test_foreign_keys_json_defaults_and_multi_promotion(world, tmp_path):
     rows = [(h.name, h.kind, h.enterprise_id, h.level, h.is_major, h.evaluation,
              h.exposed_people, h.geom.geom_type, h.geom.extent)
             for h in hazards.model.objects.order_by("name")]
+    # no exposed_people column: not entered (None, no default 0 that would mean α = 0.5)
     assert rows == [
-        ("一号罐区", "tank_farm", owner.pk, None, False, {}, 0, "MultiPolygon",
+        ("一号罐区", "tank_farm", owner.pk, None, False, {}, None, "MultiPolygon",
          (118.1, 32.1, 118.2, 32.2)),
-        ("二号库区", "warehouse", owner.pk, None, False, {}, 0, "MultiPolygon",
+        ("二号库区", "warehouse", owner.pk, None, False, {}, None, "MultiPolygon",
          (118.2, 32.2, 118.3, 32.3)),
     ]
 

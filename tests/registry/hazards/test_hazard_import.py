@@ -96,3 +96,34 @@ def test_dry_run_checks_chemicals_and_writes_nothing(world, catalogue, tmp_path)
     result = import_layer(registry.get("hazard_sources"), path, dry_run=True)
     assert (result.rows, result.written, result.ignored) == (1, 0, [])
     assert HazardSource.objects.count() == 0
+
+
+def test_common_names_are_imported(catalogue):
+    items, problems = parse_chemicals("天然气:60;胂:1;环氧氯丙烷:20;一氧化碳:20;甲烷：1",
+                                      chemical_lookup())
+    assert [(c.gb18218_seq, t) for c, t in items] == [
+        (49, Decimal("60")), (14, Decimal("1")), (21, Decimal("20")), (13, Decimal("20"))]
+    assert problems == ["“甲烷，天然气”重复填写"]
+
+
+def test_a_blank_exposed_population_is_imported_unevaluated(world, catalogue, tmp_path):
+    owner = world.enterprises_a[0]
+    path = _csv(tmp_path, [_row(owner, "液氯罐区", "液氯:62.5", people="")])
+    import_layer(registry.get("hazard_sources"), path)
+    source = HazardSource.objects.get()
+    assert (source.exposed_people, source.s_value, source.level) == (
+        None, Decimal("12.5000000"), None)
+    assert source.unevaluated_reason == (
+        "未填写厂外500米内常住人口（0人也须填写），无法确定校正系数α")
+
+
+def test_a_table1_row_outside_1_85_is_a_row_error(world, catalogue, tmp_path):
+    from registry.hazards.models import Chemical
+
+    Chemical.objects.create(name="某化学品", gb18218_seq=86)  # written past validation
+    path = _csv(tmp_path, [_row(world.enterprises_a[0], "一号罐区", "某化学品:1")])
+    with pytest.raises(LayerImportError) as caught:
+        import_layer(registry.get("hazard_sources"), path)
+    assert [str(e) for e in caught.value.errors] == [
+        "row 1 (line 2), chemicals: “某化学品”的GB 18218表1序号86不存在（表1为第1–85项）"]
+    assert HazardSource.objects.count() == 0
