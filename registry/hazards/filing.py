@@ -102,12 +102,18 @@ def hazard_source_refile_needed(source: HazardSource) -> HazardSourceFiling | No
 
 
 def _check_complete(source: HazardSource) -> None:
-    """What a filing must carry: an evaluated major hazard and its three responsible persons."""
+    """What a filing must carry: an evaluated major hazard and its three responsible persons.
+    An unevaluated one (未评估) is refused with its reason, never filed without a level."""
     errors = {}
+    if source.exposed_people is None:
+        errors["exposed_people"] = _("须填写厂外500米内常住人口（0人也须填写）后才能备案")
     if not source.items.exists():
         errors["chemicals"] = _("未登记危险化学品")
-    elif not source.is_major or source.level is None:
-        errors["level"] = _("未构成重大危险源或尚未确定级别，不需也不能备案")
+    elif source.unevaluated_reason or (source.is_major and source.level is None):
+        errors["level"] = _("尚未评估，不能备案：%(reason)s") % {
+            "reason": source.unevaluated_reason or _("未确定级别")}
+    elif not source.is_major:
+        errors["level"] = _("未构成重大危险源，不需也不能备案")
     roles = set(source.persons.values_list("role", flat=True))
     missing = [str(label) for value, label in ResponsibleRole.choices if value not in roles]
     if missing:

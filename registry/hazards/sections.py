@@ -20,6 +20,12 @@ def hazards_section(file: FileRequest) -> Contribution:
         context={"hazards": [{"source": h, "colour": level_colour(h.level),
                               "url": reverse("hazards:detail", args=[h.pk])}
                              for h in sources]},
-        shapes=[Shape(h.geojson, level_colour(h.level),
-                      f"{h.name} · {h.get_level_display() or _('未分级')}")
+        shapes=[Shape(h.geojson, level_colour(h.level), f"{h.name} · {_level_label(h)}")
                 for h in sources])
+
+
+def _level_label(source) -> str:
+    """The map label: the level, else 未评估 (never a guessed level), else 未分级."""
+    if source.level:
+        return str(source.get_level_display())
+    return _("未评估") if source.unevaluated_reason else _("未分级")

@@ -31,7 +31,11 @@ from registry.hazards.models import (
     ResponsibleRole,
 )
 from registry.hazards.selectors import hazard_source_get, hazard_source_list
-from registry.hazards.services import responsible_persons_set
+from registry.hazards.services import (
+    hazard_source_chemical_classify,
+    hazard_source_update,
+    responsible_persons_set,
+)
 
 PAGE = 50  # rows on one list page
 
@@ -66,7 +70,8 @@ def _numbers(source: HazardSource) -> dict:
 
 
 def _int_or_none(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() else None
+    # isdecimal, not isdigit: "²" is a digit int() refuses (a 500 from ?level=²)
+    return int(text) if text and text.isdecimal() else None
 
 
 @login_required
@@ -95,6 +100,8 @@ def source_detail(request: HttpRequest, source_id: int) -> HttpResponse:
         "can_decide": filing.FILING.may(ACCEPT, request.user, source),
         "can_edit_persons": authority.owns(request.user, source)
         and source.filing_state != FilingState.SUBMITTED,
+        "can_edit_exposed": _may_edit_exposed(request.user, source),
+        "can_classify": authority.supervises(request.user, source),
     })
 
 
@@ -174,4 +181,63 @@ def persons_update(request: HttpRequest, source_id: int) -> HttpResponse:
                 messages.error(request, f"{roles.get(role, role)}{label}：{problem}")
     else:
         messages.success(request, _("包保责任人已保存"))
+    return redirect("hazards:detail", source_id=source.pk)
+
+
+def _may_edit_exposed(user, source: HazardSource) -> bool:
+    """The owner or a supervisor over it, while the filing is not awaiting a decision."""
+    return authority.may_edit(user, source) and source.filing_state != FilingState.SUBMITTED
+
+
+def _field_errors(request: HttpRequest, model, error: ValidationError) -> None:
+    """Each problem with the label of the field it concerns."""
+    for name, problems in error.message_dict.items():
+        label = model._meta.get_field(name).verbose_name if name != "__all__" else ""
+        for problem in problems:
+            messages.error(request, f"{label}：{problem}" if label else problem)
+
+
+@login_required
+@require_POST
+def exposed_update(request: HttpRequest, source_id: int) -> HttpResponse:
+    """Enter the people within 500 m outside the plant (0 included): the unit is graded."""
+    source = _source(request, source_id)
+    if not _may_edit_exposed(request.user, source):
+        raise PermissionDenied(_("只有本企业用户或监管部门可以在未提交状态下填写厂外人口"))
+    text = request.POST.get("exposed_people", "").strip()
+    if not text.isdecimal():
+        messages.error(request, _("厂外500米内常住人口：请填写0或正整数（人）"))
+        return redirect("hazards:detail", source_id=source.pk)
+    try:
+        hazard_source_update(source=source, exposed_people=int(text))
+    except ValidationError as error:
+        _field_errors(request, HazardSource, error)
+    else:
+        messages.success(request, _("厂外500米内常住人口已保存，已重新辨识分级"))
+    return redirect("hazards:detail", source_id=source.pk)
+
+
+_SYMBOLS = re.compile(r"[\s,，;；、]+")
+
+
+@login_required
+@require_POST
+def chemical_class(request: HttpRequest, source_id: int, item_id: int) -> HttpResponse:
+    """A supervisor enters the hazard classes of one of the unit's chemicals."""
+    source = _source(request, source_id)
+    item = next((i for i in source.items.all() if i.pk == item_id), None)
+    if item is None:
+        raise Http404
+    item.source = source  # the scoped row the gate asks about
+    try:
+        hazard_source_chemical_classify(
+            item=item, user=request.user,
+            symbols=_SYMBOLS.split(request.POST.get("hazard_symbols", "")),
+            note=request.POST.get("hazard_symbols_note", ""))
+    except ValidationError as error:
+        for problems in error.message_dict.values():
+            for problem in problems:
+                messages.error(request, problem)
+    else:
+        messages.success(request, _("危险性类别已保存，已重新辨识分级"))
     return redirect("hazards:detail", source_id=source.pk)

@@ -132,7 +132,7 @@ def test_an_incomplete_source_cannot_be_submitted(world, chemicals):
     with pytest.raises(ValidationError) as caught:
         filing.hazard_source_submit(source=source, user=world.users["enterprise"])
     assert caught.value.message_dict == {
-        "level": ["未构成重大危险源或尚未确定级别，不需也不能备案"],
+        "level": ["未构成重大危险源，不需也不能备案"],
         "persons": ["缺少包保责任人：主要负责人、技术负责人、操作负责人"]}
     assert HazardSourceFiling.objects.count() == 0
 
@@ -351,3 +351,117 @@ def test_a_withdrawn_filing_is_a_draft_again_and_kept_in_the_history(world, chem
         ("submit", "enterprise"), ("withdraw", "enterprise")]
     with pytest.raises(ValidationError, match="不是待受理"):
         filing.hazard_source_withdraw(source=source, user=world.users["enterprise"])
+
+
+# ---- issue 9 §5: an unevaluated source (未评估) -----------------------------------------------
+REASON = "未填写厂外500米内常住人口（0人也须填写），无法确定校正系数α"
+
+
+@pytest.fixture
+def unevaluated(world, chemicals, source) -> HazardSource:
+    """The `source` (氯 30 t, persons complete) with its exposed population not entered."""
+    from registry.hazards.services import hazard_source_update
+
+    hazard_source_update(source=source, exposed_people=None)
+    source.refresh_from_db()
+    return source
+
+
+def test_filing_refuses_an_unevaluated_source(world, unevaluated):
+    assert (unevaluated.is_major, unevaluated.level) == (True, None)
+    with pytest.raises(ValidationError) as caught:
+        filing.hazard_source_submit(source=unevaluated, user=world.users["enterprise"])
+    assert caught.value.message_dict == {
+        "exposed_people": ["须填写厂外500米内常住人口（0人也须填写）后才能备案"],
+        "level": [f"尚未评估，不能备案：{REASON}"]}
+    assert HazardSourceFiling.objects.count() == 0
+
+
+def test_not_major_source_is_still_refused_as_before(world, chemicals):
+    source = _source(world.enterprises_a[0], chemicals, tonnes="4")
+    responsible_persons_set(source=source, persons=PERSONS)
+    with pytest.raises(ValidationError) as caught:
+        filing.hazard_source_submit(source=source, user=world.users["enterprise"])
+    assert caught.value.message_dict == {"level": ["未构成重大危险源，不需也不能备案"]}
+
+
+def test_unevaluated_is_shown_with_its_reason_on_every_page(client, world, unevaluated):
+    gov = _login(client, world, "county_a")
+    detail = gov.get(f"/hazards/{unevaluated.pk}/").content.decode()
+    assert f'<td id="level">未评估<br><small class="reason">{REASON}</small></td>' in detail
+    assert '<td id="exposed-people">未填写</td>' in detail
+    listing = gov.get("/hazards/").content.decode()
+    assert f'<td class="level">未评估<br><small class="reason">{REASON}</small></td>' in listing
+    form = unescape(gov.get(f"/hazards/{unevaluated.pk}/form/").content.decode())
+    assert f"未评估<br><small class=\"reason\">{REASON}</small>" in form
+    file = gov.get(f"/enterprises/{unevaluated.enterprise_id}/").content.decode()
+    assert f"未评估<br><small class=\"reason\">{REASON}</small>" in file
+    assert "三级" not in file
+
+
+def test_exposed_population_entered_on_the_page(client, world, unevaluated):
+    owner = _login(client, world, "enterprise")
+    url = f"/hazards/{unevaluated.pk}/exposed/"
+    for bad in ("", "-3", "十", "1.5"):
+        assert owner.post(url, {"exposed_people": bad}).status_code == 302
+        page = owner.get(f"/hazards/{unevaluated.pk}/").content.decode()
+        assert "厂外500米内常住人口：请填写0或正整数（人）" in page, bad
+    owner.post(url, {"exposed_people": "0"})
+    unevaluated.refresh_from_db()
+    assert (unevaluated.exposed_people, unevaluated.level, unevaluated.r_value) == (
+        0, 3, 12)  # 0 entered is a value: α 0.5, R = 0.5 × 4 × 6
+    assert _login(client, world, "analyst").post(url, {"exposed_people": "5"}).status_code \
+        == 403
+    filing.hazard_source_submit(source=unevaluated, user=world.users["enterprise"])
+    assert _login(client, world, "enterprise").post(url, {"exposed_people": "5"}).status_code \
+        == 403  # not while the supervisor decides
+
+
+def test_a_supervisor_enters_a_class_on_the_page(client, world, chemicals):
+    source = _source(world.enterprises_a[0], chemicals)
+    hazard_source_set_chemicals(source=source, items=[(chemicals["汽油（乙醇汽油、甲醇汽油）"],
+                                                       "400")])
+    item = source.items.get()
+    url = f"/hazards/{source.pk}/chemicals/{item.pk}/class/"
+    gov = _login(client, world, "county_a")
+    page = gov.get(f"/hazards/{source.pk}/").content.decode()
+    assert f'action="{url}"' in page
+    gov.post(url, {"hazard_symbols": "W5.1 W99", "hazard_symbols_note": "SDS"})
+    page = gov.get(f"/hazards/{source.pk}/").content.decode()
+    assert "“汽油（乙醇汽油、甲醇汽油）”：“W99”不是GB 18218表2的危险性类别符号" in page
+    gov.post(url, {"hazard_symbols": "W5.1", "hazard_symbols_note": "SDS：初沸点28℃"})
+    source.refresh_from_db()
+    assert (source.level, source.r_value) == (4, 4.5)
+    owner = _login(client, world, "enterprise")
+    assert f'action="{url}"' not in owner.get(f"/hazards/{source.pk}/").content.decode()
+    assert owner.post(url, {"hazard_symbols": "W5.3", "hazard_symbols_note": "x"}
+                      ).status_code == 403
+
+
+def test_migration_forgets_the_old_default_zero(world, chemicals, source):
+    """Existing 0s cannot be told from the old default: they become "not entered", the
+    grading is cleared and a filed source goes back to be filed again, saying why."""
+    filing.hazard_source_submit(source=source, user=world.users["enterprise"])
+    filing.hazard_source_accept(source=source, user=world.users["county_a"])
+    kept = _source(world.enterprises_a[0], chemicals, name="二号罐区")
+    HazardSource.objects.filter(pk=source.pk).update(exposed_people=0)
+    migration = importlib.import_module("registry.migrations.0013_exposed_people_entered")
+    from django.apps import apps
+
+    migration.forget_default_zero(apps, None)
+    source.refresh_from_db()
+    assert (source.exposed_people, source.r_value, source.level, source.filing_state) == (
+        None, None, None, "draft")
+    assert source.unevaluated_reason == REASON
+    assert (source.evaluation["error"], source.evaluation["level"]) == (REASON, None)
+    assert source.filings.last().action == "change"
+    assert source.filings.last().reason == (
+        "厂外500米内常住人口原为默认值0，无法确认是否实际填写，已清空；请填写后重新提交备案")
+    kept.refresh_from_db()
+    assert (kept.exposed_people, kept.level) == (60, 3)
+
+
+def test_list_level_filter_ignores_digits_int_refuses(client, world, source):
+    # "²".isdigit() is True but int("²") raises: the filter answered 500
+    page = _login(client, world, "county_a").get("/hazards/?level=²")
+    assert page.status_code == 200 and "液氯罐区" in page.content.decode()
