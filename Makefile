@@ -7,7 +7,7 @@ PORT ?= 8000
 WORKERS ?= 2
 
 .PHONY: install system venv services stop migrate demo-data demo serve test lint bench messages \
-	catalogue
+	catalogue bench-system
 
 install: system venv
 
@@ -51,7 +51,11 @@ catalogue: venv
 	$(PY) manage.py compilemessages -v0 --ignore=.venv
 	$(PY) manage.py layer_catalogue
 
-bench: install migrate
+# What the benchmarks call besides the venv (wrk; bench/common.py TOOLS lists them).
+bench-system:
+	scripts/install-system.sh bench
+
+bench: install bench-system migrate
 	set -a; source var/services.env; set +a; $(PY) -m bench.run
 
 messages:

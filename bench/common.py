@@ -3,6 +3,7 @@
 Public API:
 
 - `Result`                     one workload's figures (req/s, p50, p95, errors)
+- `TOOLS`, `tools_missing()`   the system programs the benchmarks run, and those not installed
 - `database_url()`             the DATABASE_URL of the dev cluster (env or var/services.env)
 - `psycopg_conninfo()`         the same for `psycopg.connect`
 - `asyncpg_url()`              the same as a URL asyncpg/pydantic accept (TiPg)
@@ -40,6 +41,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
+# Programs the benchmarks run from the system (the rest come from VENV_BIN), with the
+# Debian package of each: `scripts/install-system.sh bench` (`make bench`) installs them.
+TOOLS = {"wrk": "wrk", "ogr2ogr": "gdal-bin"}
+
+
+def tools_missing() -> list[str]:
+    """The TOOLS not on PATH, so a run fails before building its data, not half-way."""
+    return [tool for tool in TOOLS if shutil.which(tool) is None]
 
 
 @dataclass
@@ -239,7 +248,7 @@ def wrk(base: str, paths: Sequence[str], *, name: str, duration: float = 10.0,
         group: str = "", timeout: float = 10.0) -> Result:
     """Duration-bound load: wrk cycles through `paths` (absolute paths with query)."""
     if not shutil.which("wrk"):
-        raise RuntimeError("wrk is not installed (apt-get install wrk)")
+        raise RuntimeError("wrk is not installed: scripts/install-system.sh bench")
     lua = _WRK_LUA % {
         "paths": "{" + ",".join(_lua_string(p) for p in paths) + "}",
         "headers": "{" + ",".join(f"[{_lua_string(k)}]={_lua_string(v)}"

@@ -48,6 +48,10 @@ def _dbname() -> str:
 
 
 def main() -> None:
+    missing = common.tools_missing()
+    if missing:
+        sys.exit(f"not installed: {', '.join(missing)}; `make bench` installs them"
+                 " (scripts/install-system.sh bench)")
     env = {**os.environ, "DATABASE_URL": bench_database_url()}
     ensure_database(env)
     py = str(common.VENV_BIN / "python")
