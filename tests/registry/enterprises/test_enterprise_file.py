@@ -5,6 +5,7 @@ proposed for enterprise users), location check and audit, registration, cancella
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.test import Client
@@ -260,3 +261,19 @@ def test_demo_files_follow_the_industry_and_are_idempotent(world):
         "supervising_department_id", flat=True)) == {bureau.pk}
     assert demo_files_ensure("320101001000") == 0
     assert (HazchemProfile.objects.count(), SafetyManager.objects.count()) == (7, 10)
+
+
+def test_row_forms_label_only_what_a_user_fills_in(world, own):
+    """The row sets' hidden inputs (the row's id and its enterprise) are sent once each and
+    carry no label: the page used to show stray "Id" / "企业" labels in every row."""
+    SafetyManager.objects.create(enterprise=own, name="李四", post="安全科长",
+                                 phone="13800000000", certificate="AQ1",
+                                 certificate_valid_to=datetime.date(2027, 1, 1))
+    html = client_for(world.users["enterprise"]).get(f"/enterprises/{own.pk}/edit") \
+        .content.decode()
+    labels = re.findall(r'<label for="id_manager-0-(\w+)">([^<]*)</label>', html)
+    assert labels == [("name", "姓名"), ("post", "职务"), ("phone", "联系电话"),
+                      ("certificate", "安全管理资格证号"),
+                      ("certificate_valid_to", "证书有效期至"), ("full_time", "专职")]
+    assert re.findall(r'name="manager-0-(id|enterprise)"', html) == ["id", "enterprise"]
+    assert re.findall(r"<label[^>]*>\s*(Id|ID|企业)\s*</label>", html) == []
