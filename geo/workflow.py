@@ -105,19 +105,27 @@ class Review:
         """The organisation told of submissions and withdrawals (a supervising department)."""
         return None
 
+    def summary(self, action: str, row: Model, reason: str) -> str:
+        """Hook: the message body (the reason given, by default)."""
+        return reason
+
     def notify(self, action: str, row: Model, reason: str) -> None:
-        """Hook: decisions go to the owner's organisation, submissions and withdrawals to
-        the deciders' (`decider_organisation_id`); override to stay silent."""
-        org = (self.decider_organisation_id(row) if action in OWNER_ACTIONS
-               else self.subject(row).organisation_id)
-        recipients = messaging.organisation_members([org]).get(org, [])
+        """Hook: decisions go to the owner's organisation; submissions and withdrawals to
+        the members of the deciders' (`decider_organisation_id`) who may decide it — a
+        grid member of the department could not open what the message links to. Override
+        to stay silent."""
+        subject = self.subject(row)
+        owner_side = action in OWNER_ACTIONS
+        org = self.decider_organisation_id(row) if owner_side else subject.organisation_id
+        recipients = [user for user in messaging.organisation_members([org]).get(org, [])
+                      if not owner_side or authority.may_decide(user, subject)]
         if not recipients:
             return
         kind = f"review.{row._meta.model_name}"
         messaging.notify(recipients, messaging.Message(
             kind=kind, title=_("%(action)s：%(name)s") % {"action": self.verbs[action],
                                                          "name": row},
-            body=reason, link=self.link(row),
+            body=self.summary(action, row, reason), link=self.link(row),
             key=f"{kind}:{row.pk}:{action}:{timezone.now().isoformat()}"))
 
     # ---- the one transition -----------------------------------------------------------

@@ -216,6 +216,7 @@ def _check_and_apply(actor, enterprise: Enterprise, *, base: dict, proposed: dic
 
 
 # ---- edits proposed by the enterprise and their review ----------------------------
+SUMMARY_FIELDS = 6  # changed fields a submission's message names
 PENDING = gettext_lazy("该企业已有一条待审核的档案变更申请，请等待审核完成后再提交")
 
 
@@ -262,6 +263,15 @@ class FileEditReview(Review):
 
     def link(self, edit: EnterpriseEdit) -> str:
         return reverse("enterprise_review_detail", args=[edit.pk])
+
+    def summary(self, action: str, edit: EnterpriseEdit, reason: str) -> str:
+        """A submission tells the reviewer what it changes, before they open it."""
+        if action != SUBMIT:
+            return reason
+        labels = [change.label for change in file_diff(edit.base, edit.proposed)]
+        text = (_("共%(n)s项变更：%(fields)s等") if len(labels) > SUMMARY_FIELDS
+                else _("共%(n)s项变更：%(fields)s"))
+        return text % {"n": len(labels), "fields": "、".join(labels[:SUMMARY_FIELDS])}
 
     def decider_organisation_id(self, edit: EnterpriseEdit) -> int | None:
         return edit.enterprise.supervising_department_id

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from geo.models import AuditEntry
+from geo.models import AuditEntry, Notification, Organisation, Role, User
 from registry.enterprises.file_models import HazchemProfile
 from registry.enterprises.models import EnterpriseEdit
 from registry.enterprises.review import file_snapshot
@@ -235,3 +235,31 @@ def test_a_year_twice_is_refused_with_the_row(world, own):
     assert formset.non_form_errors() or any(f.errors for f in formset.forms)
     assert "年度" in response.content.decode()
     assert EnterpriseEdit.objects.count() == 0
+
+
+def test_the_supervising_department_is_told_what_to_review(world, own):
+    """A submission reaches the inbox of the department's members who may decide it, with
+    what it changes and a link to the review; a member who may not (a grid member of the
+    department) is not sent a link they cannot open. The decision goes back to the firm."""
+    office = Organisation.objects.create(name="甲县应急管理局", kind="government",
+                                         division=world.county_a)
+    User.objects.filter(pk=world.users["county_a"].pk).update(organisation=office)
+    User.objects.create_user("grid_a", role=Role.GRID, division=world.county_a,
+                             organisation=office)
+    type(own).objects.filter(pk=own.pk).update(supervising_department=office)
+    client_for(world.users["enterprise"]).post(f"/enterprises/{own.pk}/edit", file_post(
+        own, legal_representative="张三", scale="small", categories=["hazardous_chemicals"],
+        **{"hazchem-licence_types": ["storage"], "hazchem-in_chemical_park": "on"}))
+    edit = EnterpriseEdit.objects.get()
+    link = f"/enterprises/reviews/{edit.pk}/"
+    inbox = Notification.objects.order_by("pk").values_list("recipient__username", "title",
+                                                            "body", "link")
+    assert list(inbox) == [(
+        "county_a", f"提交档案变更申请：{own.name} #{edit.pk}",
+        "共5项变更：企业规模、法定代表人、监管类别、危险化学品企业信息：许可类型、"
+        "危险化学品企业信息：位于化工园区", link)]
+    reviewer = client_for(User.objects.get(username="county_a"))
+    assert reviewer.get("/inbox/").content.decode().count(f'{own.name} #{edit.pk}') == 1
+    reviewer.post(link, {"action": "reject", "reason": "法定代表人与营业执照不符"})
+    assert list(inbox.all())[1:] == [("enterprise", f"档案变更已驳回：{own.name} #{edit.pk}",
+                                "法定代表人与营业执照不符", link)]
