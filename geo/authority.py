@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from django.db.models import QuerySet
+
 from geo.models import SUPERVISOR_ROLES, Role
 from geo.scope import scope_for_user_id
 
@@ -57,3 +59,24 @@ def may_edit(user, row: Row) -> bool:
 def may_decide(user, row: Row) -> bool:
     """A supervisor over `row` who does not own it: nobody decides their own submission."""
     return supervises(user, row) and not owns(user, row)
+
+
+# ---- the same rules over row sets (work queues, lists of what waits for a user) ----------
+def decidable(user, rows: QuerySet, *, division_field: str = "division_code",
+              owner_field: str = "organisation") -> QuerySet | None:
+    """`may_decide` as a filter: the rows a supervisor may decide — in their jurisdiction,
+    not their own organisation's. None for users who decide nothing."""
+    if not is_supervisor(user):
+        return None
+    scope = scope_for_user_id(user.pk)
+    rows = rows.filter(scope.q(division_field=division_field, owner_field=None, public=False))
+    if user.organisation_id is not None:
+        rows = rows.exclude(**{owner_field: user.organisation_id})
+    return rows
+
+
+def owned_rows(user, rows: QuerySet, *, owner_field: str = "organisation") -> QuerySet | None:
+    """`owns` as a filter: the rows of the user's organisation. None without one."""
+    if user is None or not user.is_authenticated or user.organisation_id is None:
+        return None
+    return rows.filter(**{owner_field: user.organisation_id})

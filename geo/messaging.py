@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils.module_loading import import_string
 
 from geo.models import User
@@ -79,5 +80,10 @@ def organisation_members(org_ids: Iterable[int | None]) -> dict[int, list[User]]
     return members
 
 
+def unread(user: User) -> QuerySet:
+    """The user's unread messages (the header counts them with its work queues)."""
+    return user.notifications.filter(read_at__isnull=True)
+
+
 def unread_count(user: User) -> int:
-    return user.notifications.filter(read_at__isnull=True).count()
+    return unread(user).count()

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from django.db.models import Case, CharField, Count, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Left
 
-from geo.models import LEVEL_DIGITS, Division, DivisionLevel
+from geo import authority
+from geo.models import LEVEL_DIGITS, Division, DivisionLevel, User
 from geo.scope import Scope
 from layers.base import registry
 from registry.enterprises.filters import EnterpriseFilters, LicenceState
-from registry.enterprises.models import Enterprise
+from registry.enterprises.models import EditStatus, Enterprise, EnterpriseEdit
 
 # Licence warnings start this many days before expiry (the outermost expiry stage).
 EXPIRING_DAYS = 90
@@ -130,3 +131,11 @@ def enterprise_get(*, scope: Scope, pk: int) -> Enterprise | None:
             .select_related("supervising_department", *PROFILES)
             .prefetch_related("safety_managers", "trainings", "investments")
             .filter(pk=pk).first())
+
+
+# ---- the header's work queue (geo.queues) --------------------------------------------------
+def enterprise_edits_awaiting(*, user: User) -> QuerySet[EnterpriseEdit] | None:
+    """Submitted file edits `user` may decide: the rows of /enterprises/reviews/."""
+    return authority.decidable(user, EnterpriseEdit.objects.filter(status=EditStatus.SUBMITTED),
+                               division_field="enterprise__division_code",
+                               owner_field="enterprise__organisation")

@@ -16,6 +16,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Concat
 
+from geo import authority
+from geo.models import User
 from geo.places import owned_filter
 from geo.scope import Scope
 from layers.base import registry
@@ -23,6 +25,7 @@ from registry.enterprises.models import Enterprise
 from registry.hazards import gb18218
 from registry.hazards.models import (
     Chemical,
+    FilingState,
     HazardSource,
     HazardSourceChemical,
     HazardSourceFiling,
@@ -101,3 +104,16 @@ def chemical_lookup() -> dict[str, list[Chemical]]:
         for key in keys - {""}:
             out.setdefault(key, []).append(chem)
     return out
+
+
+# ---- the header's work queues (geo.queues) -------------------------------------------------
+def hazard_filings_awaiting(*, user: User) -> QuerySet[HazardSource] | None:
+    """Filings submitted for `user` to accept or return: /hazards/?state=submitted."""
+    return authority.decidable(user, HazardSource.objects.filter(
+        filing_state=FilingState.SUBMITTED))
+
+
+def hazard_filings_returned(*, user: User) -> QuerySet[HazardSource] | None:
+    """The user's organisation's filings sent back to it: /hazards/?state=returned."""
+    return authority.owned_rows(user, HazardSource.objects.filter(
+        filing_state=FilingState.RETURNED))

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 
-from geo.models import AuditEntry
+from geo import authority
+from geo.models import AuditEntry, User
 from geo.places import owned_filter
 from geo.scope import Scope
 from registry.plans.models import EmergencyPlan, PlanAttachment, PlanState, PlanTemplate
@@ -70,3 +71,14 @@ def templates_list(*, kind: str = "", industry: str = "") -> QuerySet[PlanTempla
         prefixes = {industry[:n] for n in range(1, len(industry) + 1)} | {""}
         qs = qs.filter(industry__in=prefixes)
     return qs
+
+
+# ---- the header's work queues (geo.queues) -------------------------------------------------
+def plan_filings_awaiting(*, user: User) -> QuerySet[EmergencyPlan] | None:
+    """Plans submitted for `user` to file or return: /plans/?state=submitted."""
+    return authority.decidable(user, EmergencyPlan.objects.filter(state=PlanState.SUBMITTED))
+
+
+def plan_filings_returned(*, user: User) -> QuerySet[EmergencyPlan] | None:
+    """The user's organisation's plans sent back to it: /plans/?state=returned."""
+    return authority.owned_rows(user, EmergencyPlan.objects.filter(state=PlanState.RETURNED))
