@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from io import StringIO
 
 import pytest
 import shapely
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import Count
 from django.test import Client
+from django.utils import timezone
 
 from data.accounts import ACCOUNTS, password_for
+from data.demo_resources import MODELS
 from data.region import generate_region
 from geo.models import ApiToken, Division, GridCell, Organisation, Role, User
-from geo.scope import scope_for_user
+from geo.scope import EVERYTHING, scope_for_user
 from geo.tokens import token_user_id
 from registry.enterprises.models import Enterprise
+from registry.licences.models import Licence
+from registry.licences.selectors import licences_expiring
+from registry.resources.models import WarehouseItem
 
 PARK = "390221400"  # the park's 9-digit town prefix for the default seed
 
@@ -36,6 +43,27 @@ def counts() -> dict[str, int]:
             "enterprises": Enterprise.objects.count(),
             "organisations": Organisation.objects.count(), "users": User.objects.count(),
             "tokens": ApiToken.objects.count()}
+
+
+# Rows of each emergency-resource layer (and the warehouses' stock lines) for the default seed.
+RESOURCES = {"fire_stations": 35, "medical_facilities": 106, "emergency_organisations": 17,
+             "warehouses": 17, "experts": 19, "rescue_teams": 30, "shelters": 87,
+             "warehouse_items": 186}
+# Licences by kind outside the park (hazchem producers, mines, storage), for the default seed;
+# standardisation certificates follow the files' grades.
+LICENCES_OUTSIDE = {"chemical_registration": 138, "chemical_trading": 25,
+                    "safety_production": 157}
+
+
+def resource_counts() -> dict[str, int]:
+    return {**{layer: model.objects.count() for layer, model in MODELS.items()},
+            "warehouse_items": WarehouseItem.objects.count()}
+
+
+def licence_counts(*, outside_park: bool) -> dict[str, int]:
+    rows = Licence.objects.exclude(division_code__startswith=PARK) if outside_park \
+        else Licence.objects.all()
+    return dict(rows.values_list("kind").annotate(n=Count("id")).order_by("kind"))
 
 
 def scalar(sql: str, params=()) -> int:
@@ -66,7 +94,6 @@ def test_loaded_region_nests_and_matches_the_generator(fast_passwords):
     park = Enterprise.objects.filter(division_code__startswith=PARK)
     assert park.count() == 40 and park.filter(has_major_hazard=True).count() == 9
     assert park.filter(organisation__isnull=False).count() == 40
-    from registry.licences.models import Licence
     assert Licence.objects.filter(division_code__startswith=PARK).count() == 40  # one each
     assert set(GridCell.objects.values_list("level", flat=True).distinct()) == {1, 2, 3, 4}
 
@@ -98,11 +125,15 @@ def test_one_account_per_role_that_can_sign_in(fast_passwords):
 def test_running_twice_reuses_everything(fast_passwords):
     load()
     first = counts()
+    resources, licences = resource_counts(), licence_counts(outside_park=False)
     out = load()
     assert "already loaded: reused it" in out
     assert counts() == first
     assert ApiToken.objects.filter(user__username="analyst").count() == 1
     assert "major hazard sources in the park: 0 created" in out
+    assert "licences outside the park: 0 created" in out
+    assert "emergency resources created: 0 (fire_stations 0, medical_facilities 0," in out
+    assert (resource_counts(), licence_counts(outside_park=False)) == (resources, licences)
 
 
 @pytest.mark.django_db
@@ -132,6 +163,11 @@ def test_a_different_region_needs_replace(fast_passwords):
     assert len(other.grid) != 2480  # really another region, not the first one kept
     assert Enterprise.objects.filter(
         credit_code__in=other.enterprises["credit_code"].tolist()).count() == 1240
+    # the first region's resources went with it: only the other one's are left
+    assert resource_counts() == {**{k: len(f) for k, f in other.resources.frames.items()},
+                                 "warehouse_items": len(other.resources.stock)}
+    assert set(MODELS["shelters"].objects.values_list("name", flat=True)) == set(
+        other.resources.frames["shelters"]["name"])
 
 
 @pytest.mark.django_db
@@ -155,3 +191,78 @@ def test_scale_path_at_a_tiny_scale(fast_passwords):
     assert "replaced" in load("--scale", "5000", "--divisions", "small", "--replace")
     assert Enterprise.objects.count() == 5040
     assert scalar(indexes) == before >= 10  # every index dropped for COPY came back
+
+
+# ---- emergency resources and licences outside the park ----------------------------------
+@pytest.mark.django_db
+def test_every_resource_layer_is_filled_in_its_villages(fast_passwords):
+    out = load()
+    assert resource_counts() == RESOURCES
+    assert ("emergency resources created: 311 (fire_stations 35, medical_facilities 106,"
+            " emergency_organisations 17, warehouses 17, experts 19, rescue_teams 30,"
+            " shelters 87)") in out
+    for model in MODELS.values():  # each in the village whose code it carries
+        assert scalar(f"SELECT count(*) FROM {model._meta.db_table} r JOIN geo_division d"
+                      " ON d.code = r.division_code WHERE d.level = 'village'"
+                      " AND ST_Covers(d.geom, r.geom)") == model.objects.count()
+    shelters = MODELS["shelters"].objects
+    assert dict(shelters.values_list("kind").annotate(n=Count("id")).order_by("kind")) \
+        == {"indoor": 12, "outdoor": 75}
+    assert shelters.filter(name__endswith="中心广场应急避难场所").count() == 71  # every town
+    assert all(s.area_m2 == s.capacity * (2 if s.kind == "indoor" else Decimal("1.5"))
+               for s in shelters.exclude(name__endswith="中心公园应急避难场所"))
+    park = MODELS["warehouses"].objects.get(name="沿江化工园区危险化学品应急物资储备库")
+    assert list(park.items.order_by("item").values_list("item", flat=True)[:3]) == [
+        "可燃气体检测仪", "吸附棉", "围油栏"]
+    foam = park.items.get(item="泡沫灭火剂")
+    assert (foam.quantity, foam.unit, (foam.expiry_date - timezone.localdate()).days) == (
+        60, "吨", 2922)  # 96 months of shelf life from today
+
+
+@pytest.mark.django_db
+def test_rescue_teams_stand_by_the_chemical_park(fast_passwords):
+    load()
+    near = ("SELECT count(*) FROM registry_rescueteam t JOIN geo_division d"
+            " ON d.code = %s WHERE ST_DWithin(t.geom::geography, d.geom::geography, %s)")
+    assert scalar(near, [PARK + "000", 0]) == 10   # the park's own team and 9 plant brigades
+    assert scalar(near, [PARK + "000", 1000]) == 11  # and the provincial base at its gate
+    assert scalar(near, [PARK + "000", 5000]) == 12  # and the county's team
+
+
+@pytest.mark.django_db
+def test_nearest_resources_of_a_park_plant_are_no_longer_empty(fast_passwords):
+    load()
+    plant = Enterprise.objects.get(organisation__user__username="enterprise")
+    client = Client()
+    client.force_login(User.objects.get(username="county"))
+    got = client.get("/api/resources/nearest", {
+        "lon": plant.geom.x, "lat": plant.geom.y, "n": 3, "radius": 10000}).json()
+    assert [(r["layer"], r["name"]) for r in got["results"]] == [
+        ("rescue_teams", f"{plant.name}专职消防队"),
+        ("rescue_teams", "光恒精细化工有限责任公司专职消防队"),
+        ("rescue_teams", "维远化工有限公司专职消防队")]
+    client.force_login(User.objects.get(username="enterprise"))  # public layers only
+    got = client.get("/api/resources/nearest", {
+        "lon": plant.geom.x, "lat": plant.geom.y, "n": 3, "radius": 10000}).json()
+    assert [(r["layer"], r["name"]) for r in got["results"]] == [
+        ("fire_stations", "沿江化工园区特勤消防站"),
+        ("shelters", "沿江化工园区应急疏散安置点（牛青乡）")]
+
+
+@pytest.mark.django_db
+def test_enterprises_outside_the_park_hold_the_licences_their_trade_needs(fast_passwords):
+    load()
+    graded = Enterprise.objects.exclude(division_code__startswith=PARK).filter(
+        standardisation_grade__in=["2", "3"])
+    assert licence_counts(outside_park=True) == {**LICENCES_OUTSIDE,
+                                                 "standardisation": graded.count()}
+    assert graded.count() > 300
+    producers = Enterprise.objects.exclude(division_code__startswith=PARK).filter(
+        industry__regex=r"^C2[56]")
+    assert producers.count() == 138 and producers.filter(licences__kind="safety_production",
+                                                         licences__number__contains="WH安许证字"
+                                                         ).count() == 138
+    assert graded.filter(standardisation_valid_to__isnull=True).count() == 0
+    stages = {lic.warning_stage for lic in licences_expiring(
+        scope=EVERYTHING, today=timezone.localdate(), warned_only=True)}
+    assert stages == {"expired", "7", "30", "90"}  # the warnings page has every stage

@@ -134,3 +134,41 @@ def test_identical_in_another_process(region):
                          text=True, check=True, cwd=os.path.dirname(os.path.dirname(
                              os.path.dirname(os.path.abspath(__file__)))))
     assert out.stdout.strip() == region.digest()
+
+
+# ---- emergency resources (data/resources.py) ----------------------------------------------
+def test_resources_of_every_layer_inside_the_village_they_name(region):
+    frames = region.resources.frames
+    assert {layer: len(f) for layer, f in frames.items()} == {
+        "fire_stations": 35, "medical_facilities": 106, "emergency_organisations": 17,
+        "warehouses": 17, "experts": 19, "rescue_teams": 30, "shelters": 87}
+    d = region.divisions.set_index("code")
+    for frame in frames.values():
+        assert (d.loc[frame["division_code"], "level"] == "village").all()
+        assert shapely.covers(d.loc[frame["division_code"], "geom"].to_numpy(),
+                              shapely.points(frame["x"], frame["y"])).all()
+        assert frame["name"].is_unique and np.isclose(frame["x"], frame["x"].round(6)).all()
+    stock = region.resources.stock
+    assert set(stock["warehouse"]) == set(frames["warehouses"]["name"])
+
+
+def test_resources_do_not_move_with_more_enterprises(region):
+    bigger = generate_region(enterprises=2000)
+    for layer, frame in region.resources.frames.items():
+        assert frame.equals(bigger.resources.frames[layer]), layer
+    assert region.resources.stock.equals(bigger.resources.stock)
+
+
+def test_fire_stations_and_hospitals_in_the_seats_shelters_by_population(region):
+    f = region.resources.frames
+    fire = f["fire_stations"]["name"]
+    assert fire.str.endswith("消防救援支队特勤消防站").sum() == 3     # one per city
+    assert fire.str.contains("消防救援大队").sum() == 12            # one per county
+    assert (fire == "沿江化工园区特勤消防站").sum() == 1
+    assert f["medical_facilities"]["name"].str.endswith("人民医院").sum() == 1 + 3 + 12
+    squares = f["shelters"][f["shelters"]["name"].str.endswith("中心广场应急避难场所")]
+    town = squares["division_code"].str[:9] + "000"
+    people = region.resources.population
+    assert len(people) == 72 and people.between(5_000, 200_000).all()
+    assert (squares["capacity"] == (people[town].to_numpy() * 0.3).round(-2)).all()
+    assert (squares["area_m2"] == squares["capacity"] * 1.5).all()   # GB 21734: 1.5 m² a head

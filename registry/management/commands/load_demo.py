@@ -6,11 +6,14 @@ import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from data.demo_files import demo_files_ensure
 from data.demo_hazards import demo_hazard_sources_ensure
 from data.demo_knowledge import demo_knowledge_ensure
+from data.demo_licences import demo_licences_ensure
 from data.demo_region import LoadReport, RegionConflict, load_demo
+from data.demo_resources import demo_resources_ensure
 from data.divisions import TREES
 from data.region import DEFAULT_SEED, SMALL_ENTERPRISES, generate_region
 
@@ -42,7 +45,8 @@ class Command(BaseCommand):
         generated = time.perf_counter() - started
         self.stdout.write(f"generated in {generated:.1f} s: {len(region.divisions)} divisions,"
                           f" {len(region.grid)} grid cells,"
-                          f" {len(region.enterprises)} enterprises")
+                          f" {len(region.enterprises)} enterprises,"
+                          f" {len(region.resources)} emergency resources")
         try:
             report = load_demo(region, replace=replace, bulk=scale is not None)
         except RegionConflict as exc:
@@ -53,6 +57,13 @@ class Command(BaseCommand):
         self.stdout.write(f"plans, agencies, knowledge: {demo_knowledge_ensure(region.park_code)}")
         files = demo_files_ensure(region.park_code, everywhere=scale is None)
         self.stdout.write(f"one-enterprise files filled: {files}")
+        if scale is None:  # like the files: the million-row benchmark load skips the region
+            licences = demo_licences_ensure(region.park_code)
+            self.stdout.write(f"licences outside the park: {licences} created")
+        made = demo_resources_ensure(region.resources, prefix=region.province_code[:2],
+                                     today=timezone.localdate())
+        self.stdout.write(f"emergency resources created: {sum(made.values())} "
+                          f"({', '.join(f'{layer} {n}' for layer, n in made.items())})")
         self._report(report)
 
     def _report(self, report: LoadReport) -> None:
