@@ -8,17 +8,17 @@ with storage (危险化学品经营许可证); every firm whose file carries a s
 its certificate (安全生产标准化证书, grade 二级 from the city, 三级 from the county). Each is
 valid for three years, ending between 45 days ago and three years ahead of the day the demo
 is loaded, so every warning stage has some. Numbers and dates follow from the credit code
-(not the row id), so every load gives the same licences. Set-based SQL, one statement per
-kind, idempotent (an enterprise that holds a kind is not given another).
+and the kind (not the row id), so every load gives the same licences. Set-based SQL, one
+statement per kind, idempotent (an enterprise that holds a kind is not given another).
 """
 
 from __future__ import annotations
 
 from django.db import connection
 
-# A stable number per enterprise, 0 … 2^28 - 1, from its credit code. (%% is SQL's modulo
-# written for a query with parameters.)
-_HASH = "('x' || substr(md5(e.credit_code), 1, 7))::bit(28)::int"
+# A stable number per enterprise and kind, 0 … 2^28 - 1, from its credit code (so one
+# firm's licences do not all end on one day). %% is SQL's modulo in a query with parameters.
+_HASH = "('x' || substr(md5(e.credit_code || %(kind)s), 1, 7))::bit(28)::int"
 _VALID_TO = f"(CURRENT_DATE - 45 + {_HASH} %% 1140)"
 _VALID_FROM = f"({_VALID_TO} - 1095)"
 _YEAR = f"extract(year FROM {_VALID_FROM})::int"
