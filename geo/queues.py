@@ -21,14 +21,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 from django.utils.functional import Promise
 
 from geo.messaging import unread
 from geo.models import User
-from geo.slices import slice_modules_import
+from geo.slices import SliceRegistry
 
 Items = Callable[[User], QuerySet | None]
 
@@ -54,28 +54,21 @@ class HeaderCounts:
     queues: list[QueueCount]  # the user's queues with something waiting, in order
 
 
-_queues: dict[str, Queue] = {}
-_discovered = False
+_queues: SliceRegistry[Queue] = SliceRegistry("queues", "work queue")
 
 
 def work_queue(order: int, label: str | Promise, *, key: str,
                url: str | Promise) -> Callable[[Items], Items]:
     """Register the decorated function as a header work queue."""
     def register(items: Items) -> Items:
-        if key in _queues:
-            raise ImproperlyConfigured(f"work queue {key!r} is registered twice")
-        _queues[key] = Queue(order, label, key, url, items)
+        _queues.add(key, Queue(order, label, key, url, items))
         return items
     return register
 
 
 def work_queues() -> list[Queue]:
     """Every registered queue in header order (discovered once, on first use)."""
-    global _discovered
-    if not _discovered:
-        slice_modules_import("queues")
-        _discovered = True
-    return sorted(_queues.values(), key=lambda q: (q.order, q.key))
+    return sorted(_queues.all(), key=lambda q: (q.order, q.key))
 
 
 def header_counts(user: User) -> HeaderCounts:

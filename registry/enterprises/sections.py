@@ -20,12 +20,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import Promise
 
 from geo.models import User
 from geo.scope import Scope
-from geo.slices import slice_modules_import
+from geo.slices import SliceRegistry
 from layers.maps import Dot, Shape, TileOverlay
 from registry.enterprises.models import Enterprise
 
@@ -62,28 +61,21 @@ class Section:
     build: Build
 
 
-_sections: dict[str, Section] = {}
-_discovered = False
+_sections: SliceRegistry[Section] = SliceRegistry("sections", "enterprise section")
 
 
 def enterprise_section(order: int, title: str | Promise, *, anchor: str,
                        template: str) -> Callable[[Build], Build]:
     """Register the decorated function as a section of the one-enterprise file page."""
     def register(build: Build) -> Build:
-        if anchor in _sections:
-            raise ImproperlyConfigured(f"enterprise section {anchor!r} is registered twice")
-        _sections[anchor] = Section(order, title, anchor, template, build)
+        _sections.add(anchor, Section(order, title, anchor, template, build))
         return build
     return register
 
 
 def enterprise_sections() -> list[Section]:
     """Every registered section in page order (discovered once, on first use)."""
-    global _discovered
-    if not _discovered:
-        slice_modules_import("sections")
-        _discovered = True
-    return sorted(_sections.values(), key=lambda s: (s.order, s.anchor))
+    return sorted(_sections.all(), key=lambda s: (s.order, s.anchor))
 
 
 def sections_build(file: FileRequest) -> list[tuple[Section, Contribution]]:

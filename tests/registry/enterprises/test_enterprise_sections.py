@@ -24,7 +24,7 @@ HUB_TOC = ["#basic", "#people", "#managers", "#trainings", "#investments"]
 def registry_copy(monkeypatch):
     """The real sections, discovered, in a registry the test may add to."""
     sections.enterprise_sections()
-    monkeypatch.setattr(sections, "_sections", dict(sections._sections))
+    monkeypatch.setattr(sections, "_sections", sections._sections.copy())
 
 
 @pytest.fixture
