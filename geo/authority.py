@@ -8,7 +8,9 @@ an owned row). The rules:
 - a supervisor is a government supervisor (province, city, county, park) or the system
   administrator; analysts and grid members read only;
 - a supervisor supervises the rows whose division code lies in their jurisdiction, and
-  decides (accepts, returns, approves) what an owner submitted, never their own.
+  decides (accepts, returns, approves) what an owner submitted, never their own;
+- the security and audit administrators (三权分立) change no data at all, whatever else
+  their account says (an organisation, the superuser flag).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Protocol
 
 from django.db.models import QuerySet
 
-from geo.models import SUPERVISOR_ROLES, Role
+from geo.models import OVERSIGHT_ROLES, SUPERVISOR_ROLES, Role
 from geo.scope import scope_for_user_id
 
 
@@ -26,11 +28,16 @@ class Row(Protocol):
     organisation_id: int | None
 
 
+def _may_write(user) -> bool:
+    """Signed in, active, and not an overseer: the condition of every write."""
+    return bool(user is not None and user.is_authenticated and user.is_active
+                and user.role not in OVERSIGHT_ROLES)
+
+
 def is_supervisor(user) -> bool:
     """A role that supervises: edits files directly, decides filings and reviews."""
-    return bool(user is not None and user.is_authenticated and user.is_active
-                and (user.is_superuser or user.role == Role.ADMIN
-                     or user.role in SUPERVISOR_ROLES))
+    return _may_write(user) and (user.is_superuser or user.role == Role.ADMIN
+                                 or user.role in SUPERVISOR_ROLES)
 
 
 def may_place(user, division_code: str | None) -> bool:
@@ -41,8 +48,7 @@ def may_place(user, division_code: str | None) -> bool:
 
 def owns(user, row: Row) -> bool:
     """A user of the organisation that owns `row`."""
-    return bool(user is not None and user.is_authenticated and user.is_active
-                and user.organisation_id is not None
+    return bool(_may_write(user) and user.organisation_id is not None
                 and user.organisation_id == row.organisation_id)
 
 
@@ -77,6 +83,6 @@ def decidable(user, rows: QuerySet, *, division_field: str = "division_code",
 
 def owned_rows(user, rows: QuerySet, *, owner_field: str = "organisation") -> QuerySet | None:
     """`owns` as a filter: the rows of the user's organisation. None without one."""
-    if user is None or not user.is_authenticated or user.organisation_id is None:
+    if not _may_write(user) or user.organisation_id is None:
         return None
     return rows.filter(**{owner_field: user.organisation_id})

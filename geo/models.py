@@ -1,4 +1,5 @@
-"""Spatial core: divisions, supervision grids, organisations, users, tokens, audit."""
+"""Spatial core: divisions, supervision grids, organisations, users, tokens, audit and
+security-event logs, sign-in sessions."""
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.gis.db import models
@@ -124,12 +125,20 @@ class Role(models.TextChoices):
     ENTERPRISE = "enterprise", _("企业用户")
     AGENCY = "agency", _("中介机构用户")
     ANALYST = "analyst", _("GIS分析人员")
+    # 三权分立 (GB/T 22239-2019 level 3): besides the system administrator above, a
+    # security administrator (unlocks, second factors, tokens, sessions) and an audit
+    # administrator (reads the logs). Neither changes data (geo.authority).
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDITOR = "auditor", _("审计管理员")
 
 
 # Government roles that supervise (accept hazard filings, decide plans, edit enterprise
 # files); grid members and analysts read only. Checks that also let the system
 # administrator act add Role.ADMIN / is_superuser themselves.
 SUPERVISOR_ROLES = frozenset({Role.PROVINCE, Role.CITY, Role.COUNTY, Role.PARK})
+# Roles that oversee the system and never change its data: the write gate refuses them
+# and their read scope is the public one.
+OVERSIGHT_ROLES = frozenset({Role.SECURITY_ADMIN, Role.AUDITOR})
 
 class User(AbstractUser):
     role = models.CharField(_("角色"), max_length=30, choices=Role.choices, default=Role.ANALYST)
@@ -147,8 +156,14 @@ class User(AbstractUser):
         verbose_name_plural = _("用户")
 
 
+class TokenAccess(models.TextChoices):
+    READ = "read", _("只读")
+    WRITE = "write", _("读写")
+
+
 class ApiToken(models.Model):
-    """Personal API token for machine clients (QGIS, GDAL, scripts). Only a hash is kept."""
+    """Personal API token for machine clients (QGIS, GDAL, scripts). Only a hash is kept;
+    a revoked token stays listed (who had which token, until when)."""
 
     user = models.ForeignKey(User, models.CASCADE, related_name="tokens", verbose_name=_("用户"))
     name = models.CharField(_("名称"), max_length=100)
@@ -156,6 +171,10 @@ class ApiToken(models.Model):
     digest = models.CharField(_("摘要"), max_length=64, unique=True)
     created = models.DateTimeField(_("创建时间"), auto_now_add=True)
     expires = models.DateTimeField(_("过期时间"), null=True, blank=True)
+    access = models.CharField(_("权限范围"), max_length=5, choices=TokenAccess.choices,
+                              default=TokenAccess.WRITE)
+    last_used = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked = models.DateTimeField(_("吊销时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API令牌")
@@ -187,6 +206,117 @@ class AuditEntry(models.Model):
         verbose_name = _("审计日志")
         verbose_name_plural = _("审计日志")
         ordering = ["-at"]
+
+
+class SecurityEventKind(models.TextChoices):
+    LOGIN = "login", _("登录")
+    LOGOUT = "logout", _("退出")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    LOCKOUT = "lockout", _("账号锁定")
+    SESSION_ENDED = "session_ended", _("会话终止")
+    PASSWORD_CHANGED = "password_changed", _("修改密码")
+    OTP_ENROLLED = "otp_enrolled", _("绑定动态口令")
+    TOKEN_CREATED = "token_created", _("创建令牌")
+    TOKEN_USED = "token_used", _("使用令牌")
+    TOKEN_REJECTED = "token_rejected", _("令牌被拒")
+    TOKEN_REVOKED = "token_revoked", _("吊销令牌")
+    PERMISSION_DENIED = "permission_denied", _("拒绝访问")
+    EXPORT = "export", _("数据导出")
+
+
+class SecurityEventQuerySet(models.QuerySet):
+    """The log only grows: bulk updates and deletes are refused too (the table's trigger
+    refuses them underneath, for any client of the database)."""
+
+    def update(self, **kwargs):
+        raise PermissionError("the security-event log is append-only")
+
+    def delete(self):
+        raise PermissionError("the security-event log is append-only")
+
+
+class SecurityEvent(models.Model):
+    """Security-event log (安全事件日志): who signed in, failed, was locked out, used a
+    token, was refused or exported data, from which address and user agent. A second
+    record beside AuditEntry ("who changed what"); append-only, read by auditors."""
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("事件类型"), max_length=20, choices=SecurityEventKind.choices,
+                            db_index=True)
+    # No database constraint and no cascade: a deleted user's events stay as they were.
+    user = models.ForeignKey(User, models.DO_NOTHING, null=True, blank=True,
+                             db_constraint=False, related_name="+", verbose_name=_("用户"))
+    username = models.CharField(_("用户名"), max_length=150, blank=True, db_index=True)
+    address = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
+    user_agent = models.CharField(_("客户端"), max_length=300, blank=True)
+    path = models.CharField(_("请求路径"), max_length=300, blank=True)
+    detail = models.JSONField(_("详情"), default=dict, blank=True)
+
+    objects = SecurityEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("安全事件日志")
+        verbose_name_plural = _("安全事件日志")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("the security-event log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("the security-event log is append-only")
+
+
+class SessionEnd(models.TextChoices):
+    LOGOUT = "logout", _("用户退出")
+    IDLE = "idle", _("空闲超时")
+    REPLACED = "replaced", _("在别处登录")
+    REVOKED = "revoked", _("管理员终止")
+
+
+class UserSession(models.Model):
+    """A signed-in browser session (登录会话), kept on the server so that logout, idle
+    timeout, single sign-in and an administrator can end it (the cookie is signed, so
+    the server must remember what it no longer accepts)."""
+
+    key = models.CharField(_("会话标识"), max_length=43, unique=True)
+    user = models.ForeignKey(User, models.CASCADE, related_name="sessions",
+                             verbose_name=_("用户"))
+    created = models.DateTimeField(_("登录时间"), auto_now_add=True)
+    last_seen = models.DateTimeField(_("最近活动"))
+    ended = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    end_reason = models.CharField(_("结束原因"), max_length=10, choices=SessionEnd.choices,
+                                  blank=True)
+    address = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
+    user_agent = models.CharField(_("客户端"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("登录会话")
+        verbose_name_plural = _("登录会话")
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["user", "ended"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created:%Y-%m-%d %H:%M}"
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's recent passwords (历史密码): no reuse of the last N, and the
+    newest row's time is the password's age (expiry for government roles)."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="password_history",
+                             verbose_name=_("用户"))
+    password = models.CharField(_("密码摘要"), max_length=128)
+    created = models.DateTimeField(_("设置时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+        ordering = ["-created", "-id"]
 
 
 class Notification(models.Model):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from geo.models import SUPERVISOR_ROLES, Role, code_prefix
+from geo.models import OVERSIGHT_ROLES, SUPERVISOR_ROLES, Role, code_prefix
 
 GOVERNMENT_ROLES = SUPERVISOR_ROLES | {Role.GRID, Role.ANALYST}
 # Users who see their own organisation's rows: an enterprise, or an intermediary agency.
@@ -85,6 +85,8 @@ EVERYTHING = Scope(everything=True)
 def scope_for_user(user) -> Scope:
     """The scope of a user object (anonymous users get the public scope)."""
     if user is None or not user.is_authenticated or not user.is_active:
+        return PUBLIC
+    if user.role in OVERSIGHT_ROLES:  # they read the logs, not the data (三权分立)
         return PUBLIC
     if user.is_superuser or user.role == Role.ADMIN:
         return EVERYTHING
