@@ -1,7 +1,57 @@
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from geo.models import ApiToken, AuditEntry, DocumentCounter, NumberFormat, Organisation, User
+from geo.models import (
+    ApiToken,
+    AuditEntry,
+    DocumentCounter,
+    NumberFormat,
+    Organisation,
+    Role,
+    SecurityEvent,
+    SessionEnd,
+    User,
+    UserSession,
+)
+from geo.sessions import sessions_end
+from geo.tokens import token_revoke
+
+
+class RoleAdmin(admin.ModelAdmin):
+    """An admin page for the holders of `roles` only (三权分立), whatever their Django
+    permissions or superuser flag say; read-only unless `deletable_by` holds the role."""
+
+    roles: frozenset[str] = frozenset()
+    deletable_by: frozenset[str] = frozenset()
+
+    @staticmethod
+    def _role(request: HttpRequest) -> str | None:
+        user = request.user
+        return getattr(user, "role", None) if user.is_active and user.is_staff else None
+
+    def has_module_permission(self, request):
+        return self._role(request) in self.roles
+
+    def has_view_permission(self, request, obj=None):
+        return self._role(request) in self.roles
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return self._role(request) in self.deletable_by
+
+    def has_security_permission(self, request) -> bool:  # for the actions below
+        return self._role(request) == Role.SECURITY_ADMIN
 
 
 @admin.register(User)
@@ -22,22 +72,85 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["name", "user", "prefix", "created", "expires"]
-    readonly_fields = ["prefix", "digest", "created"]
+class ApiTokenAdmin(RoleAdmin):
+    """The security administrator sees every token and revokes the ones at risk."""
+
+    roles = frozenset({Role.SECURITY_ADMIN})
+    list_display = ["name", "user", "prefix", "access", "created", "expires", "last_used",
+                    "revoked"]
+    list_filter = ["access", "revoked"]
+    search_fields = ["user__username", "prefix", "name"]
+    exclude = ["digest"]
+    actions = ["revoke"]
+
+    @admin.action(description=_("吊销所选令牌"), permissions=["security"])
+    def revoke(self, request: HttpRequest, queryset: QuerySet) -> None:
+        done = sum(token_revoke(t, request=request) for t in queryset.select_related("user"))
+        self.message_user(request, _("已吊销 %(n)d 个令牌。") % {"n": done})
+
+
+@admin.register(UserSession)
+class UserSessionAdmin(RoleAdmin):
+    """Who is signed in from where; the security administrator can end a session."""
+
+    roles = frozenset({Role.SECURITY_ADMIN, Role.AUDITOR})
+    list_display = ["user", "created", "last_seen", "ended", "end_reason", "address",
+                    "user_agent"]
+    list_filter = ["end_reason", "created"]
+    search_fields = ["user__username", "address"]
+    exclude = ["key"]
+    actions = ["end"]
+
+    @admin.action(description=_("结束所选会话"), permissions=["security"])
+    def end(self, request: HttpRequest, queryset: QuerySet) -> None:
+        done = sessions_end(queryset, SessionEnd.REVOKED)
+        self.message_user(request, _("已结束 %(n)d 个会话。") % {"n": done})
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(RoleAdmin):
+    """Who changed what: read by the audit administrator; append-only."""
+
+    roles = frozenset({Role.AUDITOR})
     list_display = ["at", "user", "action", "model", "object_pk"]
     list_filter = ["action", "model"]
     search_fields = ["object_pk"]
 
-    def has_change_permission(self, request, obj=None):  # the log is append-only
-        return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(RoleAdmin):
+    """Sign-ins, failures, lockouts, token use, refusals, exports: read by the audit
+    administrator; append-only."""
+
+    roles = frozenset({Role.AUDITOR})
+    list_display = ["at", "kind", "username", "address", "path", "user_agent"]
+    list_filter = ["kind", "at"]
+    search_fields = ["username", "address", "path"]
+    date_hierarchy = "at"
+
+
+class LockoutAdmin(RoleAdmin, AccessAttemptAdmin):
+    """django-axes' failed attempts; deleting them unlocks (the security administrator)."""
+
+    roles = deletable_by = frozenset({Role.SECURITY_ADMIN})
+
+
+class DeviceAdmin(RoleAdmin):
+    """Second-factor devices; deleting one makes its user enrol again at next sign-in.
+    The secret key is never shown."""
+
+    roles = deletable_by = frozenset({Role.SECURITY_ADMIN})
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at",
+                    "throttling_failure_count"]
+    list_filter = ["confirmed"]
+    search_fields = ["user__username"]
+    fields = list_display
+
+
+admin.site.register(AccessAttempt, LockoutAdmin)
+if admin.site.is_registered(TOTPDevice):  # django-otp registers its own, showing the key
+    admin.site.unregister(TOTPDevice)
+admin.site.register(TOTPDevice, DeviceAdmin)
 
 
 @admin.register(NumberFormat)

@@ -17,8 +17,11 @@ import pandas as pd
 import shapely
 from django.db import connection
 from django.db.models import QuerySet
+from django.http import HttpRequest
 
+from geo.models import SecurityEventKind
 from geo.scope import Scope
+from geo.security_log import security_event
 from layers.base import Layer
 
 
@@ -67,11 +70,15 @@ def layer_frame(layer: type[Layer], scope: Scope,
 
 
 def export_layer(layer: type[Layer], scope: Scope, fmt: str, directory: Path, *,
-                 only: QuerySet | None = None) -> Path:
+                 request: HttpRequest | None, only: QuerySet | None = None) -> Path:
     """Write the export into `directory` and return the file to send (`only`: see
-    `layer_frame`)."""
+    `layer_frame`). Every export is a security event of `request`'s caller (None: a
+    command or a job, logged without an address)."""
     spec = FORMATS[fmt]
     frame = layer_frame(layer, scope, only)
+    security_event(request, SecurityEventKind.EXPORT, layer=layer.id, format=fmt,
+                   rows=len(frame), scope=scope.key,
+                   query=request.GET.urlencode()[:500] if request is not None else "")
     target = directory / f"{layer.id}{spec.suffix}"
     if fmt == "csv":
         _tabular(frame).to_csv(target, index=False, encoding="utf-8-sig")  # BOM: Excel reads UTF-8

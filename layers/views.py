@@ -35,7 +35,7 @@ def layer_export(request: HttpRequest, layer_id: str, fmt: str) -> HttpResponse:
         return JsonResponse({"detail": _("请先登录")}, status=401)
     directory = Path(tempfile.mkdtemp(prefix="export-"))
     try:
-        path = export_layer(layer, scope, fmt, directory)
+        path = export_layer(layer, scope, fmt, directory, request=request)
         handle = path.open("rb")
     finally:
         # The open handle keeps the file readable after its directory entry is gone.

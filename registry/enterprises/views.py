@@ -95,7 +95,8 @@ def enterprise_export(request: HttpRequest, fmt: str) -> HttpResponse:
     qs = selectors.enterprise_list(scope=scope, filters=filters, today=timezone.localdate())
     directory = Path(tempfile.mkdtemp(prefix="export-"))
     try:
-        path = export_layer(registry.get("enterprises"), scope, fmt, directory, only=qs)
+        path = export_layer(registry.get("enterprises"), scope, fmt, directory,
+                            request=request, only=qs)
         handle = path.open("rb")
     finally:
         shutil.rmtree(directory, ignore_errors=True)  # the open handle keeps the file readable
