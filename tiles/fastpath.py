@@ -4,9 +4,10 @@ statement on this thread's Django connection (errors fall through to Django, who
 request signals then recycle a broken connection).
 
 The caller's scope comes from process caches only (token -> user id in geo.tokens,
-signed-cookie session -> user id here, user id -> scope in geo.scope); anything not
-already known (a new token, an unknown user, a non-live version copy, an error)
-falls through to Django, which answers and fills the caches for next time.
+signed-cookie session -> user id here, checked live by geo.sessions, user id -> scope
+in geo.scope); anything not already known (a new token, an unknown user, a session this
+process has not checked lately, a non-live version copy, an error) falls through to
+Django, which answers and fills the caches for next time.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.contrib.auth import SESSION_KEY
 from django.http.cookie import parse_cookie
 
 from geo.scope import PUBLIC, Scope, cached_scope_for_user_id
+from geo.sessions import SESSION_ID_KEY, session_known_live
 from geo.tokens import cached_token_user_id
 from tiles.answer import STATUS_TEXT, tile_answer
 from tiles.cache import tile_cache
@@ -36,7 +38,7 @@ from tiles.selectors import (
 log = logging.getLogger(__name__)
 _TILE_PATH = re.compile(r"^/tiles/([^/]+)/([^/]+)/([^/]+)/([^/]+)\.mvt$")
 _SESSION_SECONDS = 30.0
-_sessions: dict[str, tuple[float, int | None]] = {}
+_sessions: dict[str, tuple[float, int | None, str | None]] = {}
 _UNKNOWN = object()
 
 
@@ -93,6 +95,8 @@ def caller_scope(environ) -> Scope | None:
         return None
     if user_id is None:
         user_id = _session_user(environ)
+        if user_id is _UNKNOWN:
+            return None
     if user_id is None:
         return PUBLIC
     return cached_scope_for_user_id(int(user_id))
@@ -111,19 +115,24 @@ def _token_user(environ):
     return user_id if known and user_id is not None else _UNKNOWN
 
 
-def _session_user(environ) -> int | None:
+def _session_user(environ):
+    """The signed-in user of the session cookie, None for anonymous, `_UNKNOWN` when the
+    session has not been checked live by this process lately (ended, idle or new)."""
     cookie = parse_cookie(environ.get("HTTP_COOKIE", "")).get(settings.SESSION_COOKIE_NAME)
     if not cookie:
         return None
     now = time.monotonic()
     hit = _sessions.get(cookie)
-    if hit and hit[0] > now:
-        return hit[1]
-    from django.contrib.sessions.backends.signed_cookies import SessionStore
+    if not hit or hit[0] <= now:
+        from django.contrib.sessions.backends.signed_cookies import SessionStore
 
-    # Signed-cookie sessions verify by HMAC alone: no database involved.
-    user_id = SessionStore(session_key=cookie).load().get(SESSION_KEY)
-    if len(_sessions) > 10_000:
-        _sessions.clear()
-    _sessions[cookie] = (now + _SESSION_SECONDS, user_id)
-    return user_id
+        # Signed-cookie sessions verify by HMAC alone: no database involved.
+        data = SessionStore(session_key=cookie).load()
+        if len(_sessions) > 10_000:
+            _sessions.clear()
+        hit = _sessions[cookie] = (now + _SESSION_SECONDS, data.get(SESSION_KEY),
+                                   data.get(SESSION_ID_KEY))
+    user_id, key = hit[1], hit[2]
+    if user_id is None:
+        return None
+    return user_id if session_known_live(key, int(user_id)) else _UNKNOWN
