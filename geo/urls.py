@@ -1,12 +1,20 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from geo import views
+from geo import signin, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("admin/login/", signin.admin_login),  # before the admin: one way to sign in
     path("admin/", admin.site.urls),
+    path("accounts/login/", signin.login_view, name="login"),
+    path("accounts/login/verify/", signin.verify_view, name="signin_verify"),
+    path("accounts/login/password/", signin.password_view, name="signin_password"),
+    path("accounts/second-factor/", signin.enrol_view, name="signin_enrol"),
+    path("accounts/password_change/", signin.PasswordChangeView.as_view(),
+         name="password_change"),
     path("accounts/tokens/", views.tokens, name="tokens"),
+    path("accounts/tokens/<int:pk>/revoke/", views.token_revoke_view, name="token_revoke"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<int:pk>/", views.inbox_open, name="inbox_open"),
     path("inbox/read-all/", views.inbox_read_all, name="inbox_read_all"),
