@@ -1,57 +1,104 @@
-"""Personal API tokens: `Authorization: Token <key>` or `?token=<key>` (for map clients)."""
+"""Personal API tokens: `Authorization: Token <key>` or `?token=<key>` (for map clients).
+
+A token has an expiry, a scope (read-only tokens may only GET/HEAD/OPTIONS, anywhere), a
+last-used time written at most once a minute, and can be revoked. Revocation and expiry
+take effect at once in the process that revoked, within `_CACHE_SECONDS` in the others.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
 import time
+from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
-from geo.models import ApiToken
+from geo.models import ApiToken, SecurityEventKind, TokenAccess
+from geo.security_log import once_a_minute, security_event
 
 _CACHE_SECONDS = 30.0
-_digests: dict[str, tuple[float, int | None]] = {}
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@dataclass(frozen=True)
+class TokenGrant:
+    """What a valid key grants: its token, its user, and whether it may write."""
+
+    token_id: int
+    user_id: int
+    access: str
+
+    @property
+    def read_only(self) -> bool:
+        return self.access == TokenAccess.READ
+
+
+_digests: dict[str, tuple[float, TokenGrant | None]] = {}
 
 
 def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def token_create(*, user, name: str) -> str:
-    """Create a token and return its key; only the hash is stored, so show it once."""
+def token_create(*, user, name: str, access: str = TokenAccess.WRITE,
+                 days: int | None = None) -> str:
+    """Create a token and return its key; only the hash is stored, so show it once.
+    `days`: lifetime (None: no expiry, for tokens made by commands and tests)."""
     key = secrets.token_urlsafe(30)
-    ApiToken.objects.create(user=user, name=name, prefix=key[:8], digest=_digest(key))
+    expires = timezone.now() + timedelta(days=days) if days else None
+    ApiToken.objects.create(user=user, name=name, prefix=key[:8], digest=_digest(key),
+                            access=access, expires=expires)
     return key
 
 
-def token_user_id(key: str) -> int | None:
-    """The active user behind a key, cached briefly so map clients cost no query per tile."""
+def token_revoke(token: ApiToken, *, request: HttpRequest | None = None) -> bool:
+    """Revoke a token (kept, marked revoked); False when it already was."""
+    if token.revoked is not None:
+        return False
+    ApiToken.objects.filter(pk=token.pk, revoked__isnull=True).update(revoked=timezone.now())
+    _digests.pop(token.digest, None)
+    security_event(request, SecurityEventKind.TOKEN_REVOKED, token=token.prefix,
+                   owner=token.user.get_username())
+    return True
+
+
+def token_grant(key: str) -> TokenGrant | None:
+    """What a key grants now (None: unknown, expired, revoked or its user inactive);
+    cached briefly so map clients cost no query per tile."""
     digest = _digest(key)
     now = time.monotonic()
     hit = _digests.get(digest)
     if hit and hit[0] > now:
         return hit[1]
-    from django.db.models import Q
-    from django.utils import timezone
-
     row = (
-        ApiToken.objects.filter(digest=digest, user__is_active=True)
+        ApiToken.objects.filter(digest=digest, user__is_active=True, revoked__isnull=True)
         .filter(Q(expires__isnull=True) | Q(expires__gt=timezone.now()))
-        .values_list("user_id", flat=True)
+        .values_list("pk", "user_id", "access")
         .first()
     )
-    _digests[digest] = (now + _CACHE_SECONDS, row)
-    return row
+    grant = TokenGrant(*row) if row else None
+    _digests[digest] = (now + _CACHE_SECONDS, grant)
+    return grant
+
+
+def token_user_id(key: str) -> int | None:
+    """The active user behind a valid key."""
+    grant = token_grant(key)
+    return grant.user_id if grant else None
 
 
 def cached_token_user_id(key: str) -> tuple[bool, int | None]:
     """(known, user id) from the cache only; known is False when it would take a query."""
     hit = _digests.get(_digest(key))
     if hit and hit[0] > time.monotonic():
-        return True, hit[1]
+        return True, hit[1].user_id if hit[1] else None
     return False, None
 
 
@@ -66,10 +113,20 @@ def key_from_request(request) -> str | None:
     return request.GET.get("token") or None
 
 
+def _used(request: HttpRequest, grant: TokenGrant) -> None:
+    """Last-used time and a token-use event, at most once a minute per token."""
+    if once_a_minute(f"token:{grant.token_id}"):
+        ApiToken.objects.filter(pk=grant.token_id).update(last_used=timezone.now())
+        token = ApiToken.objects.select_related("user").get(pk=grant.token_id)
+        security_event(request, SecurityEventKind.TOKEN_USED, user=token.user,
+                       token=token.prefix)
+
+
 class TokenAuthenticationMiddleware:
     """Sets `request.token_user_id`, and `request.user` lazily, for token callers.
 
-    A bad token is a 401, not a silent anonymous request.
+    A bad token is a 401, not a silent anonymous request; a read-only token that tries
+    to change anything is a 403.
     """
 
     def __init__(self, get_response):
@@ -78,15 +135,20 @@ class TokenAuthenticationMiddleware:
     def __call__(self, request):
         key = key_from_request(request)
         if key:
-            user_id = token_user_id(key)
-            if user_id is None:
-                from django.http import JsonResponse
-
+            grant = token_grant(key)
+            if grant is None:
+                if once_a_minute(f"bad-token:{key[:8]}"):
+                    security_event(request, SecurityEventKind.TOKEN_REJECTED, token=key[:8])
                 return JsonResponse({"detail": _("令牌无效或已过期")}, status=401)
-            request.token_user_id = user_id
+            _used(request, grant)
+            if grant.read_only and request.method not in _SAFE_METHODS:
+                user = get_user_model().objects.filter(pk=grant.user_id).first()
+                security_event(request, SecurityEventKind.PERMISSION_DENIED, user=user,
+                               method=request.method, reason="read-only token")
+                return JsonResponse({"detail": _("只读令牌不能修改数据")}, status=403)
+            request.token_user_id = grant.user_id
             request._dont_enforce_csrf_checks = True  # token callers are not browsers
             request._cached_user = SimpleLazyObject(
-                lambda: get_user_model().objects.get(pk=user_id)
+                lambda: get_user_model().objects.get(pk=grant.user_id)
             )
         return self.get_response(request)
-

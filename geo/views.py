@@ -1,5 +1,5 @@
 """Portal home, personal API tokens and the inbox. Thin views; writes go through
-geo.tokens and geo.messaging."""
+geo.tokens and geo.messaging (sign-in steps: geo.signin)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from geo.models import ApiToken, Notification
-from geo.tokens import token_create
+from geo.models import ApiToken, Notification, SecurityEventKind, TokenAccess
+from geo.second_factor import confirmed_device
+from geo.security_log import security_event
+from geo.tokens import token_create, token_revoke
+
+# Token lifetimes offered on the page (days); a token never outlives a year.
+TOKEN_DAYS = (30, 90, 180, 365)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -23,12 +29,33 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def tokens(request: HttpRequest) -> HttpResponse:
-    new_key = None
+    """The caller's API tokens (created read-only unless asked), second factor, password."""
+    new_key, error = None, None
     if request.method == "POST":
         name = (request.POST.get("name") or "").strip()[:100] or "QGIS"
-        new_key = token_create(user=request.user, name=name)
+        access = request.POST.get("access", TokenAccess.READ)
+        days = request.POST.get("days", "90")
+        if access not in TokenAccess.values or days not in {str(d) for d in TOKEN_DAYS}:
+            error = _("请选择令牌的权限范围和有效期。")
+        else:
+            new_key = token_create(user=request.user, name=name, access=access,
+                                   days=int(days))
+            security_event(request, SecurityEventKind.TOKEN_CREATED, token=new_key[:8],
+                           access=access, days=int(days))
     rows = ApiToken.objects.filter(user=request.user).order_by("-created")
-    return render(request, "geo/tokens.html", {"tokens": rows, "new_key": new_key})
+    return render(request, "geo/tokens.html", {
+        "tokens": rows, "new_key": new_key, "error": error, "days": TOKEN_DAYS,
+        "now": timezone.now(), "second_factor": confirmed_device(request.user) is not None},
+        status=400 if error else 200)
+
+
+@login_required
+@require_POST
+def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Revoke one of the caller's own tokens."""
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    token_revoke(token, request=request)
+    return redirect("tokens")
 
 
 @login_required
