@@ -1,9 +1,12 @@
 """Site settings, all from the environment (see README "Configuration")."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -15,17 +18,37 @@ def _env_bool(name: str, default: bool) -> bool:
     return os.environ.get(name, str(default)).lower() in {"1", "true", "yes", "on"}
 
 
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
 def _private_database_url() -> str:
     run = VAR_DIR / "pg" / "run"
     return f"postgis://safeatlas@/safeatlas?host={run}&port=55432"
 
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret-change-me-in-production")
+# Public base URL used in OGC API links and TileJSON; an https:// URL also switches on
+# the transport settings of production (see "Security" below).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+HTTPS = urlsplit(SITE_URL).scheme == "https"
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    if HTTPS:  # a served site must not sign sessions with a key anyone can read here
+        raise ImproperlyConfigured("SECRET_KEY must be set when SITE_URL is https://")
+    SECRET_KEY = "dev-only-not-secret-change-me-in-production"
 DEBUG = _env_bool("DEBUG", False)
-ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
-CSRF_TRUSTED_ORIGINS = [
-    o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o
-]
+ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
 # Our own apps; a domain module (registry, …) is made of slices, each owning its
 # templates and static files (ARCHITECTURE.md "Modules and slices").
@@ -41,11 +64,16 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.gis",
+    "axes",                      # login failure counting and lockout
+    "django_otp",
+    "django_otp.plugins.otp_totp",  # TOTP second factor
+    "csp",
     *LOCAL_APPS,
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -53,8 +81,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "geo.sessions.SessionGuardMiddleware",   # after messages: it says why it signed out
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "geo.security_log.DeniedLogMiddleware",
     "geo.audit.AuditUserMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a lockout into the lockout page (429)
 ]
 
 ROOT_URLCONF = "geo.urls"
@@ -91,7 +122,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "geo.User"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
-# Signed-cookie sessions: resolving the caller of a cached tile needs no database.
+# Signed-cookie sessions: resolving the caller of a cached tile needs no database. What
+# the server no longer accepts (logout, idle, replaced) is kept in geo.UserSession.
 SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
 SESSION_COOKIE_HTTPONLY = True
 
@@ -116,8 +148,6 @@ TILE_MEMORY_ITEMS = int(os.environ.get("TILE_MEMORY_ITEMS", "20000"))
 # Optional basemap (e.g. Tianditu with a key); the site works offline without it.
 BASEMAP_URL = os.environ.get("BASEMAP_URL", "")
 BASEMAP_ATTRIBUTION = os.environ.get("BASEMAP_ATTRIBUTION", "")
-# Public base URL used in OGC API links and TileJSON.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 MQTT_URL = os.environ.get("MQTT_URL", "")
 # Optional Nominatim-compatible geocoder for enterprise addresses; without it users place
 # the point on the map.
@@ -149,3 +179,88 @@ LOGGING = {
 # Debian 12 ships GDAL 3.6. GeoDjango's GDAL only parses spatial references we write
 # ourselves (4326/4490/3857); uploaded files are read by pyogrio's bundled GDAL.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# --- Security controls (docs/security.md: GB/T 22239-2019 level 3) -----------------------
+
+# Transport: on when SITE_URL is https://. Behind a TLS-terminating proxy, name the header
+# it sets (e.g. X-Forwarded-Proto) in SECURE_PROXY_SSL_HEADER; the proxy must overwrite it.
+SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = _env_int("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", HTTPS)
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + os.environ["SECURE_PROXY_SSL_HEADER"].upper().replace("-", "_"), "https")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS", SITE_URL)
+
+# Sessions: signed out after SESSION_IDLE_MINUTES without a request (geo.sessions), at the
+# latest 12 hours after sign-in, and when the browser closes.
+SESSION_IDLE_SECONDS = 60 * _env_int("SESSION_IDLE_MINUTES", 30)
+SESSION_SINGLE = _env_bool("SESSION_SINGLE", False)  # a new sign-in ends the others
+SESSION_COOKIE_AGE = 12 * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Passwords: length, three of four character classes, none of the last N, and expiry
+# for the roles of government staff (a forced change at sign-in, geo.signin).
+PASSWORD_HISTORY = _env_int("PASSWORD_HISTORY", 5)
+PASSWORD_MAX_AGE_DAYS = _env_int("PASSWORD_MAX_AGE_DAYS", 90)  # 0: never expire
+PASSWORD_EXPIRY_ROLES = _env_list(
+    "PASSWORD_EXPIRY_ROLES", "admin,security_admin,auditor,province_supervisor,"
+    "city_supervisor,county_supervisor,park_supervisor,grid_member,analyst")
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "geo.passwords.MinimumLengthValidator",
+     "OPTIONS": {"min_length": _env_int("PASSWORD_MIN_LENGTH", 12)}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "geo.passwords.CharacterClassesValidator", "OPTIONS": {"classes": 3}},
+    {"NAME": "geo.passwords.PasswordHistoryValidator", "OPTIONS": {"count": PASSWORD_HISTORY}},
+]
+
+# Second factor (TOTP, django-otp): required at sign-in for these roles (superusers too).
+OTP_REQUIRED_ROLES = _env_list("OTP_REQUIRED_ROLES", "admin,security_admin,auditor")
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "SafeAtlas")
+
+# Lockout (django-axes): LOGIN_FAILURE_LIMIT failures of one username, or from one address,
+# lock it for LOGIN_LOCKOUT_MINUTES; wrong second-factor codes count as failures.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend",
+                           "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = _env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=_env_int("LOGIN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # geo.SecurityEvent is the record of sign-ins
+AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False  # geo.admin registers the lockouts for the security administrator
+# The client address (lockout, security-event log): REMOTE_ADDR, or with TRUSTED_PROXY_COUNT
+# reverse proxies in front, the address they append to X-Forwarded-For.
+TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# Content-Security-Policy (django-csp): scripts only from here or carrying the request's
+# nonce (templates, folium page maps, Dash's index). Styles allow inline: plotly and
+# Leaflet style elements at run time (docs/adr/0008-security-controls.md).
+_BASEMAP_ORIGIN = ("{0.scheme}://{0.netloc}".format(urlsplit(BASEMAP_URL))
+                   if BASEMAP_URL else None)
+_OUTSIDE = [_BASEMAP_ORIGIN] if _BASEMAP_ORIGIN else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", *_OUTSIDE],
+        "connect-src": ["'self'", *_OUTSIDE],
+        "font-src": ["'self'", "data:"],
+        "worker-src": ["'self'", "blob:"],
+        "child-src": ["'self'", "blob:"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
