@@ -4,7 +4,8 @@ tiles, so a page with a map makes no request that leaves the machine.
 `LocalMap` is the one folium map class (the enterprise site map, the hazard source map).
 `site_map(...)` draws a site with its `Shape`s, `Dot`s and `TileOverlay`s and returns the
 three pieces a Django template places: the asset links (for <head>), the map <div> and its
-<script>.
+<script> (the template gives it the request's CSP nonce). `map_document(m, nonce=)` is a
+whole page of one map, for an iframe's `srcdoc`, whose one inline script carries `nonce`.
 """
 
 from __future__ import annotations
@@ -98,6 +99,25 @@ def site_map(*, lon: float, lat: float, title: str, shapes: list[Shape], dots: l
                       [max(p[0] for p in points), max(p[1] for p in points)]],
                      padding=(24, 24), max_zoom=17)
     return _parts(m)
+
+
+_DOCUMENT = """<!doctype html>
+<html><head><meta charset="utf-8">
+{assets}
+<style>html, body, .folium-map {{ width: 100%; height: 100%; margin: 0; }}</style>
+</head><body>
+{html}
+<script nonce="{nonce}">{script}</script>
+</body></html>"""
+
+
+def map_document(m: folium.Map, *, nonce: str) -> str:
+    """One map as a whole HTML document. Built from the map's parts rather than folium's
+    own page, whose inline scripts carry no nonce and so would not run under the site's
+    Content-Security-Policy (a `srcdoc` frame inherits it)."""
+    parts = _parts(m)
+    return _DOCUMENT.format(assets=parts.assets, html=parts.html, script=parts.script,
+                            nonce=escape(str(nonce)))
 
 
 def _parts(m: folium.Map) -> MapParts:

@@ -6,12 +6,13 @@ import json
 
 import folium
 
-from layers.maps import LocalMap, level_colour
+from layers.maps import LocalMap, level_colour, map_document
 from registry.hazards.models import HazardSource
 
 
-def source_map_html(source: HazardSource) -> str:
-    """A whole HTML document (for an iframe `srcdoc`) showing the unit and its enterprise.
+def source_map_html(source: HazardSource, *, nonce: str) -> str:
+    """A whole HTML document (for an iframe `srcdoc`) showing the unit and its enterprise;
+    `nonce` is the page's CSP nonce, which the frame inherits.
 
     No base tiles: the tile servers we could use are outside the machine; the polygon and
     the enterprise point carry the information.
@@ -28,4 +29,4 @@ def source_map_html(source: HazardSource) -> str:
     xmin, ymin, xmax, ymax = source.geom.extent
     fmap.fit_bounds([[min(ymin, point.y), min(xmin, point.x)],
                      [max(ymax, point.y), max(xmax, point.x)]], padding=(20, 20))
-    return fmap.get_root().render()
+    return map_document(fmap, nonce=nonce)

@@ -92,7 +92,8 @@ def source_detail(request: HttpRequest, source_id: int) -> HttpResponse:
     source = _source(request, source_id)
     persons = {p.role: p for p in source.persons.all()}
     return render(request, "registry/hazards/detail.html", {
-        "source": source, **_numbers(source), "map_html": source_map_html(source),
+        "source": source, **_numbers(source),
+        "map_html": source_map_html(source, nonce=request.csp_nonce),
         "person_rows": [(value, label, persons.get(value))
                         for value, label in ResponsibleRole.choices],
         "can_submit": filing.FILING.may(SUBMIT, request.user, source),

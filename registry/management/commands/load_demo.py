@@ -82,4 +82,7 @@ class Command(BaseCommand):
             line += f" {a.organisation}"
             if a.token:
                 line += f"\n  {'':<11} API token: {a.token}"
+            if a.totp_secret:
+                line += (f"\n  {'':<11} TOTP secret: {a.totp_secret}"
+                         " (add it to an authenticator app; sign-in asks for its code)")
             self.stdout.write(line)
