@@ -1,4 +1,9 @@
-"""Demo organisations (组织机构) and one account per role, with fixed demo passwords."""
+"""Demo organisations (组织机构) and one account per role, with fixed demo passwords.
+
+The roles that sign in with a second factor (settings.OTP_REQUIRED_ROLES: the system,
+security and audit administrators) get an authenticator bound with a secret that
+`load_demo` prints, so the demo shows the sign-in a deployment has (docs/security.md).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,8 @@ from dataclasses import dataclass
 from django.db import connection
 
 from data.divisions import PARK_NAME
-from geo.models import ApiToken, GridCell, Organisation, OrganisationKind, Role, User
+from geo.models import ApiToken, GridCell, Organisation, OrganisationKind, Role, TokenAccess, User
+from geo.second_factor import confirmed_device, otp_required, secret_text
 from geo.tokens import token_create
 
 TOKEN_NAME = "load_demo"
@@ -22,7 +28,12 @@ ACCOUNTS = [
     ("enterprise", Role.ENTERPRISE, "village"),
     ("analyst", Role.ANALYST, "province"),
     ("agency", Role.AGENCY, "county"),  # linked to a demo agency by data.demo_knowledge
+    ("security", Role.SECURITY_ADMIN, None),
+    ("auditor", Role.AUDITOR, None),
 ]
+# Who may open the admin: the system administrator, and the security and audit
+# administrators for their own pages (三权分立, geo.admin.RoleAdmin).
+STAFF_ROLES = {Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR}
 
 
 def password_for(username: str) -> str:
@@ -37,6 +48,7 @@ class Account:
     division: str
     organisation: str
     token: str = ""
+    totp_secret: str = ""
 
 
 def _government(region) -> list[tuple[str, str, str | None]]:
@@ -117,7 +129,8 @@ def accounts_ensure(region, orgs: dict[tuple[str, str], int]) -> list[Account]:
             org_id = _agency_organisation_id()
         user = User.objects.filter(username=username).first() or User(username=username)
         user.role, user.division_id, user.organisation_id = role, code, org_id
-        user.is_staff = user.is_superuser = role == Role.ADMIN
+        user.is_staff = role in STAFF_ROLES
+        user.is_superuser = role == Role.ADMIN
         user.is_active = True
         user.set_password(password_for(username))
         user.save()
@@ -126,13 +139,25 @@ def accounts_ensure(region, orgs: dict[tuple[str, str], int]) -> list[Account]:
                               "name", flat=True).first() or "")
         if role == Role.ANALYST:
             ApiToken.objects.filter(user=user, name=TOKEN_NAME).delete()
-            account.token = token_create(user=user, name=TOKEN_NAME)
+            account.token = token_create(user=user, name=TOKEN_NAME, access=TokenAccess.READ,
+                                         days=365)
+        if otp_required(user):
+            account.totp_secret = secret_text(_demo_device(user))
         if role == Role.GRID:
             cell = GridCell.objects.filter(code="W" + code).first()
             if cell is not None:
                 cell.responsible.add(user)
         out.append(account)
     return out
+
+
+def _demo_device(user: User):
+    """The account's bound authenticator; kept across reruns, so an app that already
+    holds the secret keeps working."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return confirmed_device(user) or TOTPDevice.objects.create(
+        user=user, name="demo", confirmed=True)
 
 
 def _agency_organisation_id() -> int | None:

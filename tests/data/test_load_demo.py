@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import base64
 from decimal import Decimal
 from io import StringIO
 
 import pytest
 import shapely
+from django.contrib.auth import SESSION_KEY
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count
 from django.test import Client
 from django.utils import timezone
+from django_otp.oath import TOTP
 
 from data.accounts import ACCOUNTS, password_for
 from data.demo_resources import MODELS
@@ -30,6 +33,25 @@ PARK = "390221400"  # the park's 9-digit town prefix for the default seed
 @pytest.fixture
 def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def printed_secrets(out: str) -> dict[str, str]:
+    """username -> the TOTP secret printed under it."""
+    lines = out.splitlines()
+    return {lines[i - 1].split()[0]: line.split("TOTP secret: ")[1].split()[0]
+            for i, line in enumerate(lines) if "TOTP secret: " in line}
+
+
+def sign_in(username: str, secret: str | None) -> bool:
+    """Through the login form, as a person with the printed password (and secret) would."""
+    client = Client()
+    response = client.post("/accounts/login/", {"username": username,
+                                                "password": password_for(username)})
+    if secret is not None:
+        assert response["Location"] == "/accounts/login/verify/"
+        key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+        response = client.post("/accounts/login/verify/", {"code": f"{TOTP(key).token():06d}"})
+    return response.status_code == 302 and SESSION_KEY in client.session
 
 
 def load(*args) -> str:
@@ -77,7 +99,7 @@ def test_loaded_region_nests_and_matches_the_generator(fast_passwords):
     load()
     region = generate_region()
     assert counts() == {"divisions": 688, "grid": 2480, "enterprises": 1240,
-                        "organisations": 59, "users": 9, "tokens": 1}  # 57 + 2 agencies
+                        "organisations": 59, "users": 11, "tokens": 1}  # 57 + 2 agencies
     stored = dict(Division.objects.values_list("code", "geom"))
     assert list(stored) == region.divisions["code"].tolist()
     assert shapely.equals_exact(shapely.from_wkb([bytes(g.wkb) for g in stored.values()]),
@@ -113,22 +135,26 @@ def test_one_account_per_role_that_can_sign_in(fast_passwords):
     assert enterprise.division_code.startswith(PARK) and enterprise.has_major_hazard
     assert scope_for_user(users["park"]).prefix == PARK
     assert scope_for_user(users["province"]).prefix == "39"
+    secrets = printed_secrets(out)
+    assert sorted(secrets) == ["admin", "auditor", "security"]
     for username, _, _ in ACCOUNTS:
         assert f"{username:<11} {password_for(username)}" in out
-        assert Client().login(username=username, password=password_for(username))
+        assert sign_in(username, secrets.get(username)), username
     token = out.split("API token: ")[1].split()[0]
     assert token_user_id(token) == users["analyst"].pk
+    assert ApiToken.objects.get(user=users["analyst"]).access == "read"
     assert users["grid"].grid_cells.count() == 1
 
 
 @pytest.mark.django_db
 def test_running_twice_reuses_everything(fast_passwords):
-    load()
+    first_out = load()
     first = counts()
     resources, licences = resource_counts(), licence_counts(outside_park=False)
     out = load()
     assert "already loaded: reused it" in out
     assert counts() == first
+    assert printed_secrets(out) == printed_secrets(first_out)  # the apps keep working
     assert ApiToken.objects.filter(user__username="analyst").count() == 1
     assert "major hazard sources in the park: 0 created" in out
     assert "licences outside the park: 0 created" in out
@@ -159,7 +185,7 @@ def test_a_different_region_needs_replace(fast_passwords):
     assert "replaced" in out
     other = generate_region(7)
     assert counts() == {"divisions": 688, "grid": len(other.grid), "enterprises": 1240,
-                        "organisations": 59, "users": 9, "tokens": 1}
+                        "organisations": 59, "users": 11, "tokens": 1}
     assert len(other.grid) != 2480  # really another region, not the first one kept
     assert Enterprise.objects.filter(
         credit_code__in=other.enterprises["credit_code"].tolist()).count() == 1240
