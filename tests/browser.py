@@ -1,6 +1,7 @@
 """Shared set-up for the Playwright tests: headless Debian chromium (no browser download),
 a page with a viewport and locale, an optional guard that aborts and records every request
-to a host other than this machine, the login form, and screenshots under var/screenshots/.
+to a host other than this machine, a check that the site's Content-Security-Policy refused
+nothing the page needed, the login form, and screenshots under var/screenshots/.
 
     with chromium_page() as browser:
         login(browser.page, f"{live_server.url}/enterprises/", "province")
@@ -33,6 +34,14 @@ class BrowserPage:
     page: Page
     requested: list[str] = field(default_factory=list)
     outside: list[str] = field(default_factory=list)
+    csp_refused: list[str] = field(default_factory=list)
+
+
+def _csp_refusal(message) -> str | None:
+    """Chromium reports every CSP refusal (inline script, style, worker, frame, eval) as a
+    console error naming the policy."""
+    text = message.text
+    return text if message.type == "error" and "Content Security Policy" in text else None
 
 
 def _guard(outside: list[str]) -> Callable[[Route], None]:
@@ -51,7 +60,9 @@ def _guard(outside: list[str]) -> Callable[[Route], None]:
 def chromium_page(*, viewport: tuple[int, int] = (1280, 900), locale: str = "zh-CN",
                   block_outside: bool = True) -> Iterator[BrowserPage]:
     """A fresh page in headless chromium, closed on exit. With `block_outside`, requests to
-    any non-loopback host are aborted and listed in `outside` (still readable after exit)."""
+    any non-loopback host are aborted and listed in `outside` (still readable after exit).
+    A page whose scripts, styles, workers or frames the CSP refused fails the test on exit:
+    every browser test doubles as a test that the policy lets the page work."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
@@ -59,11 +70,14 @@ def chromium_page(*, viewport: tuple[int, int] = (1280, 900), locale: str = "zh-
             page = browser.new_page(viewport={"width": width, "height": height}, locale=locale)
             opened = BrowserPage(page)
             page.on("request", lambda request: opened.requested.append(request.url))
+            page.on("console", lambda message: opened.csp_refused.extend(
+                [text] if (text := _csp_refusal(message)) else []))
             if block_outside:
                 page.route("**/*", _guard(opened.outside))
             yield opened
         finally:
             browser.close()
+    assert opened.csp_refused == [], "the Content-Security-Policy refused parts of the page"
 
 
 def login(page: Page, url: str, username: str, password: str | None = None) -> None:

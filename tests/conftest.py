@@ -82,12 +82,17 @@ def _fast_password_hashing(settings):
 
 
 def _forget_process_caches() -> None:
+    from django.core.cache import cache as django_cache
+
     from geo.scope import _user_scopes
+    from geo.sessions import forget_sessions
     from geo.tokens import forget_tokens
     from tiles import cache, fastpath, selectors, versions
 
     _user_scopes.clear()
     forget_tokens()
+    forget_sessions()
+    django_cache.clear()  # the once-a-minute throttles of the security-event log
     cache.reset()
     versions.forget()
     selectors.forget_extents()
