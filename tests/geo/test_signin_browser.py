@@ -8,6 +8,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.db import connection
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
@@ -17,9 +18,16 @@ from tests.geo.signin import totp_code
 
 def outside_the_loop(read):
     """Run an ORM read from a plain thread: Playwright's sync API keeps an event loop
-    running in this one, where Django refuses database calls."""
+    running in this one, where Django refuses database calls. The thread's connection is
+    closed after, or it would keep the test database from being dropped."""
+    def run():
+        try:
+            return read()
+        finally:
+            connection.close()
+
     with ThreadPoolExecutor(1) as pool:
-        return pool.submit(read).result()
+        return pool.submit(run).result()
 
 
 @pytest.mark.browser
