@@ -5,6 +5,8 @@ to "received by the uplink" (p50/p99), and the resend rate after an outage (the
 backlog is simulated by pre-filling the journal with 10 minutes of readings).
 
     .venv/bin/python bench/collector.py [--duration 30] [--points 2000]
+
+Reconnect times (broker restart, killed or paused source servers): bench/collector_recovery.py.
 """
 
 from __future__ import annotations
