@@ -183,16 +183,26 @@ def agent(tmp_path, procs):
 
 
 @pytest.fixture
-def mosquitto(tmp_path, procs):
-    """A private broker with persistence on, on a free loopback port (never 1883)."""
-    port = free_port()
-    data = tmp_path / "mosquitto"
-    data.mkdir()
-    conf = data / "mosquitto.conf"
-    conf.write_text(f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence true\n"
-                    f"persistence_location {data}/\nautosave_interval 1\nuser root\n")
-    proc = Proc(["/usr/sbin/mosquitto", "-c", str(conf)], tmp_path, data / "log").start()
-    procs.append(proc)
-    wait_port(port)
-    proc.port = port  # type: ignore[attr-defined]
-    return proc
+def broker(tmp_path, procs):
+    """Factory: a private broker with persistence on, on a free loopback port (never
+    1883); `extra` adds mosquitto.conf lines (limits, authentication)."""
+
+    def start(extra: str = "") -> Proc:
+        port = free_port()
+        data = tmp_path / f"mosquitto-{port}"
+        data.mkdir()
+        conf = data / "mosquitto.conf"
+        conf.write_text(f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence true\n"
+                        f"persistence_location {data}/\nautosave_interval 1\nuser root\n{extra}")
+        proc = Proc(["/usr/sbin/mosquitto", "-c", str(conf)], tmp_path, data / "log").start()
+        procs.append(proc)
+        wait_port(port)
+        proc.port = port  # type: ignore[attr-defined]
+        return proc
+
+    return start
+
+
+@pytest.fixture
+def mosquitto(broker):
+    return broker()

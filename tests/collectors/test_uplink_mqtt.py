@@ -1,0 +1,98 @@
+"""MQTT uplink against a real mosquitto: a broker that ends the session is noticed at
+once (never only at the CONNACK/PUBACK timeout), and the agent resumes right after a
+broker restart, even one that killed a batch in flight."""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+
+import pytest
+
+from collectors.journal import read_stats
+from collectors.transport_errors import TransientError
+from collectors.uplink_mqtt import MqttTransport
+from tests.collectors.conftest import (
+    GATEWAY,
+    HMAC_HEX,
+    agent_yaml,
+    free_port,
+    modbus_source,
+    tank_points,
+    wait_port,
+    wait_until,
+)
+
+TIMEOUT = 10.0  # the uplink default: what a site waits for an answer that may still come
+
+
+def test_refused_login_fails_at_once_with_the_brokers_reason(broker):
+    # The broker answers CONNACK "Not authorized" and closes the socket: there is
+    # nothing left to wait for.
+    srv = broker("allow_anonymous false\n")
+    transport = MqttTransport(f"mqtt://127.0.0.1:{srv.port}", GATEWAY, "safeatlas", "gw-x",
+                              None, TIMEOUT)
+    with pytest.raises(TransientError) as err:
+        transport.send("batch", b"{}")
+    assert str(err.value) == "connection refused by the broker: CONNACK Not authorized"
+    assert transport.session is None
+    transport.close()
+
+
+def test_broker_dying_under_a_publish_fails_it_at_once(mosquitto):
+    transport = MqttTransport(f"mqtt://127.0.0.1:{mosquitto.port}", GATEWAY, "safeatlas",
+                              "gw-x", None, TIMEOUT)
+    transport.send("batch", b"{}")  # connected
+    mosquitto.p.send_signal(signal.SIGSTOP)  # takes the next publish, never acknowledges it
+    errors: list[Exception] = []
+
+    def send() -> None:
+        try:
+            transport.send("batch", b"{}")
+        except TransientError as exc:
+            errors.append(exc)
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    time.sleep(0.3)
+    mosquitto.kill9()  # its sockets close under the wait for PUBACK
+    sender.join(2 * TIMEOUT)
+    # Woken by the close, not by the timeout ("PUBACK not received"), and not rescued
+    # by paho reconnecting and resending on its own: the journal owns resends.
+    assert [str(e).split(" (")[0] for e in errors] == ["connection closed by the broker"]
+    assert transport.session is None
+
+
+def acked(tmp_path) -> int:
+    path = tmp_path / "journal.db"
+    if not path.exists():
+        return 0
+    return read_stats(path)["uplinks"].get("mqtt", {}).get("acked_seq", 0)
+
+
+def test_broker_killed_with_a_batch_in_flight_agent_resumes_at_once(
+        tmp_path, simulator, agent, mosquitto):
+    mb = free_port()
+    simulator(mb)
+    backoff_max = 0.3
+    uplink = {"id": "mqtt", "type": "mqtt", "url": f"mqtt://127.0.0.1:{mosquitto.port}",
+              "hmac_key": HMAC_HEX, "timeout": TIMEOUT,
+              "backoff": {"initial": 0.05, "max": backoff_max}}
+    period = 0.1
+    agent(agent_yaml(tmp_path, [modbus_source(mb)], tank_points(period), [uplink]))
+    wait_until(lambda: acked(tmp_path) > 20, 20, what="first PUBACKs")
+    # Paused, the broker takes the next batch (or heartbeat) but never acknowledges it;
+    # killed, its sockets close under the agent's wait for that PUBACK.
+    mosquitto.p.send_signal(signal.SIGSTOP)
+    time.sleep(5 * period)
+    mosquitto.kill9()
+    mosquitto.start()
+    wait_port(mosquitto.port)
+    up, at_up = time.monotonic(), acked(tmp_path)
+    wait_until(lambda: acked(tmp_path) > at_up, 20, what="PUBACK after the restart")
+    recovery = time.monotonic() - up
+    # The agent gave up the dead session at the kill, not at the timeout: once the
+    # broker listens it is one backoff step (<= backoff_max) plus a connect and a
+    # publish away. 3 s leaves room for a loaded machine and is far below TIMEOUT.
+    assert recovery < 3.0, f"{recovery:.2f} s to the next PUBACK after the restart"
