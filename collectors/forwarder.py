@@ -63,13 +63,15 @@ class Forwarder:
         await asyncio.to_thread(self.transport.send, kind, body)
 
     async def _maybe_heartbeat(self) -> None:
+        """Send a heartbeat if one is due. A link failure propagates like a batch's, so
+        it is backed off once; a heartbeat the receiver refuses is only logged."""
         if time.monotonic() < self._next_heartbeat:
             return
         self._next_heartbeat = time.monotonic() + self.heartbeat_interval
         try:
             await self._send("heartbeat", self.heartbeat())
-        except (TransientError, PermanentError) as exc:
-            log.info("%s: heartbeat not delivered: %s", self.name, exc)
+        except PermanentError as exc:
+            log.info("%s: heartbeat refused: %s", self.name, exc)
 
     async def step(self) -> int:
         """Send one batch if there is one; return how many records were acknowledged."""

@@ -4,13 +4,17 @@ broker restart, even one that killed a batch in flight."""
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import threading
 import time
+from itertools import pairwise
 
 import pytest
 
-from collectors.journal import read_stats
+from collectors.backoff import Backoff
+from collectors.forwarder import Forwarder
+from collectors.journal import Journal, Record, read_stats
 from collectors.transport_errors import TransientError
 from collectors.uplink_mqtt import MqttTransport
 from tests.collectors.conftest import (
@@ -62,6 +66,50 @@ def test_broker_dying_under_a_publish_fails_it_at_once(mosquitto):
     # by paho reconnecting and resending on its own: the journal owns resends.
     assert [str(e).split(" (")[0] for e in errors] == ["connection closed by the broker"]
     assert transport.session is None
+
+
+class Spy:
+    """The real transport, with the time and kind of every send."""
+
+    def __init__(self, transport: MqttTransport):
+        self.transport = transport
+        self.calls: list[tuple[float, str]] = []
+
+    def send(self, kind: str, body: bytes) -> None:
+        self.calls.append((time.monotonic(), kind))
+        self.transport.send(kind, body)
+
+    def close(self) -> None:
+        self.transport.close()
+
+
+def test_failed_heartbeat_backs_off_like_a_failed_batch(broker, tmp_path):
+    # A heartbeat that finds the link down must not be followed at once by another
+    # connect for the batch: each failure waits its backoff (no doubled waits).
+    srv = broker("allow_anonymous false\n")
+    spy = Spy(MqttTransport(f"mqtt://127.0.0.1:{srv.port}", GATEWAY, "safeatlas", "gw-x",
+                            None, TIMEOUT))
+    journal = Journal(tmp_path / "journal.db", 1000, ["mqtt"])
+    journal.append([Record(time.time(), "reading", "p", 1.0, None, "good", None, "m")])
+    delay = 0.4
+    fwd = Forwarder("mqtt", spy, journal, GATEWAY, heartbeat_interval=60,
+                    beat=lambda name: None, backoff=Backoff(delay, delay))
+
+    async def scenario() -> None:
+        task = asyncio.create_task(fwd.run())
+        while len(spy.calls) < 3:
+            await asyncio.sleep(0.05)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+    asyncio.run(scenario())
+    fwd.close()
+    journal.close()
+    assert [kind for _, kind in spy.calls[:3]] == ["heartbeat", "batch", "batch"]
+    assert fwd.last_error == "connection refused by the broker: CONNACK Not authorized"
+    # Backoff jitter waits 0.8-1.0 x the delay; a loaded machine only waits longer.
+    gaps = [b - a for (a, _), (b, _) in pairwise(spy.calls[:3])]
+    assert min(gaps) >= 0.8 * delay, gaps
 
 
 def acked(tmp_path) -> int:
