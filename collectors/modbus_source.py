@@ -2,13 +2,15 @@
 
 Only read function codes exist here: the agent must never write to the plant.
 After a timeout or a response that does not match its request the connection is
-dropped, so a late answer can never be taken for the reply to the next request.
+dropped, so a late answer can never be taken for the reply to the next request;
+it is opened again beside the sampling loop (collectors.reconnect).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass
 
 from pymodbus.client import AsyncModbusSerialClient, AsyncModbusTcpClient
@@ -18,6 +20,7 @@ from pymodbus.framer import FramerType
 from collectors.backoff import Backoff
 from collectors.config import Point
 from collectors.decode import WIDTH, decode
+from collectors.reconnect import ConnectFailed, Link
 from collectors.source_base import Sample, SourceState
 
 log = logging.getLogger(__name__)
@@ -32,6 +35,7 @@ READ_FUNCTIONS = {
     "input": (4, "read_input_registers"),
 }
 MAX_BITS = 2000
+ModbusClient = AsyncModbusTcpClient | AsyncModbusSerialClient
 
 
 @dataclass
@@ -72,14 +76,15 @@ class ModbusSource:
         self.unit = cfg.get("unit", 1)
         self.timeout = float(cfg.get("timeout", 1.0))
         bo = cfg.get("backoff", {})
-        self.backoff = Backoff(bo.get("initial", 0.5), bo.get("max", 30.0))
         self.state = SourceState()
-        self.client: AsyncModbusTcpClient | AsyncModbusSerialClient | None = None
+        self.link: Link[ModbusClient] = Link(
+            self.id, self._open, _close, Backoff(bo.get("initial", 0.5), bo.get("max", 30.0)),
+            self.state, alive=lambda client: client.connected)
         self._plans: dict[tuple, list[Block]] = {}
         self._lock = asyncio.Lock()
 
-    def _new_client(self) -> AsyncModbusTcpClient | AsyncModbusSerialClient:
-        # retries=0 and no built-in reconnect: this class owns retry policy and backoff.
+    def _new_client(self) -> ModbusClient:
+        # retries=0 and no built-in reconnect: the Link owns retry policy and backoff.
         common = {"timeout": self.timeout, "retries": 0, "reconnect_delay": 0}
         if self.cfg["type"] == "modbus_tcp":
             return AsyncModbusTcpClient(self.cfg["host"], port=self.cfg.get("port", 502),
@@ -89,40 +94,28 @@ class ModbusSource:
             baudrate=self.cfg.get("baudrate", 9600), bytesize=self.cfg.get("bytesize", 8),
             parity=self.cfg.get("parity", "N"), stopbits=self.cfg.get("stopbits", 1), **common)
 
-    async def _connect(self) -> bool:
-        if self.client is not None and self.client.connected:
-            return True
-        if not self.backoff.ready():
-            return False
-        self._drop()
+    async def _open(self) -> ModbusClient:
         client = self._new_client()
+        started = time.monotonic()
         try:
             ok = await asyncio.wait_for(client.connect(), self.timeout + 1)
         except (TimeoutError, OSError, ModbusException):
             ok = False
-        if not ok:
+        except asyncio.CancelledError:
             client.close()
-            self._failed("connect failed")
-            return False
-        self.client = client
-        self.backoff.succeeded()
-        self.state.connected = True
-        return True
-
-    def _failed(self, reason: str) -> None:
-        self.state.connected = False
-        self.state.last_error = reason
-        self.backoff.failed()
-
-    def _drop(self) -> None:
-        if self.client is not None:
-            self.client.close()
-            self.client = None
+            raise
+        if ok:
+            return client
+        client.close()
+        # pymodbus only answers False. Failing before its timeout means the host
+        # answered (refused: nothing listens), not that it stayed silent.
+        raise ConnectFailed("connect failed", refused=time.monotonic() - started < self.timeout)
 
     async def read(self, points: list[Point]) -> list[Sample]:
         """Read the points once. Unreachable source -> every sample carries an error."""
         async with self._lock:
-            if not await self._connect():
+            client = await self.link.get()
+            if client is None:
                 return [Sample(p, None, "source_down") for p in points]
             key = tuple(p.id for p in points)
             if key not in self._plans:
@@ -130,16 +123,16 @@ class ModbusSource:
                                                self.cfg.get("max_gap", 0))
             samples: list[Sample] = []
             for block in self._plans[key]:
-                samples += await self._read_block(block)
+                samples += await self._read_block(client, block)
             return samples
 
-    async def _read_block(self, block: Block) -> list[Sample]:
-        if self.client is None:
+    async def _read_block(self, client: ModbusClient, block: Block) -> list[Sample]:
+        if self.link.client is not client:  # an earlier block of this read lost it
             return [Sample(p, None, "source_down") for p in block.points]
         code, method = READ_FUNCTIONS[block.table]
         try:
             rr = await asyncio.wait_for(
-                getattr(self.client, method)(block.start, count=block.count, device_id=self.unit),
+                getattr(client, method)(block.start, count=block.count, device_id=self.unit),
                 self.timeout + 0.5)
             if rr.isError():
                 self.state.reads_failed += 1
@@ -150,15 +143,18 @@ class ModbusSource:
             reason = _reason(exc)
             log.warning("%s: read %s@%d failed: %s", self.id, block.table, block.start, exc)
             # Drop the socket: a late reply must die with it, not answer the next request.
-            self._drop()
-            self._failed(reason)
+            self.link.lost(reason)
             self.state.reads_failed += 1
             return [Sample(p, None, reason) for p in block.points]
         self.state.reads_ok += 1
         return [_sample(p, values, block.start) for p in block.points]
 
     async def close(self) -> None:
-        self._drop()
+        await self.link.close()
+
+
+async def _close(client: ModbusClient) -> None:
+    client.close()
 
 
 def _reason(exc: Exception) -> str:

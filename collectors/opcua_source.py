@@ -2,6 +2,7 @@
 
 Nodes are addressed by namespace URI + browse path, resolved again after every
 (re)connect, so a server restart that renumbers its namespaces is harmless.
+Connections are (re)opened beside the sampling loop (collectors.reconnect).
 The configured security mode is the only one tried: no silent downgrade.
 """
 
@@ -18,6 +19,7 @@ from cryptography import x509
 
 from collectors.backoff import Backoff
 from collectors.config import Point
+from collectors.reconnect import ConnectFailed, Link
 from collectors.source_base import Sample, SourceState
 
 log = logging.getLogger(__name__)
@@ -71,15 +73,20 @@ class OpcUaSource:
         self.cfg = cfg
         self.timeout = float(cfg.get("timeout", 2.0))
         bo = cfg.get("backoff", {})
-        self.backoff = Backoff(bo.get("initial", 0.5), bo.get("max", 30.0))
         self.state = SourceState()
-        self.client: Client | None = None
+        self.link: Link[Client] = Link(self.id, self._open, _quiet_disconnect,
+                                       Backoff(bo.get("initial", 0.5), bo.get("max", 30.0)),
+                                       self.state)
         self.nodes: dict[str, Node] = {}
         self._latest: _Latest | None = None
         # One subscription per sampling period, so each group is published at its rate.
         self._subs: dict[float, Any] = {}
         self._subscribed: set[str] = set()
         self._lock = asyncio.Lock()
+
+    @property
+    def client(self) -> Client | None:
+        return self.link.client
 
     async def _secure(self, client: Client) -> None:
         sec = self.cfg.get("security", {"mode": "none"})
@@ -107,27 +114,21 @@ class OpcUaSource:
             path = [f"{indexes[uri]}:{part}" for part in (pt.node or "").split("/") if part]
             self.nodes[pt.id] = await client.nodes.objects.get_child(path)
 
-    async def _connect(self) -> bool:
-        if self.client is not None:
-            return True
-        if not self.backoff.ready():
-            return False
+    async def _open(self) -> Client:
         client = Client(self.cfg["endpoint"], timeout=self.timeout,
                         watchdog_intervall=min(1.0, self.timeout))
         client.application_uri = "urn:safeatlas:collector"
         try:
             await self._secure(client)
             await asyncio.wait_for(client.connect(), self.timeout * 2)
-        except Exception as exc:  # asyncua raises many types on a failed handshake
-            reason = self._connect_error(exc)
-            log.warning("%s: %s", self.id, reason)
-            self._failed(reason)
+        except asyncio.CancelledError:
             await _quiet_disconnect(client)
-            return False
-        self.client, self.nodes = client, {}
-        self.backoff.succeeded()
-        self.state.connected, self.state.last_error = True, None
-        return True
+            raise
+        except Exception as exc:  # asyncua raises many types on a failed handshake
+            await _quiet_disconnect(client)
+            raise ConnectFailed(self._connect_error(exc),
+                                refused=isinstance(exc, ConnectionRefusedError)) from None
+        return client
 
     def _connect_error(self, exc: Exception) -> str:
         """Name the cause the person on site can act on (security, credentials, link)."""
@@ -141,7 +142,7 @@ class OpcUaSource:
             return f"authentication failed for user {self.cfg.get('username')!r}: {name}"
         return f"connect failed: {exc!r}"
 
-    async def _subscribe(self, points: list[Point]) -> None:
+    async def _subscribe(self, client: Client, points: list[Point]) -> None:
         new = [p for p in points if p.id not in self._subscribed]
         if self.cfg.get("mode", "poll") != "subscribe" or not new:
             return
@@ -149,8 +150,7 @@ class OpcUaSource:
             self._latest = _Latest()
         period = min(p.period for p in points)
         if period not in self._subs:
-            self._subs[period] = await self.client.create_subscription(period * 1000,
-                                                                       self._latest)
+            self._subs[period] = await client.create_subscription(period * 1000, self._latest)
         await self._subs[period].subscribe_data_change([self.nodes[p.id] for p in new])
         self._subscribed.update(p.id for p in new)
         # The server sends every item's current value first; wait for it so a fresh
@@ -163,53 +163,45 @@ class OpcUaSource:
         while any(i not in self._latest.values for i in ids):
             await asyncio.sleep(0.02)
 
-    def _failed(self, reason: str) -> None:
-        self.state.connected = False
-        self.state.last_error = reason
-        self.backoff.failed()
-
     async def read(self, points: list[Point]) -> list[Sample]:
         async with self._lock:
-            if not await self._connect():
+            client = await self.link.get()
+            if client is None:
                 return [Sample(p, None, "source_down") for p in points]
             try:
-                await asyncio.wait_for(self._resolve(self.client, points), self.timeout)
-                await asyncio.wait_for(self._subscribe(points), self.timeout * 2)
-                samples = await asyncio.wait_for(self._sample(points), self.timeout)
+                await asyncio.wait_for(self._resolve(client, points), self.timeout)
+                await asyncio.wait_for(self._subscribe(client, points), self.timeout * 2)
+                samples = await asyncio.wait_for(self._sample(client, points), self.timeout)
             except _FAILURES as exc:
                 log.warning("%s: read failed: %r", self.id, exc)
-                await self._reset(f"read failed: {exc!r}")
+                self._reset(f"read failed: {exc!r}")
                 return [Sample(p, None, "source_down") for p in points]
             self.state.reads_ok += 1
             return samples
 
-    async def _sample(self, points: list[Point]) -> list[Sample]:
+    async def _sample(self, client: Client, points: list[Point]) -> list[Sample]:
         if self.cfg.get("mode", "poll") == "subscribe":
             # Subscriptions are silent when the server dies; asyncua's keep-alive
             # probe marks the client disconnected, and this raises then.
-            await self.client.check_connection()
+            await client.check_connection()
             cached = [self._latest.values.get(self.nodes[p.id].nodeid, (None, "no_value_yet"))
                       for p in points]
             return [Sample(p, raw, err) for p, (raw, err) in zip(points, cached, strict=True)]
-        dvs = await self.client.read_attributes([self.nodes[p.id] for p in points])
+        dvs = await client.read_attributes([self.nodes[p.id] for p in points])
         out = []
         for pt, dv in zip(points, dvs, strict=True):
             raw, err = _to_raw(dv.Value.Value if dv.Value else None, dv.StatusCode)
             out.append(Sample(pt, raw, err))
         return out
 
-    async def _reset(self, reason: str) -> None:
-        client, self.client, self.nodes = self.client, None, {}
-        self._latest, self._subs, self._subscribed = None, {}, set()
-        self._failed(reason)
+    def _reset(self, reason: str) -> None:
+        # Node ids and subscriptions belong to the session: the next one resolves anew.
+        self.nodes, self._latest, self._subs, self._subscribed = {}, None, {}, set()
         self.state.reads_failed += 1
-        if client is not None:
-            await _quiet_disconnect(client)
+        self.link.lost(reason)
 
     async def close(self) -> None:
-        if self.client is not None:
-            await _quiet_disconnect(self.client)
-            self.client = None
+        await self.link.close()
 
 
 def _cert_uri(cert: Any) -> str | None:

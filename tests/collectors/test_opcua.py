@@ -235,10 +235,15 @@ def test_security_not_offered_is_an_error_never_a_downgrade(request, certs, serv
     before = len(srv.users.activations)
     src = OpcUaSource(source_cfg(srv.endpoint, security=security(certs, mode),
                                  username=USER, password=PASSWORD))
-    for _ in range(3):  # retries after backoff do not fall back either
-        sample = asyncio.run(src.read([level()]))[0]
-        assert to_record(sample, 0.0).quality == "bad"
-        time.sleep(0.25)
+    async def reads() -> list:
+        samples = []
+        for _ in range(3):  # retries after backoff (in the background) do not fall back either
+            samples += await src.read([level()])
+            await asyncio.sleep(0.25)
+        await src.close()
+        return samples
+
+    assert {to_record(s, 0.0).quality for s in asyncio.run(reads())} == {"bad"}
     assert src.state.last_error == (f"server offers no endpoint with security Basic256Sha256/"
                                     f"{mode}; refusing to connect with weaker security")
     assert not src.state.connected and src.client is None
