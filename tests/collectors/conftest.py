@@ -131,7 +131,7 @@ def simulator(tmp_path, procs):
         proc = Proc(args, tmp_path, tmp_path / f"sim-{len(procs)}.log").start()
         procs.append(proc)
         wait_until(lambda: "simulator ready" in proc.text() or proc.p.poll() is not None,
-                   20, what="simulator")
+                   60, what="simulator")
         assert proc.p.poll() is None, proc.text()
         return proc
 

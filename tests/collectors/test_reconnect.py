@@ -52,7 +52,7 @@ def good_after(store, point: str, after: float) -> bool:
     return any(ts > after and q == "good" for ts, q in readings(store, point))
 
 
-def listening_since(ports: list[int], timeout: float = 30) -> dict[int, float]:
+def listening_since(ports: list[int], timeout: float = 60) -> dict[int, float]:
     """Poll until every port accepts; the wall-clock time each one first did."""
     since: dict[int, float] = {}
     deadline = time.monotonic() + timeout
@@ -75,7 +75,7 @@ def test_killed_servers_bad_every_period_then_resume_within_two_periods(
     slow = {"backoff": {"initial": 8.0, "max": 30.0}}
     sources = [{**modbus_source(mb), **slow}, {**opcua_source(ua), **slow}]
     agent(agent_yaml(tmp_path, sources, POINTS, [http_uplink(receiver.url)]))
-    wait_until(lambda: good_after(store, MB_POINT, 0) and good_after(store, UA_POINT, 0), 20,
+    wait_until(lambda: good_after(store, MB_POINT, 0) and good_after(store, UA_POINT, 0), 60,
                what="both sources good")
     sim.kill9()
     killed = time.time()
@@ -86,7 +86,7 @@ def test_killed_servers_bad_every_period_then_resume_within_two_periods(
     simulator(mb, ua)
     since = listening_since([mb, ua])
     wait_until(lambda: good_after(store, MB_POINT, since[mb])
-               and good_after(store, UA_POINT, since[ua]), 20, what="data to resume")
+               and good_after(store, UA_POINT, since[ua]), 60, what="data to resume")
 
     for point, port in ((MB_POINT, mb), (UA_POINT, ua)):
         resumed = first_good(store, point, since[port]) - since[port]
@@ -106,7 +106,7 @@ def test_hung_opcua_server_bad_every_period_while_connects_hang(
     source = {**opcua_source(ua), "timeout": timeout,
               "backoff": {"initial": 0.1, "max": backoff_max}}
     agent(agent_yaml(tmp_path, [source], POINTS[1:], [http_uplink(receiver.url)]))
-    wait_until(lambda: good_after(store, UA_POINT, 0), 20, what="good readings")
+    wait_until(lambda: good_after(store, UA_POINT, 0), 60, what="good readings")
     try:
         sim.p.send_signal(signal.SIGSTOP)
         paused = time.time()
@@ -114,7 +114,7 @@ def test_hung_opcua_server_bad_every_period_while_connects_hang(
     finally:
         sim.p.send_signal(signal.SIGCONT)
     resumed = time.time()
-    wait_until(lambda: good_after(store, UA_POINT, resumed), 20, what="data to resume")
+    wait_until(lambda: good_after(store, UA_POINT, resumed), 60, what="data to resume")
 
     rows = readings(store, UA_POINT)
     # The first read after the pause waits for its own timeout (it starts within a

@@ -129,7 +129,7 @@ def test_broker_killed_with_a_batch_in_flight_agent_resumes_at_once(
               "backoff": {"initial": 0.05, "max": backoff_max}}
     period = 0.1
     agent(agent_yaml(tmp_path, [modbus_source(mb)], tank_points(period), [uplink]))
-    wait_until(lambda: acked(tmp_path) > 20, 20, what="first PUBACKs")
+    wait_until(lambda: acked(tmp_path) > 20, 60, what="first PUBACKs")
     # Paused, the broker takes the next batch (or heartbeat) but never acknowledges it;
     # killed, its sockets close under the agent's wait for that PUBACK.
     mosquitto.p.send_signal(signal.SIGSTOP)
@@ -138,7 +138,7 @@ def test_broker_killed_with_a_batch_in_flight_agent_resumes_at_once(
     mosquitto.start()
     wait_port(mosquitto.port)
     up, at_up = time.monotonic(), acked(tmp_path)
-    wait_until(lambda: acked(tmp_path) > at_up, 20, what="PUBACK after the restart")
+    wait_until(lambda: acked(tmp_path) > at_up, 60, what="PUBACK after the restart")
     recovery = time.monotonic() - up
     # The agent gave up the dead session at the kill, not at the timeout: once the
     # broker listens it is one backoff step (<= backoff_max) plus a connect and a
