@@ -2,16 +2,20 @@
 
 With the agent's default timeouts and backoffs (the ones a site gets):
 
-- broker restart: a private mosquitto is stopped (SIGTERM: it closes every client
-  connection), left down for --broker-down seconds and started again; recovery is
-  the time from the broker accepting connections to the agent's next PUBACK (the
-  uplink's cursor in the journal moves);
+- broker refusing the login (CONNACK "Not authorized", then it closes the socket):
+  how long one send waits before it fails;
+- broker: a private mosquitto is restarted (SIGTERM closes every client connection,
+  down for --broker-down seconds), killed while a batch waits for its PUBACK and
+  started again at once, or paused (hung) for --broker-paused seconds; recovery is
+  the time from the broker serving again to the agent's next PUBACK (the uplink's
+  cursor in the journal moves);
 - source server killed (SIGKILL) or paused (SIGSTOP), for each --outages seconds, then
   restarted (or continued): resume is the time from the server serving again to the
   first good reading of each source; "max gap" is the longest time between two
   readings of one point from the outage on (a `bad` one is due every period).
 
     .venv/bin/python bench/collector_recovery.py [--rounds 3] [--outages 5,20]
+        [--broker-down 2] [--broker-paused 20]
 """
 
 from __future__ import annotations
@@ -87,10 +91,10 @@ def agent_config(tmp: Path, name: str, sources: list[dict], points: list[dict],
 
 
 class Broker:
-    def __init__(self, tmp: Path):
+    def __init__(self, tmp: Path, extra: str = ""):
         self.port = free_port()
-        self.conf = tmp / "mosquitto.conf"
-        self.conf.write_text(f"listener {self.port} 127.0.0.1\nallow_anonymous true\n")
+        self.conf = tmp / f"mosquitto-{self.port}.conf"
+        self.conf.write_text(f"listener {self.port} 127.0.0.1\nallow_anonymous true\n{extra}")
         self.tmp = tmp
         self.proc: subprocess.Popen | None = None
 
@@ -103,7 +107,28 @@ class Broker:
             stop(self.proc)
 
 
-def broker_restarts(tmp: Path, rounds: int, down: float) -> list[float]:
+def disrupt(broker: Broker, how: str, down: float) -> float:
+    """Take the broker away; return when it serves again."""
+    if how == "paused":  # hung: the agent's waits run into their timeouts
+        broker.proc.send_signal(signal.SIGSTOP)
+        time.sleep(down)
+        broker.proc.send_signal(signal.SIGCONT)
+        return time.monotonic()
+    if how == "killed mid-publish":  # paused past one period: a batch waits for PUBACK
+        broker.proc.send_signal(signal.SIGSTOP)
+        time.sleep(1.5 * PERIOD)
+        broker.proc.kill()
+        broker.proc.wait()
+    else:  # restarted: SIGTERM closes every client connection
+        broker.stop()
+        time.sleep(down)
+    return broker.start()
+
+
+BROKER_CASES = ("restarted", "killed mid-publish", "paused")
+
+
+def broker_restarts(tmp: Path, rounds: int, down: float, paused: float) -> dict[str, list]:
     broker, mb = Broker(tmp), free_port()
     broker.start()
     sim = spawn([sys.executable, "-m", "collectors", "simulate", "--modbus-port", str(mb),
@@ -118,21 +143,41 @@ def broker_restarts(tmp: Path, rounds: int, down: float) -> list[float]:
             return 0
         return read_stats(tmp / "mqtt.db")["uplinks"].get("mqtt", {}).get("acked_seq", 0)
 
-    out = []
+    out: dict[str, list] = {how: [] for how in BROKER_CASES}
     try:
         for _ in range(rounds):
-            before = acked()
-            wait_for(lambda b=before: acked() > b, 60, "steady PUBACKs")
-            broker.stop()
-            time.sleep(down)
-            up = broker.start()
-            at_up = acked()
-            out.append(wait_for(lambda a=at_up: acked() > a, 120, "PUBACK after restart") - up)
+            for how in BROKER_CASES:
+                before = acked()
+                wait_for(lambda b=before: acked() > b, 60, "steady PUBACKs")
+                up = disrupt(broker, how, paused if how == "paused" else down)
+                at_up = acked()
+                out[how].append(wait_for(lambda a=at_up: acked() > a, 120, "PUBACK") - up)
     finally:
         for proc in (agent, sim):
             stop(proc)
         broker.stop()
     return out
+
+
+def refused_login(tmp: Path) -> tuple[str, float]:
+    """How long one send waits when the broker refuses the login (CONNACK 0x87, then it
+    closes the socket): the error and the seconds until it was raised."""
+    from collectors.transport_errors import TransientError
+    from collectors.uplink_mqtt import MqttTransport
+
+    broker = Broker(tmp, "allow_anonymous false\n")
+    broker.start()
+    transport = MqttTransport(f"mqtt://127.0.0.1:{broker.port}", GATEWAY, "safeatlas",
+                              "gw-bench", None)  # the default timeout
+    started = time.monotonic()
+    try:
+        transport.send("batch", b"{}")
+    except TransientError as exc:
+        return str(exc), time.monotonic() - started
+    finally:
+        transport.close()
+        broker.stop()
+    raise RuntimeError("the broker accepted an anonymous login")
 
 
 class Readings:
@@ -210,15 +255,21 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--broker-down", type=float, default=2.0)
+    ap.add_argument("--broker-paused", type=float, default=20.0)
     ap.add_argument("--outages", default="5,20")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-recovery-"))
-    mqtt = broker_restarts(tmp, args.rounds, args.broker_down)
+    refused, waited = refused_login(tmp)
+    mqtt = broker_restarts(tmp, args.rounds, args.broker_down, args.broker_paused)
     src = source_outages(tmp, [float(o) for o in args.outages.split(",")])
     print(f"collector recovery: agent defaults, period {PERIOD:g} s, logs in {tmp}")
-    print(f"  broker restart ({args.broker_down:g} s down) -> next PUBACK: "
-          + "  ".join(f"{s:5.2f} s" for s in mqtt)
-          + f"   median {statistics.median(mqtt):.2f} s  max {max(mqtt):.2f} s")
+    print(f"  broker refusing the login -> send fails after {waited:5.2f} s ({refused})")
+    for how, times in mqtt.items():
+        away = {"restarted": f"{args.broker_down:g} s down", "paused": f"{args.broker_paused:g} s",
+                "killed mid-publish": "restarted at once"}[how]
+        print(f"  broker {how} ({away}) -> next PUBACK after: "
+              + "  ".join(f"{t:5.2f} s" for t in times)
+              + f"   median {statistics.median(times):.2f} s  max {max(times):.2f} s")
     for row in src:
         (mb, mb_gap), (ua, ua_gap) = row["modbus"], row["opcua"]
         print(f"  source server {row['how']:6} {row['outage']:4.0f} s -> good again after: "
