@@ -101,10 +101,10 @@ class Link(Generic[C]):
     def _failed(self, exc: ConnectFailed) -> None:
         self.state.connected, self.state.last_error = False, exc.reason
         if exc.refused:
-            # Refusing costs the host nothing, so the next read tries again and data
-            # resumes within a period of the server listening. Silence, handshake and
-            # login failures back off: a struggling server and its lockout counter
-            # are spared.
+            # Refusing costs the host nothing, so the next read tries again: data
+            # resumes two periods at most after the server listens. Silence, handshake
+            # and login failures back off: a struggling server and its lockout
+            # counter are spared.
             self.backoff.succeeded()
         else:
             self.backoff.failed()
