@@ -21,6 +21,7 @@ With the agent's default timeouts and backoffs (the ones a site gets):
 from __future__ import annotations
 
 import argparse
+import shutil
 import signal
 import socket
 import statistics
@@ -46,6 +47,8 @@ from collectors.simulator.layout import NS_URI  # noqa: E402
 KEY = "44" * 32
 GATEWAY = "gw-recovery"
 PERIOD = 1.0
+# Debian installs it in /usr/sbin, which is not on every PATH.
+MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
 POINTS = ([{"id": f"T-10{i}.level", "source": "plc", "address": i * 10, "type": "float32",
             "period": PERIOD} for i in range(2)]
           + [{"id": f"T-10{i + 1}.ua.level", "source": "dcs",
@@ -99,7 +102,7 @@ class Broker:
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> float:
-        self.proc = spawn(["/usr/sbin/mosquitto", "-c", str(self.conf)], self.tmp, "broker.log")
+        self.proc = spawn([MOSQUITTO, "-c", str(self.conf)], self.tmp, "broker.log")
         return wait_for(lambda: port_open(self.port), 15, "broker port")
 
     def stop(self) -> None:

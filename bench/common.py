@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 # Programs the benchmarks run from the system (the rest come from VENV_BIN), with the
 # Debian package of each: `scripts/install-system.sh bench` (`make bench`) installs them.
-TOOLS = {"wrk": "wrk", "ogr2ogr": "gdal-bin"}
+TOOLS = {"wrk": "wrk", "ogr2ogr": "gdal-bin", "mosquitto": "mosquitto"}
 
 
 def tools_missing() -> list[str]:
