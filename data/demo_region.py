@@ -27,6 +27,7 @@ from data.copy_load import copy_frame, ewkb_hex, indexes_deferred
 from data.demo_files import demo_files_delete
 from data.demo_hazards import demo_hazard_sources_delete
 from data.demo_knowledge import demo_knowledge_delete
+from data.demo_monitoring import demo_monitoring_delete
 from data.demo_resources import demo_resources_delete
 from data.region import Region
 
@@ -74,6 +75,7 @@ def region_delete(prefix: str) -> None:
         cursor.execute("DELETE FROM geo_gridcell_responsible WHERE gridcell_id IN"
                        " (SELECT id FROM geo_gridcell WHERE division_code LIKE %s)", like)
         cursor.execute("DELETE FROM geo_gridcell WHERE division_code LIKE %s", like)
+        demo_monitoring_delete(cursor, prefix)  # its units point at the hazard sources
         demo_hazard_sources_delete(cursor, prefix)
         demo_resources_delete(cursor, prefix)
         demo_files_delete(cursor, like)

@@ -12,6 +12,7 @@ from data.demo_files import demo_files_ensure
 from data.demo_hazards import demo_hazard_sources_ensure
 from data.demo_knowledge import demo_knowledge_ensure
 from data.demo_licences import demo_licences_ensure
+from data.demo_monitoring import demo_monitoring_ensure
 from data.demo_region import LoadReport, RegionConflict, load_demo
 from data.demo_resources import demo_resources_ensure
 from data.divisions import TREES
@@ -54,6 +55,8 @@ class Command(BaseCommand):
         call_command("load_chemicals", stdout=self.stdout)
         sources = demo_hazard_sources_ensure(region.park_code)
         self.stdout.write(f"major hazard sources in the park: {sources} created")
+        self.stdout.write(f"monitoring sensors of the demo gateway: {demo_monitoring_ensure()}"
+                          " created")
         self.stdout.write(f"plans, agencies, knowledge: {demo_knowledge_ensure(region.park_code)}")
         files = demo_files_ensure(region.park_code, everywhere=scale is None)
         self.stdout.write(f"one-enterprise files filled: {files}")

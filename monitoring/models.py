@@ -1,0 +1,4 @@
+"""Face: the monitoring models live in its slices; importing them here registers them with
+Django (app label `monitoring`). Import lines only."""
+
+import monitoring.devices.models  # noqa: F401  (网关, 监测单元, 监测点位)
