@@ -87,7 +87,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     from collectors.simulator import serve
 
     if args.write_config:
-        uplink = serve.mqtt_uplink(args.mqtt_url) if args.mqtt_url else None
+        uplink = serve.mqtt_uplink(args.mqtt_url, hmac_key=args.hmac_key) \
+            if args.mqtt_url else None
         if uplink is None:
             print("--write-config needs --mqtt-url", file=sys.stderr)
             return 2
@@ -131,6 +132,7 @@ def _parser() -> argparse.ArgumentParser:
     sim.add_argument("--write-config", metavar="PATH", help="write a matching agent config")
     sim.add_argument("--mqtt-url", help="uplink for --write-config, e.g. mqtt://127.0.0.1:1884")
     sim.add_argument("--gateway", default="gw-demo-01")
+    sim.add_argument("--hmac-key", help="the gateway's signing key (hex) for --write-config")
     sim.add_argument("--journal", default="var/collector/journal.db")
     sim.set_defaults(func=cmd_simulate)
     return p

@@ -222,6 +222,7 @@ class SecurityEventKind(models.TextChoices):
     TOKEN_REVOKED = "token_revoked", _("吊销令牌")
     PERMISSION_DENIED = "permission_denied", _("拒绝访问")
     EXPORT = "export", _("数据导出")
+    INGEST_REFUSED = "ingest_refused", _("采集数据被拒")
 
 
 class SecurityEventQuerySet(models.QuerySet):

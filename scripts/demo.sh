@@ -28,11 +28,15 @@ if [ "$SENSORS" != "--no-sensors" ]; then
   $PY -m collectors simulate --modbus-port "$MB" --opcua-port "$UA" > "$LOG/simulator.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 120); do grep -q "simulator ready" "$LOG/simulator.log" && break; sleep 0.5; done
-  $PY -m collectors simulate --write-config var/collector/agent.yaml \
+  $PY manage.py ingest --mqtt-url "$MQTT_URL" --client-id safeatlas-ingest-demo \
+      > "$LOG/ingest.log" 2>&1 &
+  pids+=($!)
+  KEY=$($PY manage.py gateway_key gw-demo-01)  # the demo gateway's key, made by load_demo
+  $PY -m collectors simulate --write-config var/collector/agent.yaml --hmac-key "$KEY" \
       --mqtt-url "$MQTT_URL" --modbus-port "$MB" --opcua-port "$UA" >/dev/null
   $PY -m collectors run var/collector/agent.yaml > "$LOG/collector.log" 2>&1 &
   pids+=($!)
-  echo "live sensors: simulator on Modbus $MB / OPC UA $UA, agent publishing to $MQTT_URL"
+  echo "live sensors: simulator on Modbus $MB / OPC UA $UA, agent publishing to $MQTT_URL, ingest worker storing them (var/log/ingest.log)"
 fi
 
 cat <<MSG

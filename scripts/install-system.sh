@@ -4,7 +4,7 @@
 #   bench   also what the benchmarks call (bench/common.py TOOLS names each tool's package)
 #   --list  print the packages that would be wanted, one a line, and install nothing
 set -euo pipefail
-PKGS=(postgresql-15-postgis-3 postgresql-15 gdal-bin libgdal-dev libgeos-dev libproj-dev
+PKGS=(postgresql-15-postgis-3 postgresql-15 postgresql-15-partman gdal-bin libgdal-dev libgeos-dev libproj-dev
       binutils gettext mosquitto fonts-noto-cjk chromium sqlite3
       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 BENCH_PKGS=(wrk)  # HTTP load driver of bench/tiles.py and bench/ogc.py (ogr2ogr: gdal-bin above)

@@ -107,9 +107,13 @@ def agent_config(modbus_port: int, opcua_port: int | None, uplink: dict, *,
             "sources": sources, "points": points, "uplinks": [uplink]}
 
 
-def mqtt_uplink(url: str, topic_prefix: str = "safeatlas") -> dict:
-    return {"id": "demo-mqtt", "type": "mqtt", "url": url, "topic_prefix": topic_prefix,
-            "batch_max": 500}
+def mqtt_uplink(url: str, topic_prefix: str = "safeatlas", hmac_key: str | None = None
+                ) -> dict:
+    uplink = {"id": "demo-mqtt", "type": "mqtt", "url": url, "topic_prefix": topic_prefix,
+              "batch_max": 500}
+    if hmac_key:
+        uplink["hmac_key"] = hmac_key
+    return uplink
 
 
 def write_config(path: str | Path, cfg: dict) -> None:

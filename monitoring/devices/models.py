@@ -7,6 +7,8 @@ Thresholds follow the provincial sensor tables (低低报 LL, 低报 L, 高报 H
 gas detectors, GB/T 50493-2019 (`gas_limits`). Writes go through `services`.
 """
 
+import secrets
+
 from django.contrib.gis.db import models
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -19,6 +21,10 @@ _CODE = RegexValidator(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$",
                        _("只能包含字母、数字和 _ . : -，且以字母或数字开头"))
 
 
+def _new_key() -> str:
+    return secrets.token_hex(32)
+
+
 class Gateway(Owned):
     """Data-acquisition gateway (数据采集网关): one collector agent at a plant."""
 
@@ -29,6 +35,12 @@ class Gateway(Owned):
     name = models.CharField(_("名称"), max_length=200)
     geom = models.PointField(_("位置"), srid=4326, spatial_index=True)
     in_use = models.BooleanField(_("在用"), default=True)
+    # Protocol §4: each gateway signs with its own HMAC key (32 random bytes, hex); the
+    # optional encryption key opens `encrypted` bodies (AES-256-GCM / SM4).
+    hmac_key = models.CharField(_("签名密钥"), max_length=64, default=_new_key,
+                                help_text=_("64位十六进制，与采集终端的 hmac_key 相同"))
+    enc_key = models.CharField(_("加密密钥"), max_length=64, blank=True,
+                               help_text=_("十六进制；为空则不接受加密报文"))
     last_seen = models.DateTimeField(_("最后通信时间"), null=True, blank=True, editable=False)
     online = models.BooleanField(_("在线"), default=False, editable=False)
 

@@ -1,0 +1,49 @@
+"""What the ingest stores: readings (测点数据, a day-partitioned table) and data gaps.
+
+`Reading` is not managed by Django: the table is partitioned by day and its partitions are
+made ahead and dropped after the retention by pg_partman (migration 0002, ADR 0015). Its
+key (gateway, seq, ts) makes a resent record a no-op: records keep their `seq` and `ts`
+when the agent resends them, and the partition key must be in any unique key.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Reading(models.Model):
+    """One record of kind `reading` from a gateway's batch, valid or kept with a reason."""
+
+    pk = models.CompositePrimaryKey("gateway", "seq", "ts")
+    gateway = models.CharField(_("网关编码"), max_length=64)
+    seq = models.BigIntegerField(_("序号"))
+    ts = models.DateTimeField(_("采集时间"))
+    sensor = models.ForeignKey("monitoring.Sensor", models.DO_NOTHING, db_constraint=False,
+                               related_name="+", verbose_name=_("监测点位"))
+    value = models.FloatField(_("数值"), null=True)
+    raw = models.FloatField(_("原始值"), null=True)
+    quality = models.CharField(_("数据质量"), max_length=10)
+    valid = models.BooleanField(_("有效"))
+    reason = models.CharField(_("原因"), max_length=64, blank=True)
+    received = models.DateTimeField(_("接收时间"))
+
+    class Meta:
+        managed = False
+        db_table = "monitoring_reading"
+        verbose_name = _("监测数据")
+        verbose_name_plural = _("监测数据")
+
+
+class DataGap(models.Model):
+    """Records an agent's journal dropped before it could send them (数据缺失): a
+    `dropped` report, stored once however often the batch carrying it is resent."""
+
+    gateway = models.CharField(_("网关编码"), max_length=64, db_index=True)
+    before_seq = models.BigIntegerField(_("缺失截止序号"))
+    count = models.PositiveIntegerField(_("缺失条数"))
+    reported = models.DateTimeField(_("报告时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("数据缺失")
+        verbose_name_plural = _("数据缺失")
+        constraints = [models.UniqueConstraint(fields=["gateway", "before_seq"],
+                                               name="datagap_once_per_report")]

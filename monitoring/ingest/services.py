@@ -1,0 +1,120 @@
+"""Storing what gateways send (protocol §3): batches and heartbeats, each in one
+transaction, so the transport acknowledges only what is committed.
+
+A batch's readings are written with COPY into a scratch table, then moved into the
+partitioned readings table with `ON CONFLICT DO NOTHING` (a resent record is a no-op), and
+the sensors' live columns follow the newest new reading of each, in the same statement:
+one COPY and one statement per batch, never a query per reading.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.db import connection, transaction
+
+from geo.models import SecurityEventKind
+from geo.security_log import security_event
+from monitoring.devices.models import Gateway, Sensor
+from monitoring.ingest.models import DataGap
+from monitoring.ingest.records import Point, reading_rows
+
+COLUMNS = "gateway, seq, ts, sensor_id, value, raw, quality, valid, reason, received"
+_ALARM = """CASE
+    WHEN s.threshold_hh IS NOT NULL AND l.value >= s.threshold_hh THEN 'high_high'
+    WHEN s.threshold_ll IS NOT NULL AND l.value <= s.threshold_ll THEN 'low_low'
+    WHEN s.threshold_h IS NOT NULL AND l.value >= s.threshold_h THEN 'high'
+    WHEN s.threshold_l IS NOT NULL AND l.value <= s.threshold_l THEN 'low'
+    ELSE 'normal' END"""
+_MOVE = f"""
+WITH ins AS (
+    INSERT INTO monitoring_reading ({COLUMNS}) SELECT {COLUMNS} FROM ingest_rows
+    ON CONFLICT DO NOTHING RETURNING sensor_id, ts, value, quality, valid, reason),
+latest AS (  -- a time that cannot be trusted must not hold the live value
+    SELECT DISTINCT ON (sensor_id) sensor_id, ts, value, quality, valid
+    FROM ins WHERE reason NOT IN ('future_time', 'bad_time') ORDER BY sensor_id, ts DESC),
+judged AS (
+    SELECT l.*, CASE WHEN l.valid THEN {_ALARM} END AS state
+    FROM latest l JOIN monitoring_sensor s ON s.id = l.sensor_id),
+upd AS (
+    UPDATE monitoring_sensor s SET last_value = j.value, last_quality = j.quality,
+        last_at = j.ts, alarm_state = coalesce(j.state, s.alarm_state),
+        alarm_level = CASE coalesce(j.state, s.alarm_state)
+            WHEN 'high_high' THEN 1 WHEN 'low_low' THEN 1 WHEN 'high' THEN 2
+            WHEN 'low' THEN 2 WHEN 'offline' THEN 4 END
+    FROM judged j WHERE s.id = j.sensor_id AND (s.last_at IS NULL OR j.ts >= s.last_at)
+    RETURNING 1)
+SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd)
+"""
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What one batch did: rows new to the table, resent rows ignored, records refused."""
+
+    stored: int
+    duplicates: int
+    invalid: int
+    refused: tuple[str, ...]
+    sensors_updated: int
+
+
+@transaction.atomic
+def batch_store(doc: dict, *, now: datetime | None = None) -> Stored:
+    """Store one verified `batch` message (protocol §3.1) of `doc["gateway"]`."""
+    now = now or datetime.now(UTC)
+    gateway = doc["gateway"]
+    records = [r for r in doc.get("records", []) if r.get("kind") == "reading"]
+    rows = reading_rows(gateway, records, _points(gateway, records), now)
+    stored = updated = 0
+    if rows.rows:
+        stored, updated = _move(rows.rows)
+    _gap(gateway, doc.get("dropped"))
+    _seen(gateway, now)
+    if rows.refused:
+        security_event(None, SecurityEventKind.INGEST_REFUSED, gateway=gateway,
+                       reason="unknown_points", points=sorted(rows.refused)[:50],
+                       count=len(rows.refused))
+    return Stored(stored, len(rows.rows) - stored, rows.invalid, tuple(sorted(rows.refused)),
+                  updated)
+
+
+@transaction.atomic
+def heartbeat_store(doc: dict, *, now: datetime | None = None) -> None:
+    _seen(doc["gateway"], now or datetime.now(UTC))
+
+
+def refusal_log(gateway: str, reason: str, **detail) -> None:
+    """A message refused before it could be opened (bad signature, unknown gateway, …)."""
+    security_event(None, SecurityEventKind.INGEST_REFUSED, gateway=gateway[:64],
+                   reason=reason, **detail)
+
+
+def _points(gateway: str, records: list[dict]) -> dict[str, Point]:
+    wanted = {r.get("point") for r in records if isinstance(r.get("point"), str)}
+    rows = Sensor.objects.filter(gateway_id=gateway, point__in=wanted, in_use=True) \
+        .values_list("point", "id", "range_low", "range_high")
+    return {point: Point(pk, low, high) for point, pk, low, high in rows}
+
+
+def _move(rows: list[tuple]) -> tuple[int, int]:
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE IF NOT EXISTS ingest_rows"
+                       " (LIKE monitoring_reading) ON COMMIT DELETE ROWS")
+        with cursor.cursor.copy(f"COPY ingest_rows ({COLUMNS}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(_MOVE)
+        return cursor.fetchone()
+
+
+def _gap(gateway: str, dropped) -> None:
+    if isinstance(dropped, dict) and isinstance(dropped.get("count"), int) \
+            and isinstance(dropped.get("before_seq"), int) and dropped["count"] > 0:
+        DataGap.objects.get_or_create(gateway=gateway, before_seq=dropped["before_seq"],
+                                      defaults={"count": dropped["count"]})
+
+
+def _seen(gateway: str, now: datetime) -> None:
+    Gateway.objects.filter(code=gateway).update(last_seen=now, online=True)

@@ -1,0 +1,94 @@
+"""The ingest worker on a real broker: signed batches from the agent's own MQTT uplink are
+stored once, a bad signature is refused and logged, and two workers of one shared
+subscription split the messages without storing any twice."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from django.db import connection
+
+from collectors.protocol import batch_body, dumps
+from collectors.uplink_mqtt import MqttTransport
+from geo.models import SecurityEvent
+from monitoring.ingest.models import Reading
+from monitoring.ingest.mqtt import Consumer
+from tests.collectors.conftest import wait_until
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+BASE_MS = int(time.time() * 1000)  # a resent record keeps its time, as the agent's do
+
+
+def _records(first: int, n: int) -> list[dict]:
+    ms = BASE_MS
+    return [{"seq": s, "kind": "reading", "point": "T-1.level", "ts": ms + s, "value": 5.0,
+             "quality": "good", "unit": "m", "reason": ""} for s in range(first, first + n)]
+
+
+def _send(port: int, key: bytes, first: int, n: int = 10) -> None:
+    link = MqttTransport(f"mqtt://127.0.0.1:{port}", "gw-a", "safeatlas", f"agent-{first}",
+                         key)
+    try:
+        link.send("batch", dumps(batch_body("gw-a", _records(first, n), 0, agent_version="test")))
+    finally:
+        link.close()
+
+
+def _workers(port: int, n: int):
+    stop = threading.Event()
+    consumers = [Consumer(f"mqtt://127.0.0.1:{port}", client_id=f"ingest-{i}")
+                 for i in range(n)]
+    threads = [threading.Thread(target=_run, args=(c, stop), daemon=True) for c in consumers]
+    for t in threads:
+        t.start()
+    return consumers, stop, threads
+
+
+def _run(consumer: Consumer, stop: threading.Event) -> None:
+    try:
+        consumer.run(stop)
+    finally:
+        connection.close()
+
+
+def _stop(stop, threads) -> None:
+    stop.set()
+    for t in threads:
+        t.join(10)
+
+
+def test_signed_batches_are_stored_once_and_bad_signatures_refused(gateway, broker):
+    port = broker().port
+    consumers, stop, threads = _workers(port, 1)
+    try:
+        time.sleep(1.0)  # subscribed before the first publish
+        key = bytes.fromhex(gateway.hmac_key)
+        _send(port, key, 1)
+        _send(port, key, 1)  # the same records again, as after a lost PUBACK
+        _send(port, b"x" * 32, 100)
+        wait_until(lambda: consumers[0].handled == 3, what="three messages handled")
+    finally:
+        _stop(stop, threads)
+    assert sorted(Reading.objects.values_list("seq", flat=True)) == list(range(1, 11))
+    assert list(SecurityEvent.objects.filter(kind="ingest_refused").values_list(
+        "detail__reason", flat=True)) == ["bad_signature"]
+
+
+def test_two_workers_share_the_subscription(gateway, broker):
+    port = broker().port
+    consumers, stop, threads = _workers(port, 2)
+    try:
+        time.sleep(1.0)
+        key = bytes.fromhex(gateway.hmac_key)
+        for b in range(20):
+            _send(port, key, 1 + 10 * b)
+        wait_until(lambda: sum(c.handled for c in consumers) == 20, timeout=30,
+                   what="twenty batches handled")
+    finally:
+        _stop(stop, threads)
+    assert Reading.objects.count() == 200
+    assert all(c.handled > 0 for c in consumers), [c.handled for c in consumers]
