@@ -7,6 +7,7 @@ binds the scope for the provider and lets pygeoapi do the protocol work.
 from __future__ import annotations
 
 from collections.abc import Callable
+from http import HTTPStatus
 from pathlib import Path
 
 import pygeoapi
@@ -15,10 +16,13 @@ import pygeoapi.api.itemtypes as itemtypes_api
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 from django.views.static import serve
+from pygeoapi import l10n
 from pygeoapi.api import APIRequest, apply_gzip
 
 from geo.scope import scope_for_request
 from layers.ogc.context import scope_bound
+from layers.ogc.language import request_language
+from layers.ogc.params import parameter_problem
 from layers.ogc.service import api_for, openapi_document, refresh_extents
 
 STATIC_ROOT = Path(pygeoapi.__file__).parent / "static"
@@ -29,8 +33,14 @@ def _execute(request: HttpRequest, function: Callable, *args, check_format: bool
     scope = scope_for_request(request)
     api = api_for(scope)
     api_request = APIRequest.from_django(request, api.locales)
+    _set_language(api_request, request)
     _tolerate_unencoded_plus(api_request)
-    if check_format and not api_request.is_valid():
+    problem = parameter_problem(request, args)
+    if problem is not None:
+        headers, status, content = api.get_exception(
+            HTTPStatus.BAD_REQUEST, api_request.get_response_headers(**api.api_headers),
+            api_request.format, "InvalidParameterValue", problem)
+    elif check_format and not api_request.is_valid():
         headers, status, content = api.get_format_exception(api_request)
     else:
         if before is not None:
@@ -42,6 +52,13 @@ def _execute(request: HttpRequest, function: Callable, *args, check_format: bool
     for key, value in headers.items():
         response[key] = value
     return response
+
+
+def _set_language(api_request: APIRequest, request: HttpRequest) -> None:
+    """Our negotiation (layers.ogc.language) instead of pygeoapi's, which fails on `zh`."""
+    tag = request_language(request)
+    api_request._raw_locale = tag
+    api_request._locale = l10n.str2locale(tag)
 
 
 def _tolerate_unencoded_plus(api_request: APIRequest) -> None:

@@ -1,5 +1,7 @@
-"""Nearest emergency resources: KNN on the geography GiST index, scoped per layer; the
-nearest to one enterprise with their positions (its one-enterprise file section)."""
+"""Nearest features of any layers: KNN on the geography GiST index for point layers,
+distance to the shape (0 inside) for polygon and line layers, scoped per layer; the
+nearest emergency resources to one enterprise with their positions (its one-enterprise
+file section)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from django.db import connection
 
 from geo.scope import Scope
 from layers.base import Layer, registry
+from layers.ogc.near import Near
 from registry.enterprises.models import Enterprise
 
 # The emergency resource layers (the nearest API's default, the enterprise file's section).
@@ -17,13 +20,16 @@ RESOURCE_LAYERS = ["emergency_organisations", "rescue_teams", "experts", "wareho
 
 # Matches the expression of the `<model>_geog` index in registry.resource_models.
 _GEOG = 'CAST(t."{col}" AS geography(Point,4326))'
+# Any other geometry: the sphere distance to its nearest part, 0 inside a polygon. No
+# geography index exists for these, so a radius also fences by the geometry index.
+_SHAPE = 'CAST(t."{col}" AS geography)'
 _POINT = "ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography(Point,4326)"
 
 
 @dataclass(frozen=True)
 class Nearby:
     layer: str
-    id: int
+    id: int | str  # a division's key is its code
     name: str
     distance_m: float
 
@@ -32,8 +38,8 @@ def resources_nearest(layers: list[type[Layer]], point: tuple[float, float], *, 
                       radius_m: float | None = None, scope: Scope) -> list[Nearby]:
     """The `n` nearest rows over `layers` that `scope` may read, nearest first.
 
-    Each layer contributes its own KNN top-n (index-ordered by sphere distance); the
-    union is re-ranked by exact spheroid distance in metres.
+    Each layer contributes its own KNN top-n (index-ordered by sphere distance for
+    points); the union is re-ranked by exact spheroid distance in metres.
     """
     parts, params = [], []
     for layer in layers:
@@ -48,20 +54,32 @@ def resources_nearest(layers: list[type[Layer]], point: tuple[float, float], *, 
            "ORDER BY distance_m, layer, id LIMIT %s")
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, n])
-        return [Nearby(*row) for row in cursor.fetchall()]
+        return [Nearby(layer, _key(layer, key), name, distance)
+                for layer, key, name, distance in cursor.fetchall()]
+
+
+def _key(layer_id: str, key: str) -> int | str:
+    """Keys travel as text so that layers keyed by codes join the union."""
+    field = registry.get(layer_id).model._meta.pk
+    return field.to_python(key)
 
 
 def _layer_knn(layer: type[Layer], point: tuple[float, float], *, n: int,
                radius_m: float | None, scope: Scope) -> tuple[str, list]:
-    geog = _GEOG.format(col=layer.geometry_field().column)
+    column = layer.geometry_field().column
+    points = layer.geometry_type() == "Point"
+    geog = (_GEOG if points else _SHAPE).format(col=column)
     where, params = layer.scope_sql(scope, "t")
     lon, lat = point
     conditions = [where]
     if radius_m is not None:
+        if not points:
+            conditions.append(f't."{column}" && ST_MakeEnvelope(%s, %s, %s, %s, 4326)')
+            params = [*params, *Near(lon, lat, radius_m).box()]
         conditions.append(f"ST_DWithin({geog}, {_POINT}, %s)")
         params = [*params, lon, lat, radius_m]
     sql = (
-        f'SELECT %s::text AS layer, t."{layer.pk_column()}" AS id, '
+        f'SELECT %s::text AS layer, t."{layer.pk_column()}"::text AS id, '
         f't."{layer.column(layer.label or "name")}"::text AS name, '
         f"ST_Distance({geog}, {_POINT}) AS distance_m "
         f'FROM "{layer.table()}" t WHERE {" AND ".join(conditions)} '

@@ -1,4 +1,4 @@
-"""REST: nearest emergency resources as JSON."""
+"""REST: nearest features (emergency resources by default, any layer on request) as JSON."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ class BadParameter(ValueError):
 
 @require_GET
 def nearest(request: HttpRequest) -> JsonResponse:
-    """`?lon=&lat=&n=10&radius=5000&layers=a,b` → the n nearest resources the caller may see."""
+    """`?lon=&lat=&n=10&radius=5000&layers=a,b` → the n nearest features the caller may see
+    (polygons: distance to the shape, 0 inside)."""
     try:
         lon = _number(request, "lon", -180, 180)
         lat = _number(request, "lat", -90, 90)

@@ -24,6 +24,8 @@ from registry.resources.models import (
 )
 from registry.resources.selectors import resources_nearest
 from registry.resources.services import Stock, warehouse_stock_set
+from tests import catalogue
+from tests.layers.samples import sample_row
 
 ORIGIN = (118.2, 32.2)  # in county A
 GEOD = pyproj.Geod(ellps="WGS84")
@@ -181,3 +183,37 @@ def test_experts_are_not_public(client, world):
                              scope=scope_for_user(world.users["county_b"])) == []
     # Every other resource model is scoped the same way; unused here but kept importable.
     assert {EmergencyOrganisation, FireStation, MedicalFacility}
+
+
+@pytest.mark.parametrize("layer_id", catalogue.ids())
+def test_rest_nearest_serves_every_layer(client, world, layer_id):
+    """Points, lines and polygons alike: the distance to the shape, 0 when touching."""
+    row = sample_row(registry.get(layer_id), world)
+    anchor = world.enterprises_a[0].geom
+    response = _get(client, f"lon={anchor.x}&lat={anchor.y}&n=100&radius=50000"
+                            f"&layers={layer_id}", world.tokens["admin"])
+    assert response.status_code == 200, response.content[:300]
+    mine = [r for r in response.json()["results"] if r["id"] == row.pk]
+    assert len(mine) == 1 and mine[0]["layer"] == layer_id
+    assert mine[0]["distance_m"] == 0
+
+
+def test_rest_nearest_polygons_distance_to_the_edge_and_zero_inside(client, world):
+    corner = GEOD.inv(119.7, 31.9, 119.0, 32.0)[2]  # the province box's nearest corner
+    body = _get(client, "lon=119.7&lat=31.9&n=10&radius=100000&layers=divisions",
+                world.tokens["admin"]).json()
+    assert [(r["id"], r["name"]) for r in body["results"]] == [
+        ("320000000000", "测试省"), ("320100000000", "测试市"), ("320102000000", "乙县")]
+    assert [r["distance_m"] for r in body["results"]] == [pytest.approx(corner, rel=1e-3)] * 3
+    assert _get(client, "lon=119.7&lat=31.9&n=10&radius=50000&layers=divisions",
+                world.tokens["admin"]).json()["results"] == []
+    inside = _get(client, "lon=118.2&lat=32.2&n=2&layers=divisions,enterprises",
+                  world.tokens["county_a"]).json()["results"]
+    assert [(r["layer"], r["distance_m"]) for r in inside] == [("divisions", 0.0)] * 2
+
+
+@pytest.mark.parametrize("layer_id", ["hazard_sources", "divisions", "grid_cells"])
+def test_rest_nearest_issue_query_on_polygon_layers(client, world, layer_id):
+    response = _get(client, f"lon=119.7&lat=31.9&n=10&radius=50000&layers={layer_id}",
+                    world.tokens["admin"])
+    assert response.status_code == 200
