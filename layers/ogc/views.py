@@ -18,10 +18,12 @@ from django.views.static import serve
 from pygeoapi.api import APIRequest, apply_gzip
 
 from geo.scope import scope_for_request
+from layers.ogc import cql
 from layers.ogc.context import scope_bound
 from layers.ogc.service import api_for, openapi_document, refresh_extents
 
 STATIC_ROOT = Path(pygeoapi.__file__).parent / "static"
+cql.install()  # CQL2 `filter=` (pygeoapi 0.21 alone parses ECQL only)
 
 
 def _execute(request: HttpRequest, function: Callable, *args, check_format: bool = True,
@@ -30,6 +32,7 @@ def _execute(request: HttpRequest, function: Callable, *args, check_format: bool
     api = api_for(scope)
     api_request = APIRequest.from_django(request, api.locales)
     _tolerate_unencoded_plus(api_request)
+    api_request._args = cql.accept_filter_lang(api_request.params)
     if check_format and not api_request.is_valid():
         headers, status, content = api.get_format_exception(api_request)
     else:
