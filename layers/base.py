@@ -63,6 +63,9 @@ class Layer:
     public: ClassVar[bool] = False                   # readable by anyone, logged in or not
     label: ClassVar[str | None] = "name"             # property used for map labels
     search_fields: ClassVar[list[str]] = ["name"]
+    # A declared date/date-time property that dates each feature: the OGC API's
+    # `datetime=` filters on it and /queryables marks it `primary-instant`; None: undated.
+    time_field: ClassVar[str | None] = None
     # Dotted path of a `layers.imports.ImportHook` subclass for file columns that are not
     # model fields (e.g. a hazard source's chemicals); None imports plain rows only.
     import_hook: ClassVar[str | None] = None
@@ -144,6 +147,12 @@ class LayerRegistry:
         if unknown:
             raise ValueError(f"layer {layer.id}: unknown properties {unknown}")
         layer.geometry_field()  # raises early for a model without geometry
+        if layer.time_field is not None and (
+                layer.time_field not in layer.properties
+                or layer.model._meta.get_field(layer.time_field).get_internal_type()
+                not in ("DateField", "DateTimeField")):
+            raise ValueError(f"layer {layer.id}: time_field {layer.time_field!r} must be a "
+                             "declared date or date-time property")
         self._layers[layer.id] = layer
         return layer
 

@@ -28,6 +28,7 @@ def _entry(layer: type[Layer], collection: str) -> dict:
         "scope": layer.scope,
         "owner": layer.owner,
         "properties": list(layer.properties),
+        "time_field": layer.time_field,
         "model": meta.label_lower,
         "collection": collection,
         "style_layers": ids,

@@ -46,6 +46,7 @@ def resource(layer: type[Layer], bbox: list[float] | None = None) -> dict:
             "type": "feature", "name": PROVIDER, "data": layer.id,
             "id_field": "id", "title_field": layer.label,
             "crs": list(OUTPUT_CRS), "storage_crs": CRS84,
+            "time_field": layer.time_field,  # `datetime=`, queryables' primary-instant
             # the provider picks out `near`/`radius` (layers.ogc.near) and property filters
             "include_extra_query_parameters": True,
         }],

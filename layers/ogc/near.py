@@ -33,13 +33,21 @@ class Near:
 
     def box(self) -> tuple[float, float, float, float]:
         """A lon/lat box holding every point within the radius (wider, never narrower)."""
-        dlat = self.radius_m / _DEGREE_M
-        top = min(abs(self.lat) + dlat, 90.0)
-        cos_top = math.cos(math.radians(top))
-        if cos_top < 1e-6 or self.radius_m / (_DEGREE_M * cos_top) >= 180.0:
-            return (-180.0, max(self.lat - dlat, -90.0), 180.0, min(self.lat + dlat, 90.0))
-        dlon = self.radius_m / (_DEGREE_M * cos_top)
-        return (self.lon - dlon, self.lat - dlat, self.lon + dlon, self.lat + dlat)
+        return expanded_box((self.lon, self.lat, self.lon, self.lat), self.radius_m)
+
+
+def expanded_box(bounds: tuple[float, float, float, float], metres: float
+                 ) -> tuple[float, float, float, float]:
+    """A lon/lat box holding every point within `metres` of the box `bounds` (wider,
+    never narrower): the fence that lets the geometry index serve distance tests."""
+    x0, y0, x1, y1 = bounds
+    dlat = metres / _DEGREE_M
+    top = min(max(abs(y0), abs(y1)) + dlat, 90.0)
+    cos_top = math.cos(math.radians(top))
+    if cos_top < 1e-6 or metres / (_DEGREE_M * cos_top) >= 180.0:
+        return (-180.0, max(y0 - dlat, -90.0), 180.0, min(y1 + dlat, 90.0))
+    dlon = metres / (_DEGREE_M * cos_top)
+    return (x0 - dlon, y0 - dlat, x1 + dlon, y1 + dlat)
 
 
 def near_from_params(layer: type[Layer], params: dict[str, str]) -> Near | None:

@@ -13,7 +13,7 @@ import json
 import time
 from functools import cache
 
-from django.db import connection
+from django.db import DataError, connection, transaction
 from pygeoapi.provider.base import (
     BaseProvider,
     ProviderInvalidQueryError,
@@ -22,7 +22,7 @@ from pygeoapi.provider.base import (
 from pygeoapi.util import str2bool
 
 from layers.base import Layer, registry
-from layers.ogc import sql
+from layers.ogc import cql_sql, sql
 from layers.ogc.context import current_scope
 from layers.ogc.near import PARAMETERS as NEAR_PARAMETERS
 from layers.ogc.near import near_from_params
@@ -85,10 +85,7 @@ class LayerProvider(BaseProvider):
               bbox: list | None = None, properties: list | None = None,
               sortby: list | None = None, select_properties: list | None = None,
               skip_geometry: bool = False, q: str | None = None, filterq=None,
-              crs_transform_spec=None, **kwargs) -> dict:
-        if filterq is not None:
-            raise ProviderInvalidQueryError(user_msg="CQL filter is not supported; "
-                                                     "use property parameters")
+              crs_transform_spec=None, datetime_: str | None = None, **kwargs) -> dict:
         # pygeoapi hands every extra query parameter over (include_extra_query_parameters):
         # properties filter, `near`/`radius` sort by distance, anything else is ignored
         extra = {k: v for k, v in properties or [] if k in NEAR_PARAMETERS}
@@ -100,7 +97,19 @@ class LayerProvider(BaseProvider):
             text=q, sortby=[(s["property"], s["order"] == "-") for s in sortby or []],
             select=[p for p in select_properties or [] if p in self._fields],
             skip_geometry=skip_geometry, crs=_crs(crs_transform_spec),
+            when=cql_sql.datetime_bounds(self.layer, datetime_) if datetime_ else None,
+            cql=None if filterq is None else cql_sql.filter_sql(self.layer, self._fields,
+                                                                filterq),
         )
+        if query.cql is None:
+            return self._query(query, offset, limit, resulttype)
+        try:  # values are typed first; what only the data can refuse (a division by
+            with transaction.atomic():  # zero, an overflow) is still the client's 400
+                return self._query(query, offset, limit, resulttype)
+        except DataError as error:
+            raise cql_sql.FilterError(str(error).splitlines()[0]) from None
+
+    def _query(self, query: sql.ItemQuery, offset: int, limit: int, resulttype: str) -> dict:
         features: list = []
         matched = None
         if resulttype != "hits":

@@ -59,6 +59,8 @@ class ItemQuery:
     skip_geometry: bool = False
     crs: OutputCrs = CRS84
     near: Near | None = None  # vendor `near=lon,lat[&radius=m]`: nearest first
+    when: tuple[object, object] | None = None  # `datetime=` on time_field: (start, end), None open
+    cql: tuple[str, list] | None = None  # `filter=`: the condition from layers.ogc.cql_sql
 
 
 def _q(name: str) -> str:
@@ -111,6 +113,14 @@ def where_sql(layer: type[Layer], query: ItemQuery) -> tuple[str, list]:
         extra, extra_params = near_sql.where_parts(layer, query.near)
         parts += extra
         params += extra_params
+    if query.when is not None:
+        for bound, op in zip(query.when, (">=", "<="), strict=True):
+            if bound is not None:
+                parts.append(f"{column(layer, layer.time_field)} {op} %s")
+                params.append(bound)
+    if query.cql is not None:  # after the scope, ANDed: a filter narrows, never widens
+        parts.append(f"({query.cql[0]})")
+        params += query.cql[1]
     return " AND ".join(parts), params
 
 

@@ -20,12 +20,14 @@ from pygeoapi import l10n
 from pygeoapi.api import APIRequest, apply_gzip
 
 from geo.scope import scope_for_request
+from layers.ogc import cql
 from layers.ogc.context import scope_bound
 from layers.ogc.language import request_language
 from layers.ogc.params import parameter_problem
 from layers.ogc.service import api_for, openapi_document, refresh_extents
 
 STATIC_ROOT = Path(pygeoapi.__file__).parent / "static"
+cql.install()  # CQL2 `filter=` (pygeoapi 0.21 alone parses ECQL only)
 
 
 def _execute(request: HttpRequest, function: Callable, *args, check_format: bool = True,
@@ -35,6 +37,7 @@ def _execute(request: HttpRequest, function: Callable, *args, check_format: bool
     api_request = APIRequest.from_django(request, api.locales)
     _set_language(api_request, request)
     _tolerate_unencoded_plus(api_request)
+    api_request._args = cql.accept_filter_lang(api_request.params)
     problem = parameter_problem(request, args)
     if problem is not None:
         headers, status, content = api.get_exception(

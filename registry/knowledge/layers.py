@@ -24,3 +24,4 @@ class AccidentCases(Layer):
     public = True
     label = "title"
     search_fields = ["title", "place"]
+    time_field = "occurred"
