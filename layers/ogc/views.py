@@ -85,7 +85,10 @@ def openapi(request: HttpRequest) -> HttpResponse:
     if request.GET.get("f") == "html":
         openapi_document(api)
         return _execute(request, core_api.openapi_)
-    return JsonResponse(openapi_document(api), content_type="application/vnd.oai.openapi+json")
+    # with the version: GDAL's OAPIF driver refuses the document otherwise, and then
+    # filters every -where on the client after downloading the whole collection
+    return JsonResponse(openapi_document(api),
+                        content_type="application/vnd.oai.openapi+json;version=3.0")
 
 
 @require_GET
