@@ -26,6 +26,7 @@ from layers.ogc import cql_sql, sql
 from layers.ogc.context import current_scope
 from layers.ogc.near import PARAMETERS as NEAR_PARAMETERS
 from layers.ogc.near import near_from_params
+from layers.ogc.splice import current_splice
 
 _JSON_TYPES = {
     "AutoField": "integer", "BigAutoField": "integer", "SmallAutoField": "integer",
@@ -115,8 +116,9 @@ class LayerProvider(BaseProvider):
         if resulttype != "hits":
             page = sql.filtered_page_sql if _spatial_first(self.layer, query.bbox, offset + limit) \
                 else sql.page_sql
-            text, matched = _row(*page(self.layer, query, offset, limit))
-            features = json.loads(text)
+            text, returned, matched = _row(*page(self.layer, query, offset, limit))
+            splice = current_splice()
+            features = splice.features(text, returned) if splice else json.loads(text)
         returned = len(features)
         if matched is None and resulttype != "hits" and (
                 0 < returned < limit or (offset == 0 and returned < limit)):

@@ -137,13 +137,13 @@ def order_sql(layer: type[Layer], query: ItemQuery) -> str:
 
 
 def page_sql(layer: type[Layer], query: ItemQuery, offset: int, limit: int) -> tuple[str, list]:
-    """One statement returning the page as a JSON array text (and NULL)."""
+    """One statement returning the page as a JSON array text, its length and NULL."""
     return _page(layer, query, offset, limit, fenced=False)
 
 
 def filtered_page_sql(layer: type[Layer], query: ItemQuery, offset: int,
                       limit: int) -> tuple[str, list]:
-    """The page and the count from one pass over the matching rows.
+    """The page, its length and the count from one pass over the matching rows.
 
     For a small bbox the planner likes walking the primary key and filtering, which
     visits total/matched rows per feature returned; fencing the filter in a
@@ -161,8 +161,9 @@ def _page(layer: type[Layer], query: ItemQuery, offset: int, limit: int, *, fenc
         head = f"WITH m AS MATERIALIZED (SELECT * FROM {rows}) "
         rows, count = "m t", "(SELECT count(*) FROM m)"
     sql = (
+        # the page's length comes with it, so a spliced page (layers.ogc.splice) is not parsed
         f"{head}SELECT coalesce(json_agg({feature_sql(layer, query)} ORDER BY {order}), "
-        f"'[]')::text, {count} FROM (SELECT * FROM {rows} ORDER BY {order} "
+        f"'[]')::text, count(*), {count} FROM (SELECT * FROM {rows} ORDER BY {order} "
         f"LIMIT %s OFFSET %s) t"
     )
     return sql, params + [limit, offset]

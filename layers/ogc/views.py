@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 from django.views.static import serve
 from pygeoapi import l10n
-from pygeoapi.api import APIRequest, apply_gzip
+from pygeoapi.api import F_JSON, APIRequest, apply_gzip
 
 from geo.scope import scope_for_request
 from layers.ogc import cql
@@ -25,6 +25,7 @@ from layers.ogc.context import scope_bound
 from layers.ogc.language import request_language
 from layers.ogc.params import parameter_problem
 from layers.ogc.service import api_for, openapi_document, refresh_extents
+from layers.ogc.splice import page_spliced
 
 STATIC_ROOT = Path(pygeoapi.__file__).parent / "static"
 cql.install()  # CQL2 `filter=` (pygeoapi 0.21 alone parses ECQL only)
@@ -115,8 +116,18 @@ def schema(request: HttpRequest, collection_id: str) -> HttpResponse:
 @require_GET
 def items(request: HttpRequest, collection_id: str) -> HttpResponse:
     # pygeoapi validates formats for items itself (it also offers csv).
-    return _execute(request, itemtypes_api.get_collection_items, collection_id,
-                    check_format=False)
+    return _execute(request, _collection_items, collection_id, check_format=False)
+
+
+def _collection_items(api, api_request: APIRequest, collection_id: str) -> tuple:
+    """pygeoapi's items response; for GeoJSON with PostGIS's page text spliced in
+    unparsed (layers.ogc.splice), every other format as pygeoapi renders it."""
+    if api_request.format not in (None, F_JSON):  # None: no f, no known Accept -> GeoJSON
+        return itemtypes_api.get_collection_items(api, api_request, collection_id)
+    with page_spliced() as splice:
+        headers, status, content = itemtypes_api.get_collection_items(
+            api, api_request, collection_id)
+    return headers, status, splice.apply(content)
 
 
 @require_GET
