@@ -9,6 +9,7 @@ Public API:
 - `asyncpg_url()`              the same as a URL asyncpg/pydantic accept (TiPg)
 - `site(workers=2)`            our Django site under granian, as a `Service`
 - `tipg(tables=[...])`         TiPg under uvicorn serving the same tables, as a `Service`
+- `static_files(root)`         nginx serving the files under `root` (a ceiling), as a `Service`
 - `Service(...)`               any HTTP server process: `with Service(...) as s: s.url(path)`
 - `wrk(base, paths, ...)`      duration-bound load with wrk cycling through `paths`
 - `http_once(base, paths)`     each path exactly once over keep-alive connections (cold caches)
@@ -43,7 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 # Programs the benchmarks run from the system (the rest come from VENV_BIN), with the
 # Debian package of each: `scripts/install-system.sh bench` (`make bench`) installs them.
-TOOLS = {"wrk": "wrk", "ogr2ogr": "gdal-bin", "mosquitto": "mosquitto"}
+TOOLS = {"wrk": "wrk", "ogr2ogr": "gdal-bin", "mosquitto": "mosquitto", "nginx": "nginx"}
 
 
 def tools_missing() -> list[str]:
@@ -206,6 +207,56 @@ def tipg(*, tables: Sequence[str], workers: int = 1, env: dict[str, str] | None 
     }
     return Service("tipg", argv, port=port, ready_path="/collections",
                    env={**base_env, **(env or {})})
+
+
+_NGINX_CONF = """
+daemon off;
+worker_processes %(workers)d;
+pid %(dir)s/nginx.pid;
+error_log %(dir)s/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path %(dir)s/body;
+  proxy_temp_path %(dir)s/proxy;
+  fastcgi_temp_path %(dir)s/fastcgi;
+  uwsgi_temp_path %(dir)s/uwsgi;
+  scgi_temp_path %(dir)s/scgi;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  open_file_cache max=100000;
+  types { %(types)s }
+  server {
+    listen 127.0.0.1:%(port)d;
+    root %(root)s;
+    %(headers)s
+  }
+}
+"""
+
+
+def static_files(root: Path, *, workers: int = 2, types: dict[str, str] | None = None,
+                 headers: dict[str, str] | None = None) -> Service:
+    """nginx (`workers` processes, no access log, sendfile, open-file cache) serving the
+    files under `root` by path, ignoring the query string: the ceiling any HTTP server
+    can reach for the same bytes. `types` maps a file suffix to its media type;
+    `headers` are added to every answer (e.g. Content-Encoding of stored gzip bodies)."""
+    port = free_port()
+    conf_dir = tempfile.mkdtemp(prefix="bench-nginx-")
+    conf = Path(conf_dir) / "nginx.conf"
+    conf.write_text(_NGINX_CONF % {
+        "workers": workers, "dir": conf_dir, "port": port, "root": root,
+        "types": " ".join(f"{t} {s};" for s, t in (types or {}).items()),
+        "headers": " ".join(f'add_header {k} "{v}";' for k, v in (headers or {}).items()),
+    })
+    # Workers run as `nobody` when started by root: they must be able to read the files.
+    for path in (Path(conf_dir), Path(root)):
+        path.chmod(0o755)
+    service = Service("nginx", [shutil.which("nginx") or "nginx", "-c", str(conf),
+                                "-p", conf_dir, "-e", f"{conf_dir}/error.log"], port=port)
+    service.root = Path(root)
+    return service
 
 
 # ---- load drivers -------------------------------------------------------------------------

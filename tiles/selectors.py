@@ -14,6 +14,7 @@ from tiles.cache import TileEntry, TileKey, tile_cache
 from tiles.sql import tile_sql
 
 MAX_ZOOM = 24
+_PREPARE_AFTER = 5  # psycopg's default; the tile cursor asks for `prepare=True` anyway
 EMPTY = TileEntry.from_mvt(b"")
 _extents: dict[tuple, tuple | None] = {}
 
@@ -78,14 +79,39 @@ def tile_render(key: TileKey, shown: list[type[Layer]], scope: Scope) -> TileEnt
     """Run the statement for the layers in zoom and store the result under `key`."""
     sql, params = tile_sql(shown, scope, key.z, key.x, key.y)
     connection.ensure_connection()
-    # A server-side-binding cursor, unlike Django's client-side one, lets psycopg prepare
-    # the statement after a few runs: the tile SQL repeats with new numbers only.
-    wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
-    with wrap(psycopg.Cursor(connection.connection)) as cursor:
+    # Prepared at once on this connection (the text repeats with new numbers only). Django
+    # opens connections with prepare_threshold=None, which makes psycopg ignore even
+    # `prepare=True`, so every cold tile was planned anew. Django's own cursors bind on the
+    # client and never prepare, so enabling it on the connection changes only this cursor.
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        raw.prepare_threshold = _PREPARE_AFTER
+    if connection.queries_logged:
+        # Django's query log reads the text back from the cursor, which psycopg leaves
+        # empty for a prepared statement: while queries are logged, run it unprepared.
+        wrap, cursor_class = connection.make_debug_cursor, _LoggedCursor
+    else:
+        wrap, cursor_class = connection.make_cursor, _PreparedCursor
+    with wrap(cursor_class(raw)) as cursor:
         cursor.execute(sql, params)
         entry = TileEntry.from_mvt(bytes(cursor.fetchone()[0]))
     tile_cache().put(key, entry)
     return entry
+
+
+class _PreparedCursor(psycopg.Cursor):
+    """Server-side binding, prepared statements, and the bytea result in binary (no hex
+    encoding on the server and decoding here). Django's debug wrapper passes only
+    (sql, params), hence the defaults."""
+
+    prepare = True
+
+    def execute(self, query, params=None, *, binary=True):
+        return super().execute(query, params, prepare=self.prepare, binary=binary)
+
+
+class _LoggedCursor(_PreparedCursor):
+    prepare = False
 
 
 def data_bounds(layers: list[type[Layer]], scope: Scope) -> list[float] | None:

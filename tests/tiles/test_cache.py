@@ -181,3 +181,13 @@ def test_file_cache_survives_a_pruned_folder(tmp_path):
     shutil.rmtree(tmp_path / "c")  # e.g. old versions pruned by a job
     cache.put(key, TileEntry.from_mvt(b"abcd"))
     assert cache.get(key) == TileEntry.from_mvt(b"abcd")
+
+
+def test_tile_statement_is_prepared_on_the_connection(client, world):
+    """Cold tiles skip planning: Django's connections never prepare on their own."""
+    client.force_login(world.users["admin"])
+    assert client.get(tile_url("enterprises", *TILE)).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements "
+                       "WHERE statement LIKE '%%ST_AsMVT%%'")
+        assert cursor.fetchone()[0] == 1
