@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib.gis.geos import Point
 
 from geo.models import Role, User
-from monitoring.devices.models import Gateway, Sensor
+from monitoring.devices.models import Gateway, MonitoredUnit, Sensor
 from monitoring.devices.services import gateway_create, monitored_unit_create, sensor_create
 from registry.hazards.models import HazardSource
 
@@ -86,6 +86,5 @@ def _tag(indicator: str, tank: str) -> str:
 def demo_monitoring_delete(cursor, prefix: str) -> None:
     """Raw-SQL removal of the devices under `prefix` (before their enterprises go)."""
     like = [prefix + "%"]
-    for model in (Sensor, "monitoring_monitoredunit", Gateway):
-        table = model if isinstance(model, str) else model._meta.db_table
-        cursor.execute(f"DELETE FROM {table} WHERE division_code LIKE %s", like)
+    for model in (Sensor, MonitoredUnit, Gateway):
+        cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE division_code LIKE %s", like)

@@ -29,6 +29,11 @@ class Limits:
     hh: float | None = None
     l: float | None = None  # noqa: E741  (the standard's name: 低报)
 
+    def set_points(self) -> dict[str, float]:
+        """Sensor field -> the standard's value, for the set-points it gives."""
+        pairs = (("threshold_l", self.l), ("threshold_h", self.h), ("threshold_hh", self.hh))
+        return {field: value for field, value in pairs if value is not None}
+
 
 # (indicator, unit as typed, normalised) -> limits
 LIMITS: dict[tuple[str, str], Limits] = {

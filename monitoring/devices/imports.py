@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from geo.places import owned_copy_rows
 from layers.imports import ImportHook, RowErrorSink
-from monitoring.devices import thresholds
+from monitoring.devices import gas_limits, thresholds
 from monitoring.devices.models import Gateway, MonitoredUnit, Sensor
 
 DERIVED = "{} (from the gateway)"
@@ -49,16 +49,16 @@ class SensorImport(ImportHook):
             return
         units = table[columns["measure_unit"]].tolist() if "measure_unit" in columns \
             else [""] * len(table)
-        rows = [{"indicator": ind, "measure_unit": unit if isinstance(unit, str) else ""}
-                for ind, unit in zip(table[columns["indicator"]].tolist(), units, strict=True)]
+        defaults = [gas_limits.limits_for(ind, unit if isinstance(unit, str) else "")
+                    for ind, unit in zip(table[columns["indicator"]], units, strict=True)]
         for prop in ("threshold_l", "threshold_h", "threshold_hh"):
             if prop not in columns:
                 columns[prop] = DERIVED.format(prop)
                 table[columns[prop]] = None
             cells = table[columns[prop]].astype(object).tolist()
             table[columns[prop]] = [
-                thresholds.with_defaults({**row, prop: None}).get(prop)
-                if _blank(cell) else cell for row, cell in zip(rows, cells, strict=True)]
+                limits.set_points().get(prop) if limits and _blank(cell) else cell
+                for limits, cell in zip(defaults, cells, strict=True)]
 
     def check(self, cells: dict[str, list], values: dict[str, list],
               error: RowErrorSink) -> None:

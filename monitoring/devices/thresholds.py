@@ -22,9 +22,8 @@ def with_defaults(values: dict) -> dict:
     if limits is None:
         return values
     filled = dict(values)
-    for field, limit in (("threshold_h", limits.h), ("threshold_hh", limits.hh),
-                         ("threshold_l", limits.l)):
-        if limit is not None and filled.get(field) is None:
+    for field, limit in limits.set_points().items():
+        if filled.get(field) is None:
             filled[field] = limit
     return filled
 
@@ -67,22 +66,19 @@ def _within_range(values: dict, found: dict[str, str], low, high) -> None:
 
 
 def _gas_bounds(values: dict, found: dict[str, str]) -> None:
-    """A gas detector's alarms may not be set less sensitive than the standard allows."""
+    """A gas detector's alarms may not be set less sensitive than the standard allows: the
+    high alarms no higher, the oxygen-deficiency alarm (L) no lower."""
     limits = gas_limits.limits_for(values.get("indicator", ""), values.get("measure_unit", ""))
     if limits is None:
         return
-    for field, limit in (("threshold_h", limits.h), ("threshold_hh", limits.hh)):
-        value = values.get(field)
-        if limit is not None and value is not None and value > limit and field not in found:
-            found[field] = _("%(v)s 高于 %(std)s 规定的上限 %(lim)s %(unit)s") % {
-                "v": _fmt(value), "std": gas_limits.STANDARD, "lim": _fmt(limit),
-                "unit": values.get("measure_unit", "")}
-    value = values.get("threshold_l")
-    if limits.l is not None and value is not None and value < limits.l \
-            and "threshold_l" not in found:
-        found["threshold_l"] = _("%(v)s 低于 %(std)s 规定的欠氧报警值 %(lim)s %(unit)s") % {
-            "v": _fmt(value), "std": gas_limits.STANDARD, "lim": _fmt(limits.l),
-            "unit": values.get("measure_unit", "")}
+    for field, limit in limits.set_points().items():
+        value, low = values.get(field), field == "threshold_l"
+        if value is None or field in found or (value >= limit if low else value <= limit):
+            continue
+        message = _("%(v)s 低于 %(std)s 规定的欠氧报警值 %(lim)s %(unit)s") if low else \
+            _("%(v)s 高于 %(std)s 规定的上限 %(lim)s %(unit)s")
+        found[field] = message % {"v": _fmt(value), "std": gas_limits.STANDARD,
+                                  "lim": _fmt(limit), "unit": values.get("measure_unit", "")}
 
 
 def _fmt(value) -> str:

@@ -16,7 +16,7 @@ from django.db import connection, transaction
 
 from geo.models import SecurityEventKind
 from geo.security_log import security_event
-from monitoring.devices.models import Gateway, Sensor
+from monitoring.devices.models import ALARM_LEVELS, Gateway, Sensor
 from monitoring.ingest.models import DataGap
 from monitoring.ingest.records import Point, reading_rows
 
@@ -27,6 +27,8 @@ _ALARM = """CASE
     WHEN s.threshold_h IS NOT NULL AND l.value >= s.threshold_h THEN 'high'
     WHEN s.threshold_l IS NOT NULL AND l.value <= s.threshold_l THEN 'low'
     ELSE 'normal' END"""
+# The map colour of each state comes from the one table in the devices slice.
+_LEVELS = " ".join(f"WHEN '{state}' THEN {level}" for state, level in ALARM_LEVELS.items())
 _MOVE = f"""
 WITH ins AS (
     INSERT INTO monitoring_reading ({COLUMNS}) SELECT {COLUMNS} FROM ingest_rows
@@ -40,9 +42,7 @@ judged AS (
 upd AS (
     UPDATE monitoring_sensor s SET last_value = j.value, last_quality = j.quality,
         last_at = j.ts, alarm_state = coalesce(j.state, s.alarm_state),
-        alarm_level = CASE coalesce(j.state, s.alarm_state)
-            WHEN 'high_high' THEN 1 WHEN 'low_low' THEN 1 WHEN 'high' THEN 2
-            WHEN 'low' THEN 2 WHEN 'offline' THEN 4 END
+        alarm_level = CASE coalesce(j.state, s.alarm_state) {_LEVELS} END
     FROM judged j WHERE s.id = j.sensor_id AND (s.last_at IS NULL OR j.ts >= s.last_at)
     RETURNING 1)
 SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd)
