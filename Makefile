@@ -6,10 +6,14 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: install system venv services stop migrate demo-data demo serve test lint bench messages \
+.PHONY: install system venv vendor services stop migrate demo-data demo serve test lint bench messages \
 	catalogue bench-system
 
-install: system venv
+install: system venv vendor
+
+# Browser libraries for plain test and bench pages (scripts/vendor-js.sh pins them).
+vendor:
+	scripts/vendor-js.sh
 
 system:
 	scripts/install-system.sh
