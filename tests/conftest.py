@@ -119,3 +119,20 @@ def _stop_tile_listener(request):
     from tiles import versions
 
     versions.stop_listening()
+
+
+@pytest.fixture
+def wsgi_app(db):
+    """The deployed WSGI application (tile fast path in front of Django), called in
+    process. As django.test.Client does, the request signals keep the test transaction's
+    connection open instead of closing it."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    from geo.wsgi import application
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield application
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)

@@ -7,6 +7,8 @@ serves every language and `?lang=en` / Accept-Language pick the text.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +23,7 @@ LANGUAGES = {"zh-Hans": "zh-hans", "en": "en"}
 WORLD = [-180.0, -90.0, 180.0, 90.0]
 PROVIDER = "layers.ogc.provider.LayerProvider"
 MAX_ITEMS = 10000
+TEMPLATES = Path(__file__).with_name("pygeoapi_templates")
 
 
 def in_languages(text) -> dict[str, str]:
@@ -67,6 +70,8 @@ def site_config(*, base_url: str, layers: list[type[Layer]],
             "languages": list(LANGUAGES),
             "pretty_print": False,
             "limits": {"default_items": 10, "max_items": MAX_ITEMS, "on_exceed": "throttle"},
+            # our overrides first, pygeoapi's own templates behind them
+            "templates": {"path": str(TEMPLATES)},
             "map": {"url": settings.BASEMAP_URL or "", "attribution": settings.BASEMAP_ATTRIBUTION},
         },
         "logging": {"level": "ERROR"},

@@ -15,12 +15,13 @@ import time
 
 from django.conf import settings
 from django.db import connection
+from pygeoapi import l10n
 from pygeoapi.api import API
-from pygeoapi.openapi import get_oas
 
 from geo.scope import EVERYTHING, Scope
 from layers.base import Layer, registry
-from layers.ogc import config, near
+from layers.ogc import config, openapi
+from layers.ogc.context import current_scope
 
 EXTENT_SECONDS = 60.0
 _apis: dict[tuple[str, bool], API] = {}
@@ -33,13 +34,38 @@ def audience_layers(public_only: bool) -> list[type[Layer]]:
 
 def api_for(scope: Scope) -> API:
     """The API object serving a caller with `scope` (built on first use)."""
-    key = (settings.SITE_URL, not _sees_private(scope))
+    key = audience_key(scope)
     api = _apis.get(key)
     if api is None:
         with _lock:
             api = _apis.get(key) or _build(*key)
             _apis[key] = api
     return api
+
+
+def audience_key(scope: Scope) -> tuple[str, bool]:
+    """(site, public only): which API object serves `scope`."""
+    return settings.SITE_URL, not _sees_private(scope)
+
+
+class _TranslatedConfigs(dict):
+    """pygeoapi's cache of the translated config, one module dict keyed by locale alone
+    and shared by every API object: after an anonymous HTML page, a signed-in caller's
+    collection page rendered with the public config (500), or the other way round. Here
+    the key also names the audience of the request being served (layers.ogc.context)."""
+
+    def get(self, locale, default=None):
+        return super().get(self._key(locale), default)
+
+    def __setitem__(self, locale, value) -> None:
+        super().__setitem__(self._key(locale), value)
+
+    @staticmethod
+    def _key(locale) -> tuple:
+        return (*audience_key(current_scope()), str(locale))
+
+
+l10n._cfg_cache = _TranslatedConfigs()
 
 
 def _sees_private(scope: Scope) -> bool:
@@ -61,13 +87,7 @@ def _build(site_url: str, public_only: bool) -> API:
 def openapi_document(api: API) -> dict:
     """The OpenAPI document, generated on first request (it walks every collection)."""
     if not api.openapi:
-        document = get_oas(api.config, fail_on_invalid_collection=False)
-        for layer_id in api.config["resources"]:
-            if registry.get(layer_id).geometry_type() == "Point":
-                operation = document["paths"].get(f"/collections/{layer_id}/items", {}).get("get")
-                if operation is not None:
-                    operation["parameters"] += near.openapi_parameters()
-        api.openapi = document
+        api.openapi = openapi.openapi_document(api.config)
     return api.openapi
 
 
@@ -99,3 +119,4 @@ def refresh_extents(api: API) -> None:
 def forget_apis() -> None:
     """Drop the built API objects (tests change SITE_URL and data between cases)."""
     _apis.clear()
+    l10n._cfg_cache.clear()

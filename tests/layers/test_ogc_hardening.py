@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.utils import translation
 
@@ -96,3 +98,23 @@ def test_large_offset_within_bigint_is_an_empty_page(client, world):
     response = client.get(f"{ITEMS}?offset=9000000000000000000")
     assert response.status_code == 200
     assert response.json()["features"] == []
+
+
+def test_html_pages_of_two_audiences_do_not_share_a_config(client, world):
+    """pygeoapi caches the translated config per locale only: after an anonymous HTML page
+    a signed-in caller's collection page rendered with the public config and answered 500."""
+    assert client.get("/ogc/collections/divisions?f=html").status_code == 200
+    auth = {"HTTP_AUTHORIZATION": f"Token {world.tokens['county_a']}"}
+    page = client.get("/ogc/collections/enterprises?f=html", **auth)
+    assert page.status_code == 200
+    assert client.get("/ogc/collections/divisions?f=html").status_code == 200
+
+
+def test_empty_json_ld_page_is_json(client, world):
+    """pygeoapi's items template left a trailing comma when a page had no features."""
+    response = client.get(f"{ITEMS}?f=jsonld&bbox=10,10,11,11")
+    assert response.status_code == 200
+    page = json.loads(response.content)
+    assert page["type"] == "FeatureCollection" and "features" not in page
+    full = json.loads(client.get(f"{ITEMS}?f=jsonld&limit=2").content)
+    assert len(full["features"]) == 2
