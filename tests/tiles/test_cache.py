@@ -21,9 +21,9 @@ from tiles.fastpath import TileFastPath
 TILE = tile_of(118.45, 32.15, 9)
 
 
-def fast_get(path: str, **headers):
+def fast_get(path: str, method: str = "get", **headers):
     """One request through the WSGI fast path in front of Django; (status, headers, body)."""
-    environ = RequestFactory().get(path, **headers).environ
+    environ = getattr(RequestFactory(), method)(path, **headers).environ
     seen = {}
 
     def start_response(status, response_headers, exc_info=None):
