@@ -20,6 +20,7 @@ from django.conf import settings
 
 from tests.browser import chromium_page
 
+CRS84 = "<http://www.opengis.net/def/crs/OGC/1.3/CRS84>"
 VENDOR = Path(settings.BASE_DIR) / "var" / "vendor" / "maplibre-gl"
 
 PAGE = """<!doctype html>
@@ -51,7 +52,8 @@ FEATURE_IDS = """(layer) => {
 FETCH = """async ([url, token]) => {
   try {
     const response = await fetch(url, token ? {headers: {Authorization: "Bearer " + token}} : {});
-    return [response.status, (await response.json()).numberReturned];
+    const crs = response.headers.get("Content-Crs");  // readable only if exposed
+    return [response.status, (await response.json()).numberReturned, crs];
   } catch (error) {
     return [error.name];  // the browser refused to hand the answer to this page
   }
@@ -99,7 +101,7 @@ def test_unlisted_origin_draws_public_layers_and_reads_them_anonymously(
         assert set(drawn) <= {world.province.pk, world.city.pk, world.county_a.pk,
                               world.county_b.pk} and len(drawn) >= 2
         assert page.evaluate("() => mapErrors") == []
-        assert page.evaluate(FETCH, [f"{items}/divisions/items", None]) == [200, 4]
+        assert page.evaluate(FETCH, [f"{items}/divisions/items", None]) == [200, 4, CRS84]
         # a token from a page that is not listed: refused, in a header or in the URL
         assert page.evaluate(FETCH, [f"{items}/enterprises/items", token]) == ["TypeError"]
         assert page.evaluate(FETCH, [f"{items}/enterprises/items?token={token}", None]) \
@@ -121,5 +123,5 @@ def test_listed_origin_draws_scoped_layers_with_a_header_token(
             == sorted(e.pk for e in world.enterprises_a)  # county A's scope, not B's
         assert page.evaluate("() => mapErrors") == []
         items = f"{live_server.url}/ogc/collections/enterprises/items"
-        assert page.evaluate(FETCH, [items, token]) == [200, 5]
+        assert page.evaluate(FETCH, [items, token]) == [200, 5, CRS84]
     assert browser.outside == []
