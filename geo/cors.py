@@ -25,7 +25,7 @@ from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
 PATHS = ("/tiles/", "/ogc/", "/api/")
-METHODS = "GET, HEAD, OPTIONS"  # cross-origin clients read; writes stay same-origin
+METHODS = "GET"  # cross-origin clients read; writes stay same-origin (the views are GET-only)
 MAX_AGE = "7200"  # Chromium caps a preflight's lifetime at two hours
 # Safelisted request headers need no listing; these are the others map clients send.
 ANONYMOUS_HEADERS = "Accept-Language, If-None-Match"
@@ -95,7 +95,11 @@ class CorsMiddleware:
         cors = cors_for(request.META)
         if cors is None:
             return self.get_response(request)
-        response = HttpResponse(status=204) if cors.preflight else self.get_response(request)
+        if cors.preflight:
+            response = HttpResponse(status=204)
+            del response["Content-Type"]  # no body
+        else:
+            response = self.get_response(request)
         for name, value in cors.headers:
             if name == "Vary":
                 patch_vary_headers(response, [value])
