@@ -32,6 +32,25 @@ def _env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def _env_origins(name: str) -> frozenset[str]:
+    """Origins (`scheme://host[:port]`) as browsers send them: lower case, no default port."""
+    origins = set()
+    for item in _env_list(name, ""):
+        parts = urlsplit(item.lower().rstrip("/"))
+        try:
+            port = parts.port
+        except ValueError:
+            port = -1
+        if parts.scheme not in ("http", "https") or not parts.hostname or port == -1 \
+                or parts.path or parts.query or parts.fragment or "@" in parts.netloc:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not an origin like https://map.example.gov.cn[:port]")
+        default = {"http": 80, "https": 443}[parts.scheme]
+        netloc = parts.netloc.rsplit(":", 1)[0] if port == default else parts.netloc
+        origins.add(f"{parts.scheme}://{netloc}")
+    return frozenset(origins)
+
+
 def _private_database_url() -> str:
     run = VAR_DIR / "pg" / "run"
     return f"postgis://safeatlas@/safeatlas?host={run}&port=55432"
@@ -72,6 +91,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "geo.cors.CorsMiddleware",  # first: every answer on the map/API paths carries it
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -193,6 +213,9 @@ if os.environ.get("SECURE_PROXY_SSL_HEADER"):
         "HTTP_" + os.environ["SECURE_PROXY_SSL_HEADER"].upper().replace("-", "_"), "https")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS", SITE_URL)
+# Cross-origin map and API clients (geo.cors, docs/adr/0011-cors.md): pages on these origins
+# may send an API token; pages anywhere else read public layers only.
+CORS_ORIGINS = _env_origins("SAFEATLAS_CORS_ORIGINS")
 
 # Sessions: signed out after SESSION_IDLE_MINUTES without a request (geo.sessions), at the
 # latest 12 hours after sign-in, and when the browser closes.

@@ -1,4 +1,5 @@
-"""Personal API tokens: `Authorization: Token <key>` or `?token=<key>` (for map clients).
+"""Personal API tokens: `Authorization: Token <key>` (or `Bearer <key>`) or `?token=<key>`
+(for map clients that cannot set headers; cross-origin pages must use the header, geo.cors).
 
 A token has an expiry, a scope (read-only tokens may only GET/HEAD/OPTIONS, anywhere), a
 last-used time written at most once a minute, and can be revoked. Revocation and expiry
@@ -106,11 +107,16 @@ def forget_tokens() -> None:
     _digests.clear()
 
 
+def key_from_authorization(header: str) -> str | None:
+    """The key of `Authorization: Token <key>` or `Bearer <key>` (what OAuth-minded map
+    clients send); the scheme is case-insensitive (RFC 9110 §11.1)."""
+    scheme, _, key = header.partition(" ")
+    return (key.strip() or None) if scheme.lower() in ("token", "bearer") else None
+
+
 def key_from_request(request) -> str | None:
-    header = request.META.get("HTTP_AUTHORIZATION", "")
-    if header.startswith("Token "):
-        return header[6:].strip()
-    return request.GET.get("token") or None
+    return (key_from_authorization(request.META.get("HTTP_AUTHORIZATION", ""))
+            or request.GET.get("token") or None)
 
 
 def _used(request: HttpRequest, grant: TokenGrant) -> None:

@@ -21,9 +21,10 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.http.cookie import parse_cookie
 
+from geo.cors import cors_for, cors_merged
 from geo.scope import PUBLIC, Scope, cached_scope_for_user_id
 from geo.sessions import SESSION_ID_KEY, session_known_live
-from geo.tokens import cached_token_user_id
+from geo.tokens import cached_token_user_id, key_from_authorization
 from tiles.answer import STATUS_TEXT, tile_answer
 from tiles.cache import tile_cache
 from tiles.selectors import (
@@ -40,6 +41,7 @@ _TILE_PATH = re.compile(r"^/tiles/([^/]+)/([^/]+)/([^/]+)/([^/]+)\.mvt$")
 _SESSION_SECONDS = 30.0
 _sessions: dict[str, tuple[float, int | None, str | None]] = {}
 _UNKNOWN = object()
+_METHODS = frozenset({"GET", "OPTIONS"})
 
 
 class TileFastPath:
@@ -49,18 +51,23 @@ class TileFastPath:
         self.app = app
 
     def __call__(self, environ, start_response):
-        if environ.get("REQUEST_METHOD") == "GET":
-            match = _TILE_PATH.match(environ.get("PATH_INFO", ""))
-            if match:
-                try:
-                    answer = cached_answer(environ, match.groups())
-                except Exception:  # the fast path must never break a request
-                    log.exception("tile fast path failed; falling back to Django")
-                    answer = None
-                if answer is not None:
-                    status, headers, body = answer
-                    start_response(STATUS_TEXT[status], headers)
-                    return [body]
+        method = environ.get("REQUEST_METHOD")
+        match = _TILE_PATH.match(environ.get("PATH_INFO", "")) if method in _METHODS else None
+        if match:
+            cors = cors_for(environ)  # /tiles/ is a CORS path: never None here
+            if cors and cors.preflight:
+                # A token in a header makes the browser ask once per tile URL: answer here.
+                start_response(STATUS_TEXT[204], list(cors.headers))
+                return [b""]
+            try:
+                answer = cached_answer(environ, match.groups()) if method == "GET" else None
+            except Exception:  # the fast path must never break a request
+                log.exception("tile fast path failed; falling back to Django")
+                answer = None
+            if answer is not None and cors:
+                status, headers, body = answer
+                start_response(STATUS_TEXT[status], cors_merged(headers, cors))
+                return [body]
         return self.app(environ, start_response)
 
 
@@ -103,8 +110,7 @@ def caller_scope(environ) -> Scope | None:
 
 
 def _token_user(environ):
-    header = environ.get("HTTP_AUTHORIZATION", "")
-    key = header[6:].strip() if header.startswith("Token ") else None
+    key = key_from_authorization(environ.get("HTTP_AUTHORIZATION", ""))
     query = environ.get("QUERY_STRING", "")
     if not key and "token=" in query:
         key = dict(parse_qsl(query)).get("token")

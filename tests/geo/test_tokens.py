@@ -20,12 +20,15 @@ def test_token_is_stored_hashed(world):
 def test_bad_token_is_401(world):
     response = Client().get("/layers/", HTTP_AUTHORIZATION="Token not-a-token")
     assert response.status_code == 401
+    assert Client().get("/layers/", HTTP_AUTHORIZATION="Bearer nope").status_code == 401
     assert Client().get("/layers/?token=nope").status_code == 401
 
 
 def test_token_in_header_and_query_authenticate(world):
     key = world.tokens["county_a"]
     for response in (Client().get("/layers/", HTTP_AUTHORIZATION=f"Token {key}"),
+                     Client().get("/layers/", HTTP_AUTHORIZATION=f"Bearer {key}"),
+                     Client().get("/layers/", HTTP_AUTHORIZATION=f"bearer {key}"),
                      Client().get(f"/layers/?token={key}")):
         assert response.status_code == 200
         counts = {row["layer"].id: row["count"] for row in response.context["layers"]}
