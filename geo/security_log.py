@@ -9,6 +9,8 @@ token use from geo.tokens; exports from layers.exports. The rows are append-only
 
 from __future__ import annotations
 
+import hashlib
+
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
@@ -42,8 +44,11 @@ def security_event(request: HttpRequest | None, kind: SecurityEventKind, *, user
 
 def once_a_minute(key: str) -> bool:
     """True the first time in a minute this process asks with `key`: what happens on
-    every request (token use, a client retrying a bad token) is logged at most that often."""
-    return cache.add(f"security-once:{key}", 1, timeout=60)
+    every request (token use, a client retrying a bad token) is logged at most that often.
+    The key may hold client text (a bad token's prefix): hashed, it is a valid cache key
+    for any backend (memcached refuses spaces and control characters)."""
+    digest = hashlib.blake2b(key.encode(errors="surrogatepass"), digest_size=16).hexdigest()
+    return cache.add(f"security-once:{digest}", 1, timeout=60)
 
 
 class DeniedLogMiddleware:

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from geo import signin, views
+from geo import openapi, signin, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -20,6 +20,7 @@ urlpatterns = [
     path("inbox/read-all/", views.inbox_read_all, name="inbox_read_all"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/openapi", openapi.openapi_view, name="rest-openapi"),
     path("ogc/", include("layers.ogc.urls")),
     path("tiles/", include("tiles.urls")),
     path("dash/", include("dashboards.urls")),

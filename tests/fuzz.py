@@ -15,20 +15,20 @@ EXAMPLES = 12  # per operation: the whole run stays within a couple of minutes o
 CHECKS = [schemathesis.checks.not_a_server_error, schemathesis.checks.status_code_conformance,
           schemathesis.checks.content_type_conformance,
           schemathesis.checks.response_schema_conformance]
-SETTINGS = settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
-                    phases=[Phase.explicit, Phase.generate],
-                    suppress_health_check=list(HealthCheck))
 
 
-def fuzz(schema, headers: dict) -> None:
-    """Every operation of `schema`, EXAMPLES cases each, with `headers`; fails listing
+def fuzz(schema, headers: dict, examples: int = EXAMPLES) -> None:
+    """Every operation of `schema`, `examples` cases each, with `headers`; fails listing
     each operation's first failure."""
     failures, operations, cases = [], 0, [0]
+    run_settings = settings(max_examples=examples, derandomize=True, deadline=None,
+                            database=None, phases=[Phase.explicit, Phase.generate],
+                            suppress_health_check=list(HealthCheck))
     for result in schema.get_all_operations():
         operation = result.ok()
         operations += 1
 
-        @SETTINGS
+        @run_settings
         @given(case=operation.as_strategy())
         def run(case) -> None:
             cases[0] += 1

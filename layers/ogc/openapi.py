@@ -31,6 +31,7 @@ def openapi_document(config: dict) -> dict:
     _keep_served(document, set(config["resources"]))
     _add_parameters(document, config["resources"])
     _fix_responses(document)
+    document["security"] = [{}, {"token": []}]  # anonymous (public layers) or a token
     return bundled(document)
 
 
@@ -75,6 +76,8 @@ def _fix_responses(document: dict) -> None:
             continue
         responses = operation["responses"]
         responses.pop("default", None)  # it would let any status code pass as documented
+        # a bad token is refused before any view (geo.tokens)
+        responses.setdefault("401", {"$ref": "#/components/responses/Unauthorized"})
         if path.endswith("/queryables") or path.endswith("/schema"):
             responses["200"] = {"$ref": "#/components/responses/Queryables"}
 
@@ -142,6 +145,8 @@ def _drop_unused(document: dict) -> None:
         if target is not None:
             todo += _refs(target)
     for kind, entries in components.items():
+        if kind == "securitySchemes":  # named by `security`, not by $ref
+            continue
         for name in list(entries):
             if f"#/components/{kind}/{name}" not in used:
                 del entries[name]

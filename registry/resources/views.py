@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from geo.openapi import documented, query, refs
 from geo.scope import scope_for_request
 from layers.base import registry
 from registry.resources.selectors import RESOURCE_LAYERS, resources_nearest
@@ -17,6 +19,37 @@ class BadParameter(ValueError):
     pass
 
 
+_NEAREST = {"type": "object", "required": ["point", "n", "radius_m", "results"], "properties": {
+    "point": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
+    "n": {"type": "integer"},
+    "radius_m": {"type": "number", "nullable": True},
+    "results": {"type": "array", "items": {
+        "type": "object", "required": ["layer", "id", "name", "distance_m"],
+        "properties": {"layer": {"type": "string"}, "id": {"type": "integer"},
+                       "name": {"type": "string"}, "distance_m": {"type": "number"}}}},
+}}
+
+
+@documented(
+    summary=gettext_lazy("最近的应急资源或图层要素"),
+    description=gettext_lazy("按球面距离由近到远；面状图层取到边界的距离，在面内为 0。"
+                             "只返回调用者有权查看的要素。"),
+    parameters=[
+        query("lon", {"type": "number", "minimum": -180, "maximum": 180},
+              gettext_lazy("经度（WGS 84）"), required=True),
+        query("lat", {"type": "number", "minimum": -90, "maximum": 90},
+              gettext_lazy("纬度（WGS 84）"), required=True),
+        query("n", {"type": "integer", "minimum": 1, "maximum": MAX_N, "default": 10},
+              gettext_lazy("返回个数")),
+        query("radius", {"type": "number", "minimum": 0, "maximum": 20_000_000},
+              gettext_lazy("只在此半径（米）内")),
+        query("layers", {"type": "string"},
+              gettext_lazy("逗号分隔的图层标识；默认为全部应急资源图层")),
+    ],
+    responses={"200": {"description": gettext_lazy("最近的要素"),
+                       "content": {"application/json": {"schema": _NEAREST}}},
+               **refs("400")},
+)
 @require_GET
 def nearest(request: HttpRequest) -> JsonResponse:
     """`?lon=&lat=&n=10&radius=5000&layers=a,b` → the n nearest features the caller may see
