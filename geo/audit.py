@@ -25,8 +25,11 @@ class AuditUserMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        user_id = user.pk if user is not None and user.is_authenticated else None
+        # a token caller's id is known without loading the user (a query per API request)
+        user_id = getattr(request, "token_user_id", None)
+        if user_id is None:
+            user = getattr(request, "user", None)
+            user_id = user.pk if user is not None and user.is_authenticated else None
         with acting_as(user_id):
             return self.get_response(request)
 

@@ -42,3 +42,16 @@ def test_admin_list_is_scoped(world):
     assert response.status_code == 200
     shown = sorted(str(e) for e in response.context["cl"].result_list)
     assert shown == sorted(e.name for e in world.enterprises_b)
+
+
+def test_token_requests_do_not_load_the_user(client, world):
+    """The audit middleware takes a token caller's id from the token (no user query)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    auth = {"HTTP_AUTHORIZATION": f"Token {world.tokens['county_a']}"}
+    path = "/ogc/collections/enterprises/items?limit=5"
+    assert client.get(path, **auth).status_code == 200  # fills the token and scope caches
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path, **auth).status_code == 200
+    assert not [q["sql"] for q in queries.captured_queries if '"geo_user"' in q["sql"]]
