@@ -36,8 +36,11 @@ class Verifier:
         self._nonces: OrderedDict[str, float] = OrderedDict()
         self._lock = threading.Lock()  # one Verifier serves a threaded server
 
-    def open(self, headers: dict[str, str], body: bytes, now: float | None = None) -> dict:
-        """The plaintext message, or Rejected; the signature is checked before anything else."""
+    def open(self, headers: dict[str, str], body: bytes, now: float | None = None, *,
+             remember_nonce: bool = True) -> dict:
+        """The plaintext message, or Rejected; the signature is checked before anything else.
+        `remember_nonce=False`: the caller keeps the nonces itself (the platform records
+        them in the transaction that stores the message, shared by all its workers)."""
         now = time.time() if now is None else now
         gateway = headers.get(H_GATEWAY, "")
         key = self.hmac_keys.get(gateway)
@@ -45,7 +48,8 @@ class Verifier:
             raise Rejected(401, "bad_signature")
         if abs(now - int(headers[H_TIMESTAMP])) > self.window:
             raise Rejected(401, "stale_timestamp")
-        self._remember_nonce(headers[H_NONCE], now)
+        if remember_nonce:
+            self._remember_nonce(headers[H_NONCE], now)
         try:
             doc = json.loads(body)
             if doc.get("kind") == "encrypted":

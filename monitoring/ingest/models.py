@@ -47,3 +47,17 @@ class DataGap(models.Model):
         verbose_name_plural = _("数据缺失")
         constraints = [models.UniqueConstraint(fields=["gateway", "before_seq"],
                                                name="datagap_once_per_report")]
+
+
+class SeenNonce(models.Model):
+    """A message nonce within the replay window (protocol §4), kept in the database so
+    that every ingest worker (MQTT and HTTPS) refuses a replay made to any other one; it
+    is written in the transaction that stores the message."""
+
+    nonce = models.CharField(_("随机数"), max_length=64, primary_key=True)
+    gateway = models.CharField(_("网关编码"), max_length=64)
+    seen = models.DateTimeField(_("收到时间"), db_index=True)
+
+    class Meta:
+        verbose_name = _("已用随机数")
+        verbose_name_plural = _("已用随机数")

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from urllib.parse import urlsplit
 
 import paho.mqtt.client as mqtt
@@ -23,34 +22,12 @@ from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
-from collectors.protocol import H_GATEWAY, Rejected, Verifier
-from monitoring.devices.models import Gateway
-from monitoring.ingest.services import batch_store, heartbeat_store, refusal_log
+from collectors.protocol import H_GATEWAY, H_NONCE, Rejected
+from monitoring.ingest.keys import Keys
+from monitoring.ingest.services import Replayed, message_store, refusal_log
 
 log = logging.getLogger("monitoring.ingest")
 SESSION_EXPIRY = 7 * 24 * 3600  # seconds the broker keeps an absent worker's messages
-KEYS_RELOAD = 10.0  # seconds between key reloads prompted by an unknown gateway
-
-
-class Keys:
-    """The gateways' keys for `Verifier`, reloaded when a gateway is not known yet."""
-
-    def __init__(self) -> None:
-        self.verifier = Verifier({}, {})
-        self.loaded = -KEYS_RELOAD
-
-    def open(self, headers: dict[str, str], body: bytes) -> dict:
-        gateway = headers.get(H_GATEWAY, "")
-        if gateway not in self.verifier.hmac_keys and \
-                time.monotonic() - self.loaded > KEYS_RELOAD:
-            self.reload()
-        return self.verifier.open(headers, body)
-
-    def reload(self) -> None:
-        rows = Gateway.objects.filter(in_use=True).values_list("code", "hmac_key", "enc_key")
-        self.verifier.hmac_keys = {c: bytes.fromhex(h) for c, h, _ in rows if h}
-        self.verifier.enc_keys = {c: bytes.fromhex(e) for c, _, e in rows if e}
-        self.loaded = time.monotonic()
 
 
 class Consumer:
@@ -117,12 +94,9 @@ class Consumer:
             if len(parts) < 3 or parts[-2] != headers.get(H_GATEWAY):
                 raise Rejected(400, "topic_gateway_mismatch")
             doc = self.keys.open(headers, msg.payload)
-            if doc.get("kind") == "batch" and isinstance(doc.get("records"), list):
-                batch_store(doc)
-            elif doc.get("kind") == "heartbeat":
-                heartbeat_store(doc)
-            else:
-                raise Rejected(400, "unknown_kind")
+            message_store(doc, headers[H_NONCE])
+        except Replayed:  # committed before: a redelivery after a worker died unacknowledged
+            log.info("message %s of %s already stored", headers.get(H_NONCE), gateway)
         except Rejected as exc:
             refusal_log(gateway, exc.reason, topic=msg.topic[:200])
         except (KeyError, TypeError, ValueError) as exc:  # signed, but not a valid batch

@@ -10,10 +10,11 @@ one COPY and one statement per batch, never a query per reading.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.db import connection, transaction
 
+from collectors.protocol import REPLAY_WINDOW, Rejected
 from geo.models import SecurityEventKind
 from geo.security_log import security_event
 from monitoring.devices.models import ALARM_LEVELS, Gateway, Sensor
@@ -58,6 +59,38 @@ class Stored:
     invalid: int
     refused: tuple[str, ...]
     sensors_updated: int
+
+
+class Replayed(Rejected):
+    """The message's nonce was already stored: a replay, or a redelivery of a message
+    that is committed (an MQTT worker died before its acknowledgement)."""
+
+    def __init__(self) -> None:
+        super().__init__(409, "replayed_nonce")
+
+
+@transaction.atomic
+def message_store(doc: dict, nonce: str, *, now: datetime | None = None) -> Stored | None:
+    """Store one verified message (batch or heartbeat) once per nonce, in one transaction
+    with the nonce: what is refused as a replay was committed, and what was not committed
+    can come again. Raises Replayed, or Rejected for an unknown kind."""
+    now = now or datetime.now(UTC)
+    kind = doc.get("kind")
+    if kind not in ("batch", "heartbeat") or \
+            (kind == "batch" and not isinstance(doc.get("records"), list)):
+        raise Rejected(400, "unknown_kind")
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO monitoring_seennonce (nonce, gateway, seen) "
+                       "VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+                       [nonce[:64], doc["gateway"][:64], now])
+        if cursor.rowcount == 0:
+            raise Replayed()
+        if nonce.startswith("00"):  # random hex: one message in 256 clears the old ones
+            cursor.execute("DELETE FROM monitoring_seennonce WHERE seen < %s",
+                           [now - timedelta(seconds=2 * REPLAY_WINDOW)])
+    if kind == "heartbeat":
+        return heartbeat_store(doc, now=now)
+    return batch_store(doc, now=now)
 
 
 @transaction.atomic

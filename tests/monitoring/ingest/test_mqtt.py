@@ -92,3 +92,40 @@ def test_two_workers_share_the_subscription(gateway, broker):
         _stop(stop, threads)
     assert Reading.objects.count() == 200
     assert all(c.handled > 0 for c in consumers), [c.handled for c in consumers]
+
+
+def test_redelivered_encrypted_message_is_stored_once_without_alarm(gateway, broker,
+                                                                    monkeypatch):
+    """The same signed bytes twice (a worker died after committing, before its PUBACK):
+    the nonce is in the database, so the second copy is acknowledged and not stored, and
+    it is no security event. The body is AES-256-GCM encrypted, as the agent can send."""
+    import os
+
+    from collectors import uplink_mqtt
+    from collectors.protocol import Cipher, encrypt, sign
+    from monitoring.devices.models import Gateway
+    from monitoring.ingest.models import SeenNonce
+
+    cipher = Cipher("aes-256-gcm", os.urandom(32))
+    Gateway.objects.filter(code="gw-a").update(enc_key=cipher.key.hex())
+    key = bytes.fromhex(gateway.hmac_key)
+    body = encrypt(dumps(batch_body("gw-a", _records(1, 5), 0, agent_version="test")),
+                   "gw-a", cipher)
+    fixed = sign(key, body, "gw-a")
+    monkeypatch.setattr(uplink_mqtt.protocol, "sign", lambda *args, **kwargs: fixed)
+    port = broker().port
+    consumers, stop, threads = _workers(port, 1)
+    try:
+        time.sleep(1.0)
+        link = MqttTransport(f"mqtt://127.0.0.1:{port}", "gw-a", "safeatlas", "agent-r", key)
+        try:
+            link.send("batch", body)
+            link.send("batch", body)
+        finally:
+            link.close()
+        wait_until(lambda: consumers[0].handled == 2, what="both copies acknowledged")
+    finally:
+        _stop(stop, threads)
+    assert Reading.objects.count() == 5
+    assert SeenNonce.objects.count() == 1
+    assert not SecurityEvent.objects.filter(kind="ingest_refused").exists()
