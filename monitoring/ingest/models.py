@@ -61,3 +61,33 @@ class SeenNonce(models.Model):
     class Meta:
         verbose_name = _("已用随机数")
         verbose_name_plural = _("已用随机数")
+
+
+class RollupStep(models.TextChoices):
+    MINUTE = "minute", _("分钟")
+    HOUR = "hour", _("小时")
+
+
+class ReadingRollup(models.Model):
+    """Valid readings of a sensor summed per minute and per hour (曲线数据), kept by the
+    ingest in the statement that stores the readings: only rows new to the readings table
+    count, so a resent batch changes nothing. Mean = total / count."""
+
+    sensor = models.ForeignKey("monitoring.Sensor", models.CASCADE, related_name="+",
+                               verbose_name=_("监测点位"))
+    step = models.CharField(_("粒度"), max_length=6, choices=RollupStep.choices)
+    bucket = models.DateTimeField(_("时段起点"))
+    count = models.PositiveIntegerField(_("条数"))
+    total = models.FloatField(_("合计"))
+    low = models.FloatField(_("最小值"))
+    high = models.FloatField(_("最大值"))
+
+    class Meta:
+        verbose_name = _("监测数据汇总")
+        verbose_name_plural = _("监测数据汇总")
+        constraints = [models.UniqueConstraint(fields=["sensor", "step", "bucket"],
+                                               name="rollup_once_per_bucket")]
+
+    @property
+    def mean(self) -> float:
+        return self.total / self.count

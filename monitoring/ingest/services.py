@@ -40,13 +40,22 @@ latest AS (  -- a time that cannot be trusted must not hold the live value
 judged AS (
     SELECT l.*, CASE WHEN l.valid THEN {_ALARM} END AS state
     FROM latest l JOIN monitoring_sensor s ON s.id = l.sensor_id),
+rolled AS (  -- per-minute and per-hour sums of the valid new readings, for charts
+    INSERT INTO monitoring_readingrollup AS r (sensor_id, step, bucket, count, total, low, high)
+    SELECT sensor_id, step, date_trunc(step, ts), count(*), sum(value), min(value), max(value)
+    FROM ins CROSS JOIN (VALUES ('minute'), ('hour')) AS steps (step)
+    WHERE valid GROUP BY sensor_id, step, date_trunc(step, ts)
+    ON CONFLICT (sensor_id, step, bucket) DO UPDATE SET count = r.count + excluded.count,
+        total = r.total + excluded.total, low = least(r.low, excluded.low),
+        high = greatest(r.high, excluded.high)
+    RETURNING 1),
 upd AS (
     UPDATE monitoring_sensor s SET last_value = j.value, last_quality = j.quality,
         last_at = j.ts, alarm_state = coalesce(j.state, s.alarm_state),
         alarm_level = CASE coalesce(j.state, s.alarm_state) {_LEVELS} END
     FROM judged j WHERE s.id = j.sensor_id AND (s.last_at IS NULL OR j.ts >= s.last_at)
     RETURNING 1)
-SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd)
+SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd), (SELECT count(*) FROM rolled)
 """
 
 
@@ -139,7 +148,7 @@ def _move(rows: list[tuple]) -> tuple[int, int]:
             for row in rows:
                 copy.write_row(row)
         cursor.execute(_MOVE)
-        return cursor.fetchone()
+        return cursor.fetchone()[:2]
 
 
 def _gap(gateway: str, dropped) -> None:
