@@ -11,7 +11,6 @@ A layer's `ImportHook` adds what its files need beyond that (see the class).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,9 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import shapely
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import BooleanField, Field
+from django.db.models import Field
 from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -31,10 +29,10 @@ from tqdm import tqdm
 from geo.models import AuditAction, AuditEntry
 from geo.scope import Scope
 from layers.base import Layer
+from layers.import_cells import clean_column
 from layers.import_files import LayerImportError, LayerRowError, file_error, read_source
 
 DBF_NAME_LENGTH = 10  # Shapefile attribute names are cut to this many characters
-BOOL_WORDS = {"是": True, "否": False, "yes": True, "no": False, "y": True, "n": False}
 GEOMETRY_IDS = {"Point": 0, "LineString": 1, "Polygon": 3}  # shapely type ids; multi = +3
 PROGRESS_STEP = 5_000
 # Field types whose cleaned Python value needs no further preparation for the database
@@ -199,62 +197,15 @@ def resolve_columns(layer: type[Layer], columns: list[str], mapping: dict[str, s
 
 # ---- checking -----------------------------------------------------------------------------
 
-def _normalise(raw):
-    """Blank cells become None, strings are stripped, whole floats become ints."""
-    if raw is None or raw is pd.NA or raw is pd.NaT:
-        return None
-    if isinstance(raw, np.generic):
-        raw = raw.item()
-    if isinstance(raw, float):
-        return None if math.isnan(raw) else int(raw) if raw.is_integer() else raw
-    if isinstance(raw, str):
-        return raw.strip() or None
-    return raw
-
-
-def clean_cell(f: Field, raw):
-    """One cell through the model field's own checks; raises ValidationError."""
-    value = _normalise(raw)
-    if value is None:
-        if f.has_default():
-            return f.get_default()
-        if f.null:
-            return None
-        if f.blank and f.empty_strings_allowed:
-            return ""
-        raise ValidationError(f.error_messages["blank"], code="blank")
-    if isinstance(f, BooleanField) and isinstance(value, str):
-        value = BOOL_WORDS.get(value.lower(), value)
-    if f.is_relation:  # existence is checked for all rows at once
-        return f.target_field.to_python(value)
-    return f.clean(value, None)
-
-
 def _clean_columns(layer: type[Layer], table: pd.DataFrame, columns: dict[str, str],
                    rows: _Rows, bar: tqdm) -> None:
+    """Each column through its field's checks, a column at a time (`layers.import_cells`)."""
     for prop, f in importable_fields(layer).items():
         if prop not in columns:
             continue
-        cleaned, seen = [], {}  # codes and levels repeat: check each distinct cell once
-        for i, raw in enumerate(table[columns[prop]].tolist()):
-            if i in rows.rejected:  # its problems are reported; its cells may be half-done
-                cleaned.append(None)
-                continue
-            key = (type(raw), raw) if isinstance(raw, str | int | float | bool) else None
-            if key is None or key not in seen:
-                try:
-                    value = clean_cell(f, raw)
-                except ValidationError as exc:
-                    value = exc
-                if key is not None:
-                    seen[key] = value
-            else:
-                value = seen[key]
-            if isinstance(value, ValidationError):
-                rows.error(i, prop, "; ".join(value.messages))
-                value = None
-            cleaned.append(value)
-        rows.values[prop] = cleaned
+        rows.values[prop], problems = clean_column(f, table[columns[prop]], rows.rejected)
+        for i, message in problems.items():
+            rows.error(i, prop, message)
         bar.update(rows.count)
 
 
