@@ -30,11 +30,11 @@ from geo.models import AuditAction, AuditEntry
 from geo.scope import Scope
 from layers.base import Layer
 from layers.import_cells import clean_column
+from layers.import_copy import Column, Same, copy_rows
 from layers.import_files import LayerImportError, LayerRowError, file_error, read_source
 
 DBF_NAME_LENGTH = 10  # Shapefile attribute names are cut to this many characters
 GEOMETRY_IDS = {"Point": 0, "LineString": 1, "Polygon": 3}  # shapely type ids; multi = +3
-PROGRESS_STEP = 5_000
 # Field types whose cleaned Python value needs no further preparation for the database
 PLAIN_TYPES = {"CharField", "TextField", "BooleanField", "FloatField", "IntegerField",
                "SmallIntegerField", "BigIntegerField", "PositiveIntegerField",
@@ -346,8 +346,9 @@ def _reserve_ids(layer: type[Layer], count: int) -> list[int]:
 
 
 def _sources(layer: type[Layer], rows: _Rows, ids: list | None
-             ) -> tuple[list[Field], list[list]]:
-    """The columns to write and, for each, its value per row as COPY takes it."""
+             ) -> tuple[list[Field], list[Column]]:
+    """The columns to write and, for each, its value per row as COPY takes it (`Same`
+    for a column the file does not carry)."""
     geom = layer.geometry_field()
     fields = [f for f in layer.model._meta.concrete_fields
               if ids is not None or not (f.primary_key and isinstance(f, AutoFieldMixin))]
@@ -363,22 +364,15 @@ def _sources(layer: type[Layer], rows: _Rows, ids: list | None
         elif f.name in rows.values:
             sources.append([f.get_db_prep_save(v, connection) for v in rows.values[f.name]])
         else:
-            sources.append([f.get_db_prep_save(_fill(f, now), connection)] * rows.count)
+            sources.append(Same(f.get_db_prep_save(_fill(f, now), connection)))
     return fields, sources
 
 
-def _copy(table: str, fields: list[Field], sources: list[list], *, desc: str,
+def _copy(table: str, fields: list[Field], sources: list[Column], *, desc: str,
           progress: bool) -> None:
-    names = ", ".join(f'"{f.column}"' for f in fields)
-    count = len(sources[0])
-    with connection.cursor() as cur, tqdm(total=count, unit="row", desc=desc,
-                                          disable=not progress) as bar, \
-            cur.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
-        for start, row in enumerate(zip(*sources, strict=True)):
-            copy.write_row(row)
-            if (start + 1) % PROGRESS_STEP == 0:
-                bar.update(PROGRESS_STEP)
-        bar.update(count % PROGRESS_STEP)
+    with connection.cursor() as cur:
+        copy_rows(cur.cursor, table, [f.column for f in fields], sources, desc=desc,
+                  progress=progress)
 
 
 def _insert(layer: type[Layer], rows: _Rows, progress: bool) -> list | None:
