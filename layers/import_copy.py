@@ -23,7 +23,7 @@ from tqdm import tqdm
 NULL = "\\N"
 # What COPY's text format needs escaped inside a value
 ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
-CHUNK = 5_000  # rows per write, and per step of the progress bar
+CHUNK = 10_000  # rows per write, and per step of the progress bar
 
 
 @dataclass(frozen=True)
@@ -40,25 +40,27 @@ def copy_rows(cursor: Cursor, table: str, names: Sequence[str], columns: Sequenc
               *, desc: str, progress: bool) -> None:
     """COPY `columns` (one per name, each a value per row or `Same`) into `table`."""
     tx = Transformer.from_context(cursor)
-    texts = [repeat(_text(c.value, tx)) if isinstance(c, Same) else column_text(c, tx)
-             for c in columns]
+    same = {i: _text(c.value, tx) for i, c in enumerate(columns) if isinstance(c, Same)}
     count = next(len(c) for c in columns if not isinstance(c, Same))
     head = ", ".join(f'"{n}"' for n in names)
     with tqdm(total=count, unit="row", desc=desc, disable=not progress) as bar, \
             cursor.copy(f'COPY "{table}" ({head}) FROM STDIN',
                         writer=QueuedLibpqWriter(cursor)) as copy:
-        for start in range(0, count, CHUNK):
-            part = [t if isinstance(t, repeat) else t[start:start + CHUNK] for t in texts]
-            lines = map("\t".join, zip(*part, strict=False))  # `Same` columns repeat forever
-            copy.write(("\n".join(lines) + "\n").encode())
-            bar.update(min(CHUNK, count - start))
+        for start in range(0, count, CHUNK):  # the server takes one chunk, we build the next
+            end = min(start + CHUNK, count)
+            texts = [repeat(same[i], end - start) if i in same else
+                     column_text(c[start:end], tx) for i, c in enumerate(columns)]
+            copy.write(("\n".join(map("\t".join, zip(*texts, strict=True))) + "\n").encode())
+            bar.update(end - start)
 
 
 def column_text(values: Sequence, tx: Transformer) -> list[str]:
     """Each value as COPY text."""
     kinds = set(map(type, values)) - {type(None)}
     if kinds <= {str}:
-        return [NULL if v is None else v.translate(ESCAPES) for v in values]
+        joined = "".join(v for v in values if v is not None)
+        plain = not any(c in joined for c in "\\\n\r\t")  # most columns: nothing to escape
+        return [NULL if v is None else v if plain else v.translate(ESCAPES) for v in values]
     if kinds <= {int}:
         return [NULL if v is None else str(v) for v in values]
     if kinds <= {bool}:

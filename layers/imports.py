@@ -61,7 +61,7 @@ class _Rows:
 
     count: int
     values: dict[str, list]
-    geoms: np.ndarray
+    geoms: np.ndarray | list  # shapely geometries as read, hex EWKB once checked
     where: str | None  # "line" / "sheet row" for tabular files
     hook: ImportHook
     errors: list[LayerRowError] = field(default_factory=list)
@@ -213,7 +213,9 @@ def _clean_geometries(layer: type[Layer], geoms: np.ndarray, rows: _Rows) -> Non
     """Check kind, validity and lon/lat range; promote to multi; encode as hex EWKB."""
     kind = layer.geometry_type()
     multi = layer.geometry_field().geom_type.upper().startswith("MULTI")
-    geoms = shapely.force_2d(geoms)
+    geoms = geoms.copy()
+    deep = np.flatnonzero(shapely.has_z(geoms) | shapely.has_m(geoms))
+    geoms[deep] = shapely.force_2d(geoms[deep])
     types = shapely.get_type_id(geoms)
     box = shapely.bounds(geoms)
     with np.errstate(invalid="ignore"):
@@ -227,7 +229,14 @@ def _clean_geometries(layer: type[Layer], geoms: np.ndarray, rows: _Rows) -> Non
         single = np.flatnonzero(good & (types == GEOMETRY_IDS[kind]))
         geoms[single] = [getattr(shapely, f"Multi{kind}")([g]) for g in geoms[single]]
     geoms[~good] = None
-    rows.geoms = shapely.to_wkb(shapely.set_srid(geoms, 4326), hex=True, include_srid=True)
+    rows.geoms = _hex_ewkb(geoms)
+
+
+def _hex_ewkb(geoms: np.ndarray) -> list[str | None]:
+    """2D geometries as hex EWKB with SRID 4326, which PostGIS reads: little-endian WKB
+    whose type word gets the SRID flag, then the SRID (cheaper than set_srid on each)."""
+    wkb = shapely.to_wkb(geoms, hex=True, byte_order=1)
+    return [None if w is None else f"{w[:8]}20E6100000{w[10:]}" for w in wkb.tolist()]
 
 
 def _geometry_problem(geom, kind: str, multi: bool, rows: _Rows) -> str:
@@ -257,15 +266,14 @@ def _check_unique(layer: type[Layer], rows: _Rows) -> None:
     for prop, f in importable_fields(layer).items():
         if not f.unique or prop not in rows.values:
             continue
-        first: dict = {}
-        for i, value in enumerate(rows.values[prop]):
-            if value in (None, ""):
-                continue
-            if value in first:
-                rows.error(i, prop, rows.say("duplicate", _("与第%(row)d行重复：%(value)s"),
-                                             row=first[value] + 1, value=value))
-            else:
-                first[value] = i
+        values = pd.Series(rows.values[prop], dtype=object)
+        values = values[values.notna() & (values != "")]
+        repeated = values.duplicated()
+        first = dict(zip(values[~repeated].tolist(), values.index[~repeated].tolist(),
+                         strict=True))
+        for i, value in values[repeated].items():
+            rows.error(i, prop, rows.say("duplicate", _("与第%(row)d行重复：%(value)s"),
+                                         row=first[value] + 1, value=value))
         if prop == rows.hook.upsert:
             continue
         for value in _existing(layer.model, prop, list(first)):
