@@ -11,13 +11,15 @@ while the next is joined.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import repeat
 
 from psycopg import Cursor
 from psycopg.adapt import PyFormat, Transformer
 from psycopg.copy import QueuedLibpqWriter
+from psycopg.errors import LockNotAvailable
 from tqdm import tqdm
 
 NULL = "\\N"
@@ -73,3 +75,61 @@ def _text(value, tx: Transformer) -> str:
     if value is None:
         return NULL
     return bytes(tx.get_dumper(value, PyFormat.TEXT).dump(value)).decode().translate(ESCAPES)
+
+
+# ---- a large load into a small table --------------------------------------------------------
+
+@contextmanager
+def indexes_built_after(cursor: Cursor, table: str, rows: int) -> Iterator[bool]:
+    """Around a COPY of `rows` rows: when the table holds no more rows than that and its
+    lock is free right now, drop its secondary indexes and build them again afterwards
+    (PostgreSQL's advice for bulk loads: building an index over all rows is several
+    times cheaper than growing it row by row; a GiST most of all). Yields whether it did.
+
+    Indexes behind constraints (primary key, unique) stay, so they still check every
+    row. All in the import's transaction: a failed import gets its indexes back with its
+    rollback. The table is locked against readers until the import commits, which is
+    why a table larger than the file (a live layer) keeps its indexes and the slower,
+    lock-light path; the lock is taken with NOWAIT, never queued behind a reader."""
+    if not _small(cursor, table, rows) or not _locked(cursor, table):
+        yield False
+        return
+    cursor.execute(
+        "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+        "JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = %s::regclass "
+        "AND i.indisvalid AND NOT EXISTS "
+        "(SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)", [f'"{table}"'])
+    indexes = cursor.fetchall()
+    for name, _definition in indexes:
+        cursor.execute(f'DROP INDEX "{name}"')
+    yield True
+    # CREATE INDEX refuses a table with pending deferred checks: run them now, then defer
+    # them again for the rest of the transaction.
+    cursor.execute("SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass "
+                   "AND condeferred", [f'"{table}"'])
+    deferred = ", ".join(f'"{name}"' for (name,) in cursor.fetchall())
+    if deferred:
+        cursor.execute(f"SET CONSTRAINTS {deferred} IMMEDIATE")
+    for _name, definition in indexes:
+        cursor.execute(definition)
+    if deferred:
+        cursor.execute(f"SET CONSTRAINTS {deferred} DEFERRED")
+
+
+def _small(cursor: Cursor, table: str, rows: int) -> bool:
+    """Whether the table holds at most `rows` rows (counting no further than that)."""
+    cursor.execute(f'SELECT count(*) FROM (SELECT 1 FROM "{table}" LIMIT %s) AS held',
+                   [rows + 1])
+    return cursor.fetchone()[0] <= rows
+
+
+def _locked(cursor: Cursor, table: str) -> bool:
+    """Take the table's exclusive lock if nobody holds a lock on it now."""
+    cursor.execute("SAVEPOINT import_lock")
+    try:
+        cursor.execute(f'LOCK TABLE "{table}" IN ACCESS EXCLUSIVE MODE NOWAIT')
+    except LockNotAvailable:
+        cursor.execute("ROLLBACK TO SAVEPOINT import_lock")
+        return False
+    cursor.execute("RELEASE SAVEPOINT import_lock")  # the lock stays with the transaction
+    return True

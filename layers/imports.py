@@ -30,7 +30,7 @@ from geo.models import AuditAction, AuditEntry
 from geo.scope import Scope
 from layers.base import Layer
 from layers.import_cells import clean_column
-from layers.import_copy import Column, Same, copy_rows
+from layers.import_copy import Column, Same, copy_rows, indexes_built_after
 from layers.import_files import LayerImportError, LayerRowError, file_error, read_source
 
 DBF_NAME_LENGTH = 10  # Shapefile attribute names are cut to this many characters
@@ -391,8 +391,10 @@ def _insert(layer: type[Layer], rows: _Rows, progress: bool) -> list | None:
     if layer.import_hook:
         ids = rows.values[pk.name] if pk.name in rows.values else \
             _reserve_ids(layer, rows.count)
-    _copy(layer.table(), *_sources(layer, rows, ids), desc=f"import {layer.id}",
-          progress=progress)
+    fields, sources = _sources(layer, rows, ids)
+    with connection.cursor() as cur, indexes_built_after(cur.cursor, layer.table(), rows.count):
+        copy_rows(cur.cursor, layer.table(), [f.column for f in fields], sources,
+                  desc=f"import {layer.id}", progress=progress)
     return ids
 
 

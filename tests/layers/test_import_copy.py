@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import psycopg
 from django.db import connection
 
-from layers.import_copy import Same, copy_rows
+from layers.import_copy import Same, copy_rows, indexes_built_after
 
 COLUMNS = {"t": "text", "i": "bigint", "b": "boolean", "f": "float8", "n": "numeric",
            "d": "date", "ts": "timestamptz", "a": "varchar(24)[]", "j": "jsonb"}
@@ -47,3 +48,40 @@ def test_copy_rows_writes_what_write_row_writes(db):
         assert by_column == cur.fetchall()
     assert by_column[1][0] == "tab\there" and by_column[3][0] == "back\\slash \\N"
     assert by_column[2][7] == ['q"uote', "x\\y"] and by_column[0][8] == '{"k": [1, "tab\\t"]}'
+
+
+def index_definitions(cur, table: str) -> list[str]:
+    cur.execute("SELECT pg_get_indexdef(indexrelid) FROM pg_index "
+                "WHERE indrelid = %s::regclass ORDER BY 1", [table])
+    return [d for (d,) in cur.fetchall()]
+
+
+def test_indexes_built_after_a_large_load_into_a_small_table(world):
+    """8 stored enterprises: a load of 8 rows rebuilds the indexes (same definitions
+    afterwards, deferred checks deferred again), a load of 7 keeps them."""
+    with connection.cursor() as cur:
+        before = index_definitions(cur, "registry_enterprise")
+        with indexes_built_after(cur.cursor, "registry_enterprise", 7) as rebuilt:
+            assert not rebuilt
+            assert index_definitions(cur, "registry_enterprise") == before
+        with indexes_built_after(cur.cursor, "registry_enterprise", 8) as rebuilt:
+            assert rebuilt
+            assert len(index_definitions(cur, "registry_enterprise")) == 3  # constraints'
+        assert index_definitions(cur, "registry_enterprise") == before
+        cur.execute("UPDATE registry_enterprise SET organisation_id = -1 WHERE id = %s",
+                    [world.enterprises_a[1].pk])  # still checked at commit, not now
+        cur.execute("UPDATE registry_enterprise SET organisation_id = NULL WHERE id = %s",
+                    [world.enterprises_a[1].pk])
+
+
+def test_indexes_kept_when_the_table_is_in_use(world):
+    """A reader holds a lock on the table: the load does not wait for it."""
+    other = psycopg.connect(**connection.get_connection_params())
+    try:
+        other.execute("LOCK TABLE registry_enterprise IN ACCESS SHARE MODE")
+        with connection.cursor() as cur, \
+                indexes_built_after(cur.cursor, "registry_enterprise", 100) as rebuilt:
+            assert not rebuilt
+    finally:
+        other.close()
+
