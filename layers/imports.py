@@ -1,11 +1,13 @@
 """Import any layer from CSV, XLSX, GeoJSON, GeoPackage or Shapefile (the exporter's mirror).
 
 Everything derives from the Layer declaration: the importable fields are its declared
-properties, every cell goes through the model field's own `clean()` (validators,
-choices, required), unique fields are checked inside the file and against the database,
-and an optional caller scope limits the division codes a row may carry. All or nothing:
+properties, every cell gets what the model field's own `clean()` gives it (validators,
+choices, required; a column at a time, `layers.import_cells`), unique fields are checked
+inside the file and against the database, and an optional caller scope limits the
+division codes a row may carry. All or nothing:
 any bad row raises `LayerImportError` naming every bad row and field; otherwise the rows
-go in with one COPY inside one transaction, followed by one audit entry for the import.
+go in with one COPY inside one transaction (`layers.import_copy`), followed by one audit
+entry for the import.
 A layer's `ImportHook` adds what its files need beyond that (see the class).
 """
 
