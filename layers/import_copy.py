@@ -82,36 +82,56 @@ def _text(value, tx: Transformer) -> str:
 @contextmanager
 def indexes_built_after(cursor: Cursor, table: str, rows: int) -> Iterator[bool]:
     """Around a COPY of `rows` rows: when the table holds no more rows than that and its
-    lock is free right now, drop its secondary indexes and build them again afterwards
-    (PostgreSQL's advice for bulk loads: building an index over all rows is several
-    times cheaper than growing it row by row; a GiST most of all). Yields whether it did.
+    lock is free right now, drop its secondary indexes and unique constraints and build
+    them again afterwards (PostgreSQL's advice for bulk loads: building an index over all
+    rows is several times cheaper than growing it row by row). Yields whether it did.
 
-    Indexes behind constraints (primary key, unique) stay, so they still check every
-    row. All in the import's transaction: a failed import gets its indexes back with its
-    rollback. The table is locked against readers until the import commits, which is
-    why a table larger than the file (a live layer) keeps its indexes and the slower,
-    lock-light path; the lock is taken with NOWAIT, never queued behind a reader."""
+    The primary key stays. A unique constraint comes back with ALTER TABLE … ADD
+    CONSTRAINT, which checks every row again (the importer has already reported any
+    repeat by row); one that a foreign key leans on, or a deferrable one, stays. All in the import's
+    transaction: a failed import gets everything back with its rollback. The table is
+    locked against readers until the import commits, which is why a table larger than
+    the file (a live layer) keeps its indexes and the slower, lock-light path; the lock
+    is taken with NOWAIT, never queued behind a reader."""
     if not _small(cursor, table, rows) or not _locked(cursor, table):
         yield False
         return
+    regclass = [f'"{table}"']
     cursor.execute(
         "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
         "JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = %s::regclass "
         "AND i.indisvalid AND NOT EXISTS "
-        "(SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)", [f'"{table}"'])
+        "(SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)", regclass)
     indexes = cursor.fetchall()
-    for name, _definition in indexes:
-        cursor.execute(f'DROP INDEX "{name}"')
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint k "
+        "WHERE conrelid = %s::regclass AND contype = 'u' AND NOT condeferrable "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint f "
+        "WHERE f.contype = 'f' AND f.conindid = k.conindid)", regclass)
+    uniques = cursor.fetchall()
+    with _checks_now(cursor, table):  # ALTER TABLE refuses pending deferred checks
+        for name, _definition in uniques:
+            cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+        for name, _definition in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
     yield True
-    # CREATE INDEX refuses a table with pending deferred checks: run them now, then defer
-    # them again for the rest of the transaction.
+    with _checks_now(cursor, table):  # so do CREATE INDEX and ADD CONSTRAINT
+        for name, definition in uniques:
+            cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
+        for _name, definition in indexes:
+            cursor.execute(definition)
+
+
+@contextmanager
+def _checks_now(cursor: Cursor, table: str) -> Iterator[None]:
+    """Run the table's pending deferred checks now, then defer them again for the rest of
+    the transaction (they are declared INITIALLY DEFERRED)."""
     cursor.execute("SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass "
                    "AND condeferred", [f'"{table}"'])
     deferred = ", ".join(f'"{name}"' for (name,) in cursor.fetchall())
     if deferred:
         cursor.execute(f"SET CONSTRAINTS {deferred} IMMEDIATE")
-    for _name, definition in indexes:
-        cursor.execute(definition)
+    yield
     if deferred:
         cursor.execute(f"SET CONSTRAINTS {deferred} DEFERRED")
 

@@ -8,7 +8,8 @@ import datetime as dt
 from decimal import Decimal
 
 import psycopg
-from django.db import connection
+import pytest
+from django.db import connection, transaction
 
 from layers.import_copy import Same, copy_rows, indexes_built_after
 from layers.imports import _existing
@@ -69,12 +70,26 @@ def test_indexes_built_after_a_large_load_into_a_small_table(world):
             assert index_definitions(cur, "registry_enterprise") == before
         with indexes_built_after(cur.cursor, "registry_enterprise", 8) as rebuilt:
             assert rebuilt
-            assert len(index_definitions(cur, "registry_enterprise")) == 3  # constraints'
+            assert len(index_definitions(cur, "registry_enterprise")) == 1  # the primary key
         assert index_definitions(cur, "registry_enterprise") == before
         cur.execute("UPDATE registry_enterprise SET organisation_id = -1 WHERE id = %s",
                     [world.enterprises_a[1].pk])  # still checked at commit, not now
         cur.execute("UPDATE registry_enterprise SET organisation_id = NULL WHERE id = %s",
                     [world.enterprises_a[1].pk])
+
+
+def test_unique_constraints_check_the_rows_when_added_back(world):
+    taken = world.enterprises_a[0]
+    with pytest.raises(psycopg.errors.UniqueViolation), transaction.atomic(), \
+            connection.cursor() as cur, \
+            indexes_built_after(cur.cursor, "registry_enterprise", 10) as rebuilt:
+        assert rebuilt
+        cur.execute("INSERT INTO registry_enterprise (name, credit_code, industry, "
+                    "address, risk_level, has_major_hazard, geom, division_code, "
+                    "updated) SELECT name || '2', credit_code, industry, address, "
+                    "risk_level, has_major_hazard, geom, division_code, updated "
+                    "FROM registry_enterprise WHERE id = %s", [taken.pk])
+    assert Enterprise.objects.filter(credit_code=taken.credit_code).count() == 1
 
 
 def test_indexes_kept_when_the_table_is_in_use(world):
