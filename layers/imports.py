@@ -1,17 +1,18 @@
 """Import any layer from CSV, XLSX, GeoJSON, GeoPackage or Shapefile (the exporter's mirror).
 
 Everything derives from the Layer declaration: the importable fields are its declared
-properties, every cell goes through the model field's own `clean()` (validators,
-choices, required), unique fields are checked inside the file and against the database,
-and an optional caller scope limits the division codes a row may carry. All or nothing:
+properties, every cell gets what the model field's own `clean()` gives it (validators,
+choices, required; a column at a time, `layers.import_cells`), unique fields are checked
+inside the file and against the database, and an optional caller scope limits the
+division codes a row may carry. All or nothing:
 any bad row raises `LayerImportError` naming every bad row and field; otherwise the rows
-go in with one COPY inside one transaction, followed by one audit entry for the import.
+go in with one COPY inside one transaction (`layers.import_copy`), followed by one audit
+entry for the import.
 A layer's `ImportHook` adds what its files need beyond that (see the class).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,9 +20,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import shapely
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import BooleanField, Field
+from django.db.models import Field
 from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -31,12 +31,12 @@ from tqdm import tqdm
 from geo.models import AuditAction, AuditEntry
 from geo.scope import Scope
 from layers.base import Layer
+from layers.import_cells import clean_column
+from layers.import_copy import Column, Same, copy_rows, indexes_built_after
 from layers.import_files import LayerImportError, LayerRowError, file_error, read_source
 
 DBF_NAME_LENGTH = 10  # Shapefile attribute names are cut to this many characters
-BOOL_WORDS = {"是": True, "否": False, "yes": True, "no": False, "y": True, "n": False}
 GEOMETRY_IDS = {"Point": 0, "LineString": 1, "Polygon": 3}  # shapely type ids; multi = +3
-PROGRESS_STEP = 5_000
 # Field types whose cleaned Python value needs no further preparation for the database
 PLAIN_TYPES = {"CharField", "TextField", "BooleanField", "FloatField", "IntegerField",
                "SmallIntegerField", "BigIntegerField", "PositiveIntegerField",
@@ -63,7 +63,7 @@ class _Rows:
 
     count: int
     values: dict[str, list]
-    geoms: np.ndarray
+    geoms: np.ndarray | list  # shapely geometries as read, hex EWKB once checked
     where: str | None  # "line" / "sheet row" for tabular files
     hook: ImportHook
     errors: list[LayerRowError] = field(default_factory=list)
@@ -199,62 +199,15 @@ def resolve_columns(layer: type[Layer], columns: list[str], mapping: dict[str, s
 
 # ---- checking -----------------------------------------------------------------------------
 
-def _normalise(raw):
-    """Blank cells become None, strings are stripped, whole floats become ints."""
-    if raw is None or raw is pd.NA or raw is pd.NaT:
-        return None
-    if isinstance(raw, np.generic):
-        raw = raw.item()
-    if isinstance(raw, float):
-        return None if math.isnan(raw) else int(raw) if raw.is_integer() else raw
-    if isinstance(raw, str):
-        return raw.strip() or None
-    return raw
-
-
-def clean_cell(f: Field, raw):
-    """One cell through the model field's own checks; raises ValidationError."""
-    value = _normalise(raw)
-    if value is None:
-        if f.has_default():
-            return f.get_default()
-        if f.null:
-            return None
-        if f.blank and f.empty_strings_allowed:
-            return ""
-        raise ValidationError(f.error_messages["blank"], code="blank")
-    if isinstance(f, BooleanField) and isinstance(value, str):
-        value = BOOL_WORDS.get(value.lower(), value)
-    if f.is_relation:  # existence is checked for all rows at once
-        return f.target_field.to_python(value)
-    return f.clean(value, None)
-
-
 def _clean_columns(layer: type[Layer], table: pd.DataFrame, columns: dict[str, str],
                    rows: _Rows, bar: tqdm) -> None:
+    """Each column through its field's checks, a column at a time (`layers.import_cells`)."""
     for prop, f in importable_fields(layer).items():
         if prop not in columns:
             continue
-        cleaned, seen = [], {}  # codes and levels repeat: check each distinct cell once
-        for i, raw in enumerate(table[columns[prop]].tolist()):
-            if i in rows.rejected:  # its problems are reported; its cells may be half-done
-                cleaned.append(None)
-                continue
-            key = (type(raw), raw) if isinstance(raw, str | int | float | bool) else None
-            if key is None or key not in seen:
-                try:
-                    value = clean_cell(f, raw)
-                except ValidationError as exc:
-                    value = exc
-                if key is not None:
-                    seen[key] = value
-            else:
-                value = seen[key]
-            if isinstance(value, ValidationError):
-                rows.error(i, prop, "; ".join(value.messages))
-                value = None
-            cleaned.append(value)
-        rows.values[prop] = cleaned
+        rows.values[prop], problems = clean_column(f, table[columns[prop]], rows.rejected)
+        for i, message in problems.items():
+            rows.error(i, prop, message)
         bar.update(rows.count)
 
 
@@ -262,7 +215,9 @@ def _clean_geometries(layer: type[Layer], geoms: np.ndarray, rows: _Rows) -> Non
     """Check kind, validity and lon/lat range; promote to multi; encode as hex EWKB."""
     kind = layer.geometry_type()
     multi = layer.geometry_field().geom_type.upper().startswith("MULTI")
-    geoms = shapely.force_2d(geoms)
+    geoms = geoms.copy()
+    deep = np.flatnonzero(shapely.has_z(geoms) | shapely.has_m(geoms))
+    geoms[deep] = shapely.force_2d(geoms[deep])
     types = shapely.get_type_id(geoms)
     box = shapely.bounds(geoms)
     with np.errstate(invalid="ignore"):
@@ -276,7 +231,14 @@ def _clean_geometries(layer: type[Layer], geoms: np.ndarray, rows: _Rows) -> Non
         single = np.flatnonzero(good & (types == GEOMETRY_IDS[kind]))
         geoms[single] = [getattr(shapely, f"Multi{kind}")([g]) for g in geoms[single]]
     geoms[~good] = None
-    rows.geoms = shapely.to_wkb(shapely.set_srid(geoms, 4326), hex=True, include_srid=True)
+    rows.geoms = _hex_ewkb(geoms)
+
+
+def _hex_ewkb(geoms: np.ndarray) -> list[str | None]:
+    """2D geometries as hex EWKB with SRID 4326, which PostGIS reads: little-endian WKB
+    whose type word gets the SRID flag, then the SRID (cheaper than set_srid on each)."""
+    wkb = shapely.to_wkb(geoms, hex=True, byte_order=1)
+    return [None if w is None else f"{w[:8]}20E6100000{w[10:]}" for w in wkb.tolist()]
 
 
 def _geometry_problem(geom, kind: str, multi: bool, rows: _Rows) -> str:
@@ -294,10 +256,19 @@ def _geometry_problem(geom, kind: str, multi: bool, rows: _Rows) -> str:
 def _existing(model, name: str, values: list) -> set:
     """Which of `values` the column already holds (one `= ANY(array)` probe of its index)."""
     f = model._meta.get_field(name)
+    array, cast = values, ""
+    if values and f.get_internal_type() in ("CharField", "TextField"):
+        array, cast = _text_array(values), "::text[]"
     with connection.cursor() as cur:
         cur.execute(f'SELECT "{f.column}" FROM "{model._meta.db_table}" '
-                    f'WHERE "{f.column}" = ANY(%s)', [values])
+                    f'WHERE "{f.column}" = ANY(%s{cast})', [array])
         return {f.to_python(v) for (v,) in cur.fetchall()}
+
+
+def _text_array(values: list[str]) -> str:
+    """A text[] literal: one parameter instead of psycopg adapting 100,000 strings."""
+    quoted = ('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values)
+    return "{" + ",".join(quoted) + "}"
 
 
 def _check_unique(layer: type[Layer], rows: _Rows) -> None:
@@ -306,15 +277,14 @@ def _check_unique(layer: type[Layer], rows: _Rows) -> None:
     for prop, f in importable_fields(layer).items():
         if not f.unique or prop not in rows.values:
             continue
-        first: dict = {}
-        for i, value in enumerate(rows.values[prop]):
-            if value in (None, ""):
-                continue
-            if value in first:
-                rows.error(i, prop, rows.say("duplicate", _("与第%(row)d行重复：%(value)s"),
-                                             row=first[value] + 1, value=value))
-            else:
-                first[value] = i
+        values = pd.Series(rows.values[prop], dtype=object)
+        values = values[values.notna() & (values != "")]
+        repeated = values.duplicated()
+        first = dict(zip(values[~repeated].tolist(), values.index[~repeated].tolist(),
+                         strict=True))
+        for i, value in values[repeated].items():
+            rows.error(i, prop, rows.say("duplicate", _("与第%(row)d行重复：%(value)s"),
+                                         row=first[value] + 1, value=value))
         if prop == rows.hook.upsert:
             continue
         for value in _existing(layer.model, prop, list(first)):
@@ -395,8 +365,9 @@ def _reserve_ids(layer: type[Layer], count: int) -> list[int]:
 
 
 def _sources(layer: type[Layer], rows: _Rows, ids: list | None
-             ) -> tuple[list[Field], list[list]]:
-    """The columns to write and, for each, its value per row as COPY takes it."""
+             ) -> tuple[list[Field], list[Column]]:
+    """The columns to write and, for each, its value per row as COPY takes it (`Same`
+    for a column the file does not carry)."""
     geom = layer.geometry_field()
     fields = [f for f in layer.model._meta.concrete_fields
               if ids is not None or not (f.primary_key and isinstance(f, AutoFieldMixin))]
@@ -412,22 +383,15 @@ def _sources(layer: type[Layer], rows: _Rows, ids: list | None
         elif f.name in rows.values:
             sources.append([f.get_db_prep_save(v, connection) for v in rows.values[f.name]])
         else:
-            sources.append([f.get_db_prep_save(_fill(f, now), connection)] * rows.count)
+            sources.append(Same(f.get_db_prep_save(_fill(f, now), connection)))
     return fields, sources
 
 
-def _copy(table: str, fields: list[Field], sources: list[list], *, desc: str,
+def _copy(table: str, fields: list[Field], sources: list[Column], *, desc: str,
           progress: bool) -> None:
-    names = ", ".join(f'"{f.column}"' for f in fields)
-    count = len(sources[0])
-    with connection.cursor() as cur, tqdm(total=count, unit="row", desc=desc,
-                                          disable=not progress) as bar, \
-            cur.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
-        for start, row in enumerate(zip(*sources, strict=True)):
-            copy.write_row(row)
-            if (start + 1) % PROGRESS_STEP == 0:
-                bar.update(PROGRESS_STEP)
-        bar.update(count % PROGRESS_STEP)
+    with connection.cursor() as cur:
+        copy_rows(cur.cursor, table, [f.column for f in fields], sources, desc=desc,
+                  progress=progress)
 
 
 def _insert(layer: type[Layer], rows: _Rows, progress: bool) -> list | None:
@@ -438,8 +402,10 @@ def _insert(layer: type[Layer], rows: _Rows, progress: bool) -> list | None:
     if layer.import_hook:
         ids = rows.values[pk.name] if pk.name in rows.values else \
             _reserve_ids(layer, rows.count)
-    _copy(layer.table(), *_sources(layer, rows, ids), desc=f"import {layer.id}",
-          progress=progress)
+    fields, sources = _sources(layer, rows, ids)
+    with connection.cursor() as cur, indexes_built_after(cur.cursor, layer.table(), rows.count):
+        copy_rows(cur.cursor, layer.table(), [f.column for f in fields], sources,
+                  desc=f"import {layer.id}", progress=progress)
     return ids
 
 

@@ -35,3 +35,17 @@ def test_enterprise_full_clean_names_the_field(world):
     with pytest.raises(ValidationError) as err:
         enterprise.full_clean()
     assert list(err.value.message_dict) == ["credit_code"]
+
+
+def test_valid_credit_codes_agree_with_the_validator():
+    """The importer's array check accepts exactly the codes the validator accepts."""
+    codes = [*REAL_CODES, " 91330100799655058b ", "91330100799655058", "91330100799655058I",
+             "91330100799655058A", "９1330100799655058B", "", "913301007996550588B"]
+    def passes(code):
+        try:
+            validate_credit_code(code)
+        except ValidationError:
+            return False
+        return True
+    assert validate_credit_code.many(codes).tolist() == [passes(c) for c in codes]
+    assert validate_credit_code.many([]).tolist() == []
