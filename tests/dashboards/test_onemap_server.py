@@ -1,0 +1,95 @@
+"""The one map under granian, the way `make demo` serves it: two fresh workers, many
+requests at once. Dash 4.4 marks its server set-up done before it has registered the
+component suites, so a worker's first concurrent requests used to answer 500 ("dash is
+not a registered library") and the page stayed on "Loading..." for good."""
+
+from __future__ import annotations
+
+import pkgutil
+import re
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from bench import common
+
+ROUNDS = 3  # each URL this many times at once: more requests than a worker has threads
+SUITES = "/dash/onemap/_dash-component-suites/"
+
+
+@pytest.fixture
+def server(transactional_db, world, grid_cell):
+    """granian with 2 workers on a free port, serving the test database (committed rows:
+    the test is transactional)."""
+    parts = urllib.parse.urlparse(common.database_url())
+    url = urllib.parse.urlunparse(parts._replace(path=f"/{connection.settings_dict['NAME']}"))
+    with common.site(workers=2, env={"DATABASE_URL": url}) as site:
+        yield site
+
+
+def session_cookie(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return f"sessionid={client.cookies['sessionid'].value}"
+
+
+def page_paths(cookie: str) -> list[str]:
+    """The script URLs of the one map's page (as this process renders it: the same
+    installed files, so the same fingerprints) plus the async chunks dcc loads itself."""
+    html = Client(headers={"cookie": cookie}).get("/dash/onemap/").content.decode()
+    scripts = re.findall(r'src="(/dash/onemap/_dash-component-suites/[^"]+)"', html)
+    assert scripts, "the page names its component suites"
+    chunks = [SUITES + "dash/dcc/async-graph.v4_4_1m1784647828.js",  # as dcc names them
+              SUITES + "dash/dcc/async-plotlyjs.js"]                  # unfingerprinted
+    return scripts + chunks
+
+
+def get_all(site, paths: list[str], cookie: str) -> list[tuple[str, int, dict, bytes]]:
+    """GET every path from its own thread, all released at once."""
+    results: list = []
+    barrier = threading.Barrier(len(paths))
+
+    def get(path: str) -> None:
+        request = urllib.request.Request(site.url(path), headers={"Cookie": cookie})
+        barrier.wait()
+        try:
+            with urllib.request.urlopen(request, timeout=120) as response:
+                results.append((path, response.status, dict(response.headers),
+                                response.read()))
+        except urllib.error.HTTPError as error:
+            results.append((path, error.code, dict(error.headers), error.read()))
+
+    threads = [threading.Thread(target=get, args=(path,)) for path in paths]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+@pytest.mark.slow
+def test_fresh_workers_answer_concurrent_first_requests(server, world):
+    cookie = session_cookie(world.users["province"])
+    paths = page_paths(cookie) + ["/dash/onemap/_dash-layout"]
+    results = get_all(server, paths * ROUNDS, cookie)
+    failed = sorted({(status, path) for path, status, _, _ in results if status != 200})
+    assert failed == []
+
+    # the suites are the installed files, cached by the browser for a year when their
+    # URL carries Dash's fingerprint (a new release is a new URL)
+    path, _, headers, body = next(r for r in results if "dash_renderer" in r[0])
+    assert body == pkgutil.get_data("dash", "dash-renderer/build/dash_renderer.min.js")
+    assert "max-age=31536000" in headers["Cache-Control"]
+    assert headers["Content-Type"].startswith("text/javascript")
+
+
+def test_only_the_registered_suite_files_are_served(db):
+    client = Client()
+    for path in ["dash/dash.py", "dash/../geo/settings.py", "dash/dcc/__init__.py",
+                 "geo/settings.py", "os/__init__.py"]:
+        assert client.get(SUITES + path).status_code != 200, path
