@@ -6,12 +6,12 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "geo.settings")
 django_application = get_wsgi_application()
 
-# Both need Django set up first.
+# These need Django set up first.
 from django.db import connections  # noqa: E402
 from django.urls import get_resolver  # noqa: E402
 
+from dashboards.dashfiles import DashFiles  # noqa: E402
 from dashboards.mount import build_all  # noqa: E402
-from dashboards.suites import SuiteFastPath  # noqa: E402
 from tiles.fastpath import TileFastPath  # noqa: E402
 
 log = logging.getLogger("geo.wsgi")
@@ -33,6 +33,6 @@ def warm_up() -> None:
 warm_up()
 
 # Cached vector tiles are answered before the middleware stack (see tiles/fastpath.py,
-# docs/adr/0002-tile-cache.md), then Dash's component suites (dashboards/suites.py);
+# docs/adr/0002-tile-cache.md), then Dash's own files (dashboards/dashfiles.py);
 # everything else goes to Django unchanged.
-application = TileFastPath(SuiteFastPath(django_application))
+application = TileFastPath(DashFiles(django_application))

@@ -40,11 +40,12 @@ def session_cookie(user) -> str:
 
 
 def page_paths(cookie: str) -> list[str]:
-    """The script URLs of the one map's page (as this process renders it: the same
+    """The script and style URLs of the one map's page (as this process renders it: the same
     installed files, so the same fingerprints) plus the async chunks dcc loads itself."""
     html = Client(headers={"cookie": cookie}).get("/dash/onemap/").content.decode()
-    scripts = re.findall(r'src="(/dash/onemap/_dash-component-suites/[^"]+)"', html)
-    assert scripts, "the page names its component suites"
+    scripts = re.findall(r'(?:src|href)="(/dash/onemap/(?:_dash-component-suites|assets)/[^"]+)"',
+                         html)
+    assert len([s for s in scripts if "/assets/" in s]) == 2, "onemap.css, onemap_click.js"
     chunks = [SUITES + "dash/dcc/async-graph.v4_4_1m1784647828.js",  # as dcc names them
               SUITES + "plotly/package_data/plotly.min.js"]           # unfingerprinted
     return scripts + chunks
@@ -92,8 +93,19 @@ def test_fresh_workers_answer_concurrent_first_requests(server, world):
     assert headers["ETag"] and headers["Cache-Control"] == "no-cache"  # no fingerprint
 
 
-def test_only_the_registered_suite_files_are_served(db):
+def test_only_dash_files_are_served(db):
     client = Client()
     for path in ["dash/dash.py", "dash/../geo/settings.py", "dash/dcc/__init__.py",
                  "geo/settings.py", "os/__init__.py"]:
-        assert client.get(SUITES + path).status_code != 200, path
+        assert client.get(SUITES + path).status_code == 404, path
+    for path in ["../onemap.py", "..%2Fonemap.py", "%2e%2e/views.py", "nothing.css"]:
+        assert client.get("/dash/onemap/assets/" + path).status_code == 404, path
+
+
+def test_dash_files_revalidate_without_a_fingerprint(db):
+    client = Client()
+    first = client.get("/dash/onemap/assets/onemap_click.js")
+    assert first.status_code == 200 and first["Cache-Control"] == "no-cache"
+    again = client.get("/dash/onemap/assets/onemap_click.js",
+                       headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 304 and again.content == b""
