@@ -192,7 +192,9 @@ def site(*, workers: int = 2, env: dict[str, str] | None = None,
     if static is not None:
         argv += ["--static-path-route", "/static", "--static-path-mount", str(static)]
     base_env = {"DATABASE_URL": database_url(), "DEBUG": "0"}
-    return Service("site", argv, port=port, ready_path=ready_path, env={**base_env, **(env or {})})
+    # Each worker builds the Dash apps before it answers (ADR 0010): slow on a busy machine.
+    return Service("site", argv, port=port, ready_path=ready_path,
+                   env={**base_env, **(env or {})}, timeout=120.0)
 
 
 def tipg(*, tables: Sequence[str], workers: int = 1, env: dict[str, str] | None = None
