@@ -7,7 +7,7 @@ Public API:
 - `database_url()`             the DATABASE_URL of the dev cluster (env or var/services.env)
 - `psycopg_conninfo()`         the same for `psycopg.connect`
 - `asyncpg_url()`              the same as a URL asyncpg/pydantic accept (TiPg)
-- `site(workers=2)`            our Django site under granian, as a `Service`
+- `site(workers=2, static=dir)` our Django site under granian, as a `Service`
 - `tipg(tables=[...])`         TiPg under uvicorn serving the same tables, as a `Service`
 - `static_files(root)`         nginx serving the files under `root` (a ceiling), as a `Service`
 - `Service(...)`               any HTTP server process: `with Service(...) as s: s.url(path)`
@@ -44,7 +44,8 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 # Programs the benchmarks run from the system (the rest come from VENV_BIN), with the
 # Debian package of each: `scripts/install-system.sh bench` (`make bench`) installs them.
-TOOLS = {"wrk": "wrk", "ogr2ogr": "gdal-bin", "mosquitto": "mosquitto", "nginx": "nginx"}
+TOOLS = {"wrk": "wrk", "ogr2ogr": "gdal-bin", "mosquitto": "mosquitto", "nginx": "nginx",
+         "chromium": "chromium"}  # chromium: the browser of bench/onemap.py (Playwright)
 
 
 def tools_missing() -> list[str]:
@@ -179,16 +180,21 @@ class Service:
 
 
 def site(*, workers: int = 2, env: dict[str, str] | None = None,
-         ready_path: str = "/tiles/style.json") -> Service:
-    """Our site (geo.wsgi, with the tile fast path) under granian."""
+         ready_path: str = "/tiles/style.json", static: Path | None = None) -> Service:
+    """Our site (geo.wsgi, with the tile fast path) under granian; with `static`, granian
+    serves that directory at /static as `make demo` serves var/static."""
     port = free_port()
     argv = [str(VENV_BIN / "granian"), "--interface", "wsgi", "geo.wsgi:application",
             "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
             # as `make demo`: granian's WSGI default of hundreds of threads per worker
             # spends the GIL on switching (measured: warm tiles 2x slower)
             "--blocking-threads", "4", "--no-access-log", "--log-level", "warning"]
+    if static is not None:
+        argv += ["--static-path-route", "/static", "--static-path-mount", str(static)]
     base_env = {"DATABASE_URL": database_url(), "DEBUG": "0"}
-    return Service("site", argv, port=port, ready_path=ready_path, env={**base_env, **(env or {})})
+    # Each worker builds the Dash apps before it answers (ADR 0010): slow on a busy machine.
+    return Service("site", argv, port=port, ready_path=ready_path,
+                   env={**base_env, **(env or {})}, timeout=120.0)
 
 
 def tipg(*, tables: Sequence[str], workers: int = 1, env: dict[str, str] | None = None

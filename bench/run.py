@@ -1,5 +1,5 @@
 """`make bench`: build the province-scale data set in its own database (once), then run
-the tile, OGC API, layer-import and nearest-resource benchmarks against it. Prints each
+the tile, OGC API, layer-import, nearest-resource and one-map benchmarks against it. Prints each
 benchmark's table."""
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def main() -> None:
     py = str(common.VENV_BIN / "python")
     for script in ("bench.tiles", "bench.ogc"):
         _run([py, "-m", script, *sys.argv[1:]], env)
-    for script in ("bench.registry", "bench.nearest"):
+    for script in ("bench.registry", "bench.nearest", "bench.onemap"):
         _run([py, "-m", script], env)
 
 
