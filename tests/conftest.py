@@ -121,18 +121,26 @@ def _stop_tile_listener(request):
     versions.stop_listening()
 
 
+@pytest.fixture(scope="session")
+def _deployed_application(django_db_setup, django_db_blocker):
+    """geo.wsgi, imported once against the test database: its import warms the worker up
+    (URLconf, Dash apps) and then closes the thread's connections, which must not happen
+    inside a test's transaction."""
+    with django_db_blocker.unblock():
+        from geo.wsgi import application
+    return application
+
+
 @pytest.fixture
-def wsgi_app(db):
-    """The deployed WSGI application (tile fast path in front of Django), called in
-    process. As django.test.Client does, the request signals keep the test transaction's
-    connection open instead of closing it."""
+def wsgi_app(db, _deployed_application):
+    """The deployed WSGI application (tile fast path and Dash files in front of Django),
+    called in process. As django.test.Client does, the request signals keep the test
+    transaction's connection open instead of closing it."""
     from django.core.signals import request_finished, request_started
     from django.db import close_old_connections
 
-    from geo.wsgi import application
-
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    yield application
+    yield _deployed_application
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
