@@ -1,0 +1,153 @@
+"""Ingest benchmark: readings per second through what an ingest worker does with each
+message (signature check, `message_store`: nonce, COPY, the one statement that inserts,
+rolls up and updates the sensors' live state) beside a bare COPY of the same rows into
+the same partitioned readings table (the floor), two workers each, in one run.
+
+    .venv/bin/python -m bench.ingest [--readings 200000] [--batch 500] [--sensors 100]
+
+The transport (MQTT, HTTPS) is left out: both peers start from bytes in memory.
+Goals: >= 100,000 readings/s and >= 0.25x the bare COPY.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+
+import psycopg
+
+from bench import common
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "geo.settings")
+os.environ.setdefault("DATABASE_URL", common.database_url())
+
+import django  # noqa: E402  (settings must be chosen first)
+
+django.setup()
+
+from collectors.protocol import H_NONCE, batch_body, dumps, sign  # noqa: E402
+from monitoring.devices.models import Gateway, Sensor  # noqa: E402
+from monitoring.devices.services import gateway_create, sensor_create  # noqa: E402
+from monitoring.ingest.keys import Keys  # noqa: E402
+from monitoring.ingest.services import COLUMNS, message_store  # noqa: E402
+from registry.enterprises.models import Enterprise  # noqa: E402
+
+GATEWAY, BARE = "bench-ingest", "bench-bare"
+GOALS = [("ours", None, 100_000), ("ours", "bare COPY", 0.25)]
+
+
+def make_gateway(sensors: int) -> Gateway:
+    enterprise = Enterprise.objects.order_by("pk").first()
+    if enterprise is None:
+        raise SystemExit("no enterprises: load the demo or the bench data first")
+    gateway = gateway_create(enterprise=enterprise, code=GATEWAY, name="bench",
+                             geom=enterprise.geom)
+    for i in range(sensors):
+        sensor_create(gateway=gateway, point=f"P-{i}.level", name=f"P-{i}", indicator="level",
+                      measure_unit="m", range_low=0, range_high=100, threshold_h=80,
+                      threshold_hh=90, geom=enterprise.geom)
+    return gateway
+
+
+def messages(gateway: Gateway, readings: int, batch: int, sensors: int) -> list:
+    """Signed batch messages (headers, body) of `readings` records, as an agent sends."""
+    rng = random.Random(42)
+    start = int((datetime.now(UTC) - timedelta(minutes=30)).timestamp() * 1000)
+    key, out = bytes.fromhex(gateway.hmac_key), []
+    for first in range(1, readings + 1, batch):
+        records = [{"seq": s, "kind": "reading", "point": f"P-{s % sensors}.level",
+                    "ts": start + s, "value": round(rng.uniform(0, 100), 2),
+                    "quality": "good", "unit": "m", "reason": ""}
+                   for s in range(first, min(first + batch, readings + 1))]
+        body = dumps(batch_body(GATEWAY, records, 0, agent_version="bench"))
+        out.append((sign(key, body, GATEWAY), body, len(records)))
+    return out
+
+
+def bare_rows(readings: int, batch: int, sensor_ids: list[int]) -> list[list[tuple]]:
+    """The same records as ready-made table rows, one list per batch (for the floor)."""
+    start = datetime.now(UTC) - timedelta(minutes=30)
+    now, rng = datetime.now(UTC), random.Random(42)
+    rows = [(BARE, s, start + timedelta(milliseconds=s), sensor_ids[s % len(sensor_ids)],
+             v := round(rng.uniform(0, 100), 2), v, "good", True, "", now)
+            for s in range(1, readings + 1)]
+    return [rows[i:i + batch] for i in range(0, len(rows), batch)]
+
+
+def run_ours(items: list) -> common.Result:
+    keys = Keys()
+
+    def store(_state, item) -> None:
+        headers, body, _count = item
+        message_store(keys.open(headers, body), headers[H_NONCE])
+
+    return _timed("ours", store, items, lambda: None)
+
+
+def run_bare(batches: list[list[tuple]]) -> common.Result:
+    def copy(conn, rows) -> None:
+        with conn.cursor() as cur, cur.copy(f"COPY monitoring_reading ({COLUMNS}) FROM STDIN"
+                                            ) as out:
+            for row in rows:
+                out.write_row(row)
+        conn.commit()
+
+    return _timed("bare COPY", copy, batches,
+                  lambda: psycopg.connect(common.psycopg_conninfo()))
+
+
+def _timed(name: str, fn, items: list, setup) -> common.Result:
+    """`common.pool` over the batches, reported per reading (not per batch)."""
+    count = sum(item[2] if isinstance(item, tuple) else len(item) for item in items)
+    started = time.perf_counter()
+    batches = common.pool(name, fn, items, workers=2, setup=setup, group="ingest")
+    seconds = time.perf_counter() - started
+    return common.Result(name, count, seconds, count / seconds, batches.p50_ms,
+                         batches.p95_ms, batches.errors, "ingest")
+
+
+def cleanup(conninfo: str) -> None:
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute("DELETE FROM monitoring_reading WHERE gateway IN (%s, %s)",
+                     [GATEWAY, BARE])
+        conn.execute("DELETE FROM monitoring_seennonce WHERE gateway = %s", [GATEWAY])
+    Sensor.objects.filter(gateway_id=GATEWAY).delete()  # sensors protect their gateway
+    Gateway.objects.filter(code=GATEWAY).delete()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--readings", type=int, default=200_000)
+    parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--sensors", type=int, default=100)
+    args = parser.parse_args(argv)
+    conninfo = common.psycopg_conninfo()
+    cleanup(conninfo)
+    gateway = make_gateway(args.sensors)
+    try:
+        items = messages(gateway, args.readings, args.batch, args.sensors)
+        sensor_ids = list(gateway.sensors.order_by("pk").values_list("pk", flat=True))
+        rows = bare_rows(args.readings, args.batch, sensor_ids)
+        results = [run_ours(items), run_bare(rows)]
+    finally:
+        cleanup(conninfo)
+    print(f"{args.readings} readings in batches of {args.batch} over {args.sensors} sensors;"
+          " req/s = readings per second, p50/p95 = per batch", flush=True)
+    common.print_table("Ingest: readings per second", results, ratio_to=["bare COPY"])
+    for name, peer, goal in GOALS:
+        row = next(r for r in results if r.name == name)
+        if peer is None:
+            print(f"goal {name} >= {goal:,} readings/s: {row.rps:,.0f} "
+                  f"{'met' if row.rps >= goal else 'NOT met'}")
+        else:
+            ratio = row.rps / next(r for r in results if r.name == peer).rps
+            print(f"goal {name} >= {goal}x {peer}: {ratio:.2f}x "
+                  f"{'met' if ratio >= goal else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
