@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",  # TOTP second factor
     "csp",
+    "procrastinate.contrib.django",  # the job runner (ADR 0012): each app's tasks.py
     *LOCAL_APPS,
 ]
 
@@ -287,3 +288,7 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+
+# --- Job runner (procrastinate on this database, ADR 0012) ----------------------------------
+# A gateway with no message for this long is offline (the agent's heartbeat is every 30 s).
+GATEWAY_OFFLINE_SECONDS = int(os.environ.get("GATEWAY_OFFLINE_SECONDS", "180"))

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Serves SafeAtlas at http://HOST:PORT with live simulated sensors until Ctrl-C,
-# then stops everything `make demo` started (web, simulator, agent, PostGIS, broker).
+# then stops everything `make demo` started (web, job runner, ingest, simulator, agent,
+# PostGIS, broker).
 # Usage: scripts/demo.sh HOST PORT WORKERS [--no-sensors]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +23,10 @@ free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0));
 
 $PY manage.py collectstatic --noinput -v0
 $PY manage.py send_reminders  # today's licence and plan reminders into the demo inboxes
+# The job runner (ADR 0012): scheduled jobs of every app's tasks.py (gateways offline,
+# readings partitions, daily reminders) and anything deferred by the site.
+$PY manage.py procrastinate worker > "$LOG/jobs.log" 2>&1 &
+pids+=($!)
 
 if [ "$SENSORS" != "--no-sensors" ]; then
   MB=$(free_port); UA=$(free_port)

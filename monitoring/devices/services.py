@@ -3,11 +3,15 @@ model's rules (`full_clean`) and given its enterprise's place (`geo.places.owned
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.db import transaction
+from django.db.models import Q
 
 from geo.places import owned_copy
-from monitoring.devices.models import Gateway, MonitoredUnit, Sensor
+from monitoring.devices.models import ALARM_LEVELS, AlarmState, Gateway, MonitoredUnit, Sensor
 
 
 def _save(row):
@@ -36,3 +40,17 @@ def sensor_create(*, gateway: Gateway, point: str, name: str, indicator: str, ge
     GB/T 50493 limits (`Sensor.clean`)."""
     return _save(Sensor(enterprise_id=gateway.enterprise_id, gateway=gateway, point=point,
                         name=name, indicator=indicator, geom=geom, **fields))
+
+
+@transaction.atomic
+def gateways_offline_mark(*, now: datetime) -> list[str]:
+    """Gateways silent for GATEWAY_OFFLINE_SECONDS go offline, and their sensors show
+    `offline` (blue) until a reading comes again; returns the codes marked."""
+    cutoff = now - timedelta(seconds=settings.GATEWAY_OFFLINE_SECONDS)
+    silent = Gateway.objects.filter(online=True, in_use=True) \
+        .filter(Q(last_seen__lt=cutoff) | Q(last_seen__isnull=True))
+    codes = list(silent.values_list("code", flat=True))
+    Gateway.objects.filter(code__in=codes).update(online=False)
+    Sensor.objects.filter(gateway_id__in=codes, in_use=True).update(
+        alarm_state=AlarmState.OFFLINE, alarm_level=ALARM_LEVELS[AlarmState.OFFLINE])
+    return codes

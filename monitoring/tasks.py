@@ -1,0 +1,27 @@
+"""Face: the monitoring module's scheduled jobs, run by the job runner
+(`manage.py procrastinate worker`, ADR 0012). Thin: each calls one service."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from django.db import connection
+from procrastinate.contrib.django import app
+
+from monitoring.devices.services import gateways_offline_mark
+
+
+@app.periodic(cron="* * * * *")
+@app.task(queue="monitoring", queueing_lock="gateways_offline")
+def gateways_offline(timestamp: int) -> int:
+    """Every minute: gateways gone silent are offline, their sensors blue."""
+    return len(gateways_offline_mark(now=datetime.fromtimestamp(timestamp, UTC)))
+
+
+@app.periodic(cron="17 * * * *")
+@app.task(queue="monitoring", queueing_lock="readings_partitions")
+def readings_partitions(timestamp: int) -> None:
+    """Hourly: pg_partman makes the readings' partitions ahead and drops those past the
+    retention (migration 0002, ADR 0015)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT partman.run_maintenance('public.monitoring_reading')")
