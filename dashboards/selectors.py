@@ -96,9 +96,11 @@ def _record_field(layer: type[Layer], row: Model, name: str) -> RecordField:
 
 
 def colour_legend(layer: type[Layer]) -> list[tuple[str, str]]:
-    """(label, colour) of each four-colour class of a layer, labels from the field's choices."""
+    """(label, colour) of each four-colour class of a layer, labels from the field's choices
+    (a field whose choices name only some levels shows only those)."""
     if not isinstance(layer.colour_by, FourColour):
         return []
     field = layer.model._meta.get_field(layer.colour_by.property)
     labels = dict(field.choices or [])
-    return [(str(labels.get(level, level)), colour) for level, colour in FOUR_COLOURS.items()]
+    return [(str(labels.get(level, level)), colour) for level, colour in FOUR_COLOURS.items()
+            if not labels or level in labels]

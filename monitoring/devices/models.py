@@ -122,6 +122,8 @@ class AlarmState(models.TextChoices):
 # (no data / offline); None = normal.
 ALARM_LEVELS = {AlarmState.HIGH_HIGH: 1, AlarmState.LOW_LOW: 1, AlarmState.HIGH: 2,
                 AlarmState.LOW: 2, AlarmState.OFFLINE: 4}
+# What each colour means on the map's legend (the level's choices)
+ALARM_LEVEL_LABELS = [(1, _("高高报 / 低低报")), (2, _("高报 / 低报")), (4, _("离线"))]
 
 
 class Sensor(Owned):
@@ -156,7 +158,7 @@ class Sensor(Owned):
     alarm_state = models.CharField(_("报警状态"), max_length=10, choices=AlarmState.choices,
                                    default=AlarmState.UNKNOWN, editable=False, db_index=True)
     alarm_level = models.PositiveSmallIntegerField(_("报警等级"), null=True, blank=True,
-                                                   editable=False)
+                                                   choices=ALARM_LEVEL_LABELS, editable=False)
 
     class Meta:
         verbose_name = _("监测点位")

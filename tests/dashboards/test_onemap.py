@@ -236,3 +236,15 @@ def test_layout_holds_the_graph_drawn_from_vector_tiles(world, grid_cell):
     ]
     assert checklist["value"] == [layer.id for layer in visible]
     assert texts(find(layout, RECORD)) == ["点击地图上的企业查看详情"]
+
+
+def test_legend_names_each_colour_a_layer_uses():
+    """Sensors use red, orange and blue only, each named; risk layers name all four."""
+    from dashboards.selectors import colour_legend
+    from layers.base import FOUR_COLOURS, registry
+
+    assert colour_legend(registry.get("sensors")) == [
+        ("高高报 / 低低报", FOUR_COLOURS[1]), ("高报 / 低报", FOUR_COLOURS[2]),
+        ("离线", FOUR_COLOURS[4])]
+    assert [label for label, _ in colour_legend(registry.get("enterprises"))] == [
+        "重大风险（红）", "较大风险（橙）", "一般风险（黄）", "低风险（蓝）"]
