@@ -87,6 +87,7 @@ def _forget_process_caches() -> None:
     from geo.scope import _user_scopes
     from geo.sessions import forget_sessions
     from geo.tokens import forget_tokens
+    from layers.ogc.service import forget_apis
     from tiles import cache, fastpath, selectors, versions
 
     _user_scopes.clear()
@@ -97,6 +98,7 @@ def _forget_process_caches() -> None:
     versions.forget()
     selectors.forget_extents()
     fastpath._sessions.clear()
+    forget_apis()  # extents and SITE_URL are baked into the per-process OGC API objects
 
 
 @pytest.fixture(autouse=True)

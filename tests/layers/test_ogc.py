@@ -6,20 +6,12 @@ import pyproj
 import pytest
 from django.utils import translation
 
-from layers.ogc.service import forget_apis
 from registry.enterprises.layers import Enterprises
 from tests import catalogue
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 EPSG = "http://www.opengis.net/def/crs/EPSG/0/"
 ITEMS = "/ogc/collections/enterprises/items"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_apis():
-    forget_apis()  # extents and SITE_URL are baked into the per-process API objects
-    yield
-    forget_apis()
 
 
 def get(client, url, token=None, **extra):

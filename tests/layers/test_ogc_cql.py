@@ -17,7 +17,6 @@ from layers.ogc import sql
 from layers.ogc.cql import parse_filter
 from layers.ogc.cql_sql import filter_sql
 from layers.ogc.provider import layer_fields
-from layers.ogc.service import forget_apis
 from registry.enterprises.layers import Enterprises
 from registry.enterprises.models import Enterprise
 from registry.knowledge.models import AccidentCase
@@ -25,13 +24,6 @@ from registry.knowledge.models import AccidentCase
 ITEMS = "/ogc/collections/enterprises/items"
 EPSG4326 = "http://www.opengis.net/def/crs/EPSG/0/4326"
 COUNTY_A = "POLYGON((118.0 32.0, 118.5 32.0, 118.5 32.5, 118.0 32.5, 118.0 32.0))"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_apis():
-    forget_apis()
-    yield
-    forget_apis()
 
 
 def items(client, world, cql: str, user: str = "admin", url: str = ITEMS, **params):

@@ -7,17 +7,9 @@ import json
 import pytest
 from django.utils import translation
 
-from layers.ogc.service import forget_apis
 from registry.enterprises.layers import Enterprises
 
 ITEMS = "/ogc/collections/divisions/items"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_apis():
-    forget_apis()
-    yield
-    forget_apis()
 
 
 def english_title() -> str:

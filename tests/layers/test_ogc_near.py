@@ -13,7 +13,6 @@ from geo.scope import EVERYTHING
 from layers.base import registry
 from layers.ogc import sql
 from layers.ogc.near import Near
-from layers.ogc.service import forget_apis
 from registry.resources.models import RescueTeam, Shelter
 
 ORIGIN = (118.2, 32.2)  # in county A
@@ -26,13 +25,6 @@ def sphere_m(lon: float, lat: float) -> float:
     dp, dl = p2 - p1, math.radians(lon - ORIGIN[0])
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * SPHERE_M * math.asin(math.sqrt(h))
-
-
-@pytest.fixture(autouse=True)
-def _fresh_apis():
-    forget_apis()
-    yield
-    forget_apis()
 
 
 def _place(model, name: str, lon: float, lat: float, county: str, **fields):

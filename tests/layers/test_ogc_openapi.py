@@ -14,18 +14,10 @@ from openapi_spec_validator import validate
 
 from geo.models import TokenAccess
 from geo.tokens import token_create
-from layers.ogc.service import forget_apis
 from tests.fuzz import fuzz
 
 OPENAPI = "/ogc/openapi?f=json"
 
-
-
-@pytest.fixture(autouse=True)
-def _fresh_apis():
-    forget_apis()
-    yield
-    forget_apis()
 
 
 def _document(client, **headers) -> dict:

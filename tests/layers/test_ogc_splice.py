@@ -9,7 +9,6 @@ from types import SimpleNamespace
 import pytest
 
 from layers.ogc import provider
-from layers.ogc.service import forget_apis
 
 ITEMS = "/ogc/collections/enterprises/items"
 QUERIES = [
@@ -23,13 +22,6 @@ QUERIES = [
     "?bbox=0,0,1,1",  # no feature
     "?q=化工&lang=en",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_apis():
-    forget_apis()
-    yield
-    forget_apis()
 
 
 def _answer(client, world, query: str) -> tuple[str, dict]:

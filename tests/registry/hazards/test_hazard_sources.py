@@ -9,7 +9,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from layers.ogc.service import forget_apis
 from registry.enterprises.models import Enterprise
 from registry.hazards.models import Chemical, HazardSource
 from registry.hazards.selectors import chemical_search
@@ -28,13 +27,6 @@ ITEMS = "/ogc/collections/hazard_sources/items?f=json"
 def chemicals(db) -> dict[str, Chemical]:
     call_command("load_chemicals", stdout=StringIO())
     return {c.name: c for c in Chemical.objects.all()}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_apis():
-    forget_apis()
-    yield
-    forget_apis()
 
 
 def _near(enterprise: Enterprise, d: float = 0.0005):

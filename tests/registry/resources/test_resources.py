@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 
 from geo.scope import EVERYTHING, scope_for_user
 from layers.base import registry
-from layers.ogc.service import forget_apis
 from registry.resources.models import (
     EmergencyOrganisation,
     Expert,
@@ -41,13 +40,6 @@ def geodesic(lon: float, lat: float) -> float:
 def _place(model, name: str, lon: float, lat: float, county: str, **fields):
     return model.objects.create(name=name, division_code=county + "001001",
                                 geom=Point(lon, lat, srid=4326), **fields)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_apis():
-    forget_apis()
-    yield
-    forget_apis()
 
 
 @pytest.fixture
