@@ -218,7 +218,15 @@ def main(argv: list[str] | None = None) -> None:
             with psycopg.connect(conninfo, autocommit=True) as conn:
                 delete_synthetic(conn)
     common.print_table("OGC API - Features: enterprises bbox pages", rows,
-                       ratio_to=["pygeoapi", "tipg"])
+                       ratio_to=["pygeoapi", "tipg", "sql"])
+    for row in rows:  # issue 9 §7: 1,000-feature pages >= 0.8x the bare page, p95 < 300 ms
+        if row.name == "ours" and row.group == "limit 1000":
+            bare = next(r for r in rows if r.name == "sql" and r.group == row.group)
+            ratio = row.rps / bare.rps
+            print(f"goal limit 1000 ours >= 0.8x sql: {ratio:.2f}x "
+                  f"{'met' if ratio >= 0.8 else 'NOT met'}")
+            print(f"goal limit 1000 ours p95 < 300 ms: {row.p95_ms:.0f} ms "
+                  f"{'met' if row.p95_ms < 300 else 'NOT met'}")
 
 
 if __name__ == "__main__":
