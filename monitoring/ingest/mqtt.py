@@ -40,6 +40,7 @@ class Consumer:
         self.topic = f"$share/{group}/{prefix}/+/+"
         self.client_id, self.keys = client_id, Keys()
         self.handled = 0  # messages acknowledged (tests and the log read it)
+        self.subscribed = threading.Event()  # the broker confirmed the subscription
         self._broken = threading.Event()
 
     def run(self, stop: threading.Event) -> None:
@@ -64,7 +65,8 @@ class Consumer:
                              protocol=mqtt.MQTTv5, manual_ack=True)
         client.on_connect = self._on_connect
         client.on_message = self._on_message
-        client.on_disconnect = lambda *a: self._broken.set()
+        client.on_subscribe = lambda *a: self.subscribed.set()
+        client.on_disconnect = lambda *a: (self.subscribed.clear(), self._broken.set())
         return client
 
     def _on_connect(self, client, userdata, flags, reason, properties) -> None:
