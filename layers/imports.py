@@ -404,8 +404,7 @@ def _insert(layer: type[Layer], rows: _Rows, progress: bool) -> list | None:
             _reserve_ids(layer, rows.count)
     fields, sources = _sources(layer, rows, ids)
     with connection.cursor() as cur, indexes_built_after(cur.cursor, layer.table(), rows.count):
-        copy_rows(cur.cursor, layer.table(), [f.column for f in fields], sources,
-                  desc=f"import {layer.id}", progress=progress)
+        _copy(layer.table(), fields, sources, desc=f"import {layer.id}", progress=progress)
     return ids
 
 
