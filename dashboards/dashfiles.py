@@ -20,6 +20,7 @@ from pathlib import Path
 from dash.fingerprint import check_fingerprint
 
 from dashboards.mount import built_apps
+from tiles.answer import STATUS_TEXT  # the WSGI status lines the tile fast path uses
 
 SUITES = "_dash-component-suites/"
 ASSETS = "assets/"
@@ -94,9 +95,6 @@ def _answer(found: DashFile, cache: str | None, if_none_match: str) -> Answer:
     return 200, [*headers, ("Content-Length", str(len(found.body)))], found.body
 
 
-_STATUS = {200: "200 OK", 304: "304 Not Modified"}
-
-
 class DashFiles:
     """Wrap a WSGI application: files of the Dash apps built in this process are answered
     here; everything else (and any file an app does not serve) goes on to `app`."""
@@ -113,7 +111,7 @@ class DashFiles:
         if answer is None:
             return self.app(environ, start_response)
         status, headers, body = answer
-        start_response(_STATUS[status], headers)
+        start_response(STATUS_TEXT[status], headers)
         return [body]
 
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import parse_qsl
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -114,9 +116,18 @@ def key_from_authorization(header: str) -> str | None:
     return (key.strip() or None) if scheme.lower() in ("token", "bearer") else None
 
 
+def key_from_meta(meta: Mapping[str, str]) -> str | None:
+    """The API key of a request, from its WSGI environ or `request.META` (the same keys,
+    so the tile fast path and Django read it alike): the header, else `?token=`."""
+    key = key_from_authorization(meta.get("HTTP_AUTHORIZATION", ""))
+    query = meta.get("QUERY_STRING", "")
+    if key is None and "token=" in query:
+        key = dict(parse_qsl(query)).get("token") or None
+    return key
+
+
 def key_from_request(request) -> str | None:
-    return (key_from_authorization(request.META.get("HTTP_AUTHORIZATION", ""))
-            or request.GET.get("token") or None)
+    return key_from_meta(request.META)
 
 
 def _used(request: HttpRequest, grant: TokenGrant) -> None:

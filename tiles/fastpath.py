@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 import re
 import time
-from urllib.parse import parse_qsl
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
@@ -24,7 +23,7 @@ from django.http.cookie import parse_cookie
 from geo.cors import cors_for, cors_merged
 from geo.scope import PUBLIC, Scope, cached_scope_for_user_id
 from geo.sessions import SESSION_ID_KEY, session_known_live
-from geo.tokens import cached_token_user_id, key_from_authorization
+from geo.tokens import cached_token_user_id, key_from_meta
 from tiles.answer import STATUS_TEXT, tile_answer
 from tiles.cache import tile_cache
 from tiles.selectors import (
@@ -55,7 +54,7 @@ class TileFastPath:
         match = _TILE_PATH.match(environ.get("PATH_INFO", "")) if method in _METHODS else None
         if match:
             cors = cors_for(environ)  # /tiles/ is a CORS path: never None here
-            if cors and cors.preflight:
+            if cors.preflight:
                 # A token in a header makes the browser ask once per tile URL: answer here.
                 start_response(STATUS_TEXT[204], list(cors.headers))
                 return [b""]
@@ -64,7 +63,7 @@ class TileFastPath:
             except Exception:  # the fast path must never break a request
                 log.exception("tile fast path failed; falling back to Django")
                 answer = None
-            if answer is not None and cors:
+            if answer is not None:
                 status, headers, body = answer
                 start_response(STATUS_TEXT[status], cors_merged(headers, cors))
                 return [body]
@@ -110,10 +109,7 @@ def caller_scope(environ) -> Scope | None:
 
 
 def _token_user(environ):
-    key = key_from_authorization(environ.get("HTTP_AUTHORIZATION", ""))
-    query = environ.get("QUERY_STRING", "")
-    if not key and "token=" in query:
-        key = dict(parse_qsl(query)).get("token")
+    key = key_from_meta(environ)
     if not key:
         return None
     known, user_id = cached_token_user_id(key)
