@@ -47,15 +47,14 @@ rolled AS (  -- per-minute and per-hour sums of the valid new readings, for char
     WHERE valid GROUP BY sensor_id, step, date_trunc(step, ts)
     ON CONFLICT (sensor_id, step, bucket) DO UPDATE SET count = r.count + excluded.count,
         total = r.total + excluded.total, low = least(r.low, excluded.low),
-        high = greatest(r.high, excluded.high)
-    RETURNING 1),
+        high = greatest(r.high, excluded.high)),
 upd AS (
     UPDATE monitoring_sensor s SET last_value = j.value, last_quality = j.quality,
         last_at = j.ts, alarm_state = coalesce(j.state, s.alarm_state),
         alarm_level = CASE coalesce(j.state, s.alarm_state) {_LEVELS} END
     FROM judged j WHERE s.id = j.sensor_id AND (s.last_at IS NULL OR j.ts >= s.last_at)
     RETURNING 1)
-SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd), (SELECT count(*) FROM rolled)
+SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd)
 """
 
 
@@ -148,7 +147,7 @@ def _move(rows: list[tuple]) -> tuple[int, int]:
             for row in rows:
                 copy.write_row(row)
         cursor.execute(_MOVE)
-        return cursor.fetchone()[:2]
+        return cursor.fetchone()
 
 
 def _gap(gateway: str, dropped) -> None:

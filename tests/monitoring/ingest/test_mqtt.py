@@ -45,6 +45,8 @@ def _workers(port: int, n: int):
     threads = [threading.Thread(target=_run, args=(c, stop), daemon=True) for c in consumers]
     for t in threads:
         t.start()
+    for c in consumers:  # subscribed before anything is published
+        wait_until(c.subscribed.is_set, timeout=30, what=f"{c.client_id} subscribed")
     return consumers, stop, threads
 
 
@@ -65,7 +67,6 @@ def test_signed_batches_are_stored_once_and_bad_signatures_refused(gateway, brok
     port = broker().port
     consumers, stop, threads = _workers(port, 1)
     try:
-        time.sleep(1.0)  # subscribed before the first publish
         key = bytes.fromhex(gateway.hmac_key)
         _send(port, key, 1)
         _send(port, key, 1)  # the same records again, as after a lost PUBACK
@@ -82,7 +83,6 @@ def test_two_workers_share_the_subscription(gateway, broker):
     port = broker().port
     consumers, stop, threads = _workers(port, 2)
     try:
-        time.sleep(1.0)
         key = bytes.fromhex(gateway.hmac_key)
         for b in range(20):
             _send(port, key, 1 + 10 * b)
@@ -116,7 +116,6 @@ def test_redelivered_encrypted_message_is_stored_once_without_alarm(gateway, bro
     port = broker().port
     consumers, stop, threads = _workers(port, 1)
     try:
-        time.sleep(1.0)
         link = MqttTransport(f"mqtt://127.0.0.1:{port}", "gw-a", "safeatlas", "agent-r", key)
         try:
             link.send("batch", body)
@@ -141,7 +140,6 @@ def test_broker_and_worker_restarts_lose_nothing(gateway, broker):
     port = mqtt_broker.port
     consumers, stop, threads = _workers(port, 1)
     try:
-        wait_until(consumers[0].subscribed.is_set, what="subscribed")
         for b in range(3):
             _send(port, key, 1 + 10 * b)
         wait_until(lambda: Reading.objects.count() == 30, timeout=30, what="first 30")
@@ -173,7 +171,6 @@ def test_batches_sent_before_the_workers_resubscribe_after_a_broker_restart(gate
     port = mqtt_broker.port
     consumers, stop, threads = _workers(port, 1)
     try:
-        wait_until(consumers[0].subscribed.is_set, what="subscribed")
         time.sleep(2.5)  # past the broker's autosave: the session is on disk
         mqtt_broker.stop()  # a clean stop saves the database as well
         mqtt_broker.start()
