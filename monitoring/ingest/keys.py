@@ -1,11 +1,12 @@
-"""The gateways' keys, shared by the MQTT and HTTPS sides of the ingest."""
+"""The gateways' keys and what both sides of the ingest (MQTT, HTTPS) do with a message."""
 
 from __future__ import annotations
 
 import time
 
-from collectors.protocol import H_GATEWAY, Verifier
+from collectors.protocol import H_GATEWAY, H_NONCE, Rejected, Verifier
 from monitoring.devices.models import Gateway
+from monitoring.ingest.services import Replayed, message_store, refusal_log
 
 KEYS_RELOAD = 10.0  # seconds between key reloads prompted by an unknown gateway
 
@@ -24,6 +25,24 @@ class Keys:
             self.reload()
         # nonces are kept by message_store, in the database all workers share
         return self.verifier.open(headers, body, remember_nonce=False)
+
+    def receive(self, headers: dict[str, str], body: bytes, **where) -> dict:
+        """Open and store one message; returns it. A refusal is logged as a security event
+        with `where` (not a replay: it may be a resend whose answer was lost) and raised as
+        Rejected, a signed body that is no valid message as 400 `malformed`."""
+        gateway = headers.get(H_GATEWAY, "")
+        try:
+            doc = self.open(headers, body)
+            message_store(doc, headers[H_NONCE])
+            return doc
+        except Replayed:
+            raise
+        except Rejected as exc:
+            refusal_log(gateway, exc.reason, **where)
+            raise
+        except (KeyError, TypeError, ValueError) as exc:
+            refusal_log(gateway, "malformed", error=str(exc)[:200])
+            raise Rejected(400, "malformed") from None
 
     def reload(self) -> None:
         rows = Gateway.objects.filter(in_use=True).values_list("code", "hmac_key", "enc_key")

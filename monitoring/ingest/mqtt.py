@@ -24,7 +24,7 @@ from paho.mqtt.properties import Properties
 
 from collectors.protocol import H_GATEWAY, H_NONCE, Rejected
 from monitoring.ingest.keys import Keys
-from monitoring.ingest.services import Replayed, message_store, refusal_log
+from monitoring.ingest.services import Replayed, refusal_log
 
 log = logging.getLogger("monitoring.ingest")
 SESSION_EXPIRY = 7 * 24 * 3600  # seconds the broker keeps an absent worker's messages
@@ -92,17 +92,15 @@ class Consumer:
         headers = dict(getattr(msg.properties, "UserProperty", None) or [])
         parts = msg.topic.split("/")
         gateway = headers.get(H_GATEWAY) or (parts[-2] if len(parts) > 2 else "")
+        if len(parts) < 3 or parts[-2] != headers.get(H_GATEWAY):
+            refusal_log(gateway, "topic_gateway_mismatch", topic=msg.topic[:200])
+            return
         try:
-            if len(parts) < 3 or parts[-2] != headers.get(H_GATEWAY):
-                raise Rejected(400, "topic_gateway_mismatch")
-            doc = self.keys.open(headers, msg.payload)
-            message_store(doc, headers[H_NONCE])
+            self.keys.receive(headers, msg.payload, topic=msg.topic[:200])
         except Replayed:  # committed before: a redelivery after a worker died unacknowledged
             log.info("message %s of %s already stored", headers.get(H_NONCE), gateway)
-        except Rejected as exc:
-            refusal_log(gateway, exc.reason, topic=msg.topic[:200])
-        except (KeyError, TypeError, ValueError) as exc:  # signed, but not a valid batch
-            refusal_log(gateway, "malformed", error=str(exc)[:200])
+        except Rejected:
+            pass  # logged by `receive`; acknowledged, so it is not delivered for ever
 
 
 def _connect_properties() -> Properties:

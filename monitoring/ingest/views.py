@@ -25,7 +25,6 @@ from collectors.protocol import (
     Rejected,
 )
 from monitoring.ingest.keys import Keys
-from monitoring.ingest.services import message_store, refusal_log
 
 log = logging.getLogger("monitoring.ingest")
 # bytes, under Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MiB, a 400 past it): above it is
@@ -42,22 +41,15 @@ def batches(request: HttpRequest) -> JsonResponse:
     if not length.isdigit() or int(length) > MAX_BODY:
         return _answer({"ok": False, "reason": "too_large"}, 413)
     headers = {name: request.headers.get(name, "") for name in _HEADERS}
-    gateway = headers[H_GATEWAY]
     try:
-        doc = _keys.open(headers, request.body)
-        stored = message_store(doc, headers[H_NONCE])
+        doc = _keys.receive(headers, request.body, path=request.path)
     except Rejected as exc:
-        if exc.status != 409:  # a replay may be a resend whose answer was lost: no alarm
-            refusal_log(gateway, exc.reason, path=request.path)
         return _answer({"ok": False, "reason": exc.reason}, exc.status)
-    except (KeyError, TypeError, ValueError) as exc:  # signed, but not a valid message
-        refusal_log(gateway, "malformed", error=str(exc)[:200])
-        return _answer({"ok": False, "reason": "malformed"}, 400)
     except DatabaseError as exc:  # not committed: the agent retries (transient)
         log.warning("database: %s", exc)
         return _answer({"ok": False, "reason": "unavailable"}, 503)
     body = {"ok": True}
-    if stored is not None:  # a batch (a heartbeat stores no records)
+    if doc.get("kind") == "batch":  # a heartbeat stores no records
         body["acked_seq"] = doc.get("last_seq")
     return _answer(body, 200)
 
