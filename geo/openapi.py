@@ -61,15 +61,22 @@ def route_template(route: str) -> str:
     return "/" + route.replace("^", "").replace("$", "").replace("\\", "")
 
 
-def documented_routes(resolver: URLResolver | None = None, prefix: str = ""
-                      ) -> Iterator[tuple[str, Callable]]:
-    """(OpenAPI path, view) for every routed view that declares an operation."""
+def routes(resolver: URLResolver | None = None, prefix: str = ""
+           ) -> Iterator[tuple[str, Callable]]:
+    """(route as written in the URLconf, view) for every routed view."""
     for entry in (resolver or get_resolver()).url_patterns:
         route = prefix + str(entry.pattern)
         if isinstance(entry, URLResolver):
-            yield from documented_routes(entry, route)
-        elif isinstance(entry, URLPattern) and hasattr(entry.callback, "openapi_operation"):
-            yield route_template(route), entry.callback
+            yield from routes(entry, route)
+        elif isinstance(entry, URLPattern):
+            yield route, entry.callback
+
+
+def documented_routes() -> Iterator[tuple[str, Callable]]:
+    """(OpenAPI path, view) for every routed view that declares an operation."""
+    for route, view in routes():
+        if hasattr(view, "openapi_operation"):
+            yield route_template(route), view
 
 
 def rest_document(server_url: str) -> dict:

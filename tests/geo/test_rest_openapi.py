@@ -7,11 +7,11 @@ import json
 import re
 
 import schemathesis
-from django.urls import get_resolver, resolve
+from django.urls import resolve
 from openapi_spec_validator import validate
 
 from geo.models import TokenAccess
-from geo.openapi import documented_routes, route_template
+from geo.openapi import documented_routes, route_template, routes
 from geo.tokens import token_create
 from tests.fuzz import fuzz
 
@@ -44,18 +44,9 @@ def test_every_documented_path_is_routed_to_its_view(client, db):
         assert hasattr(resolve(concrete).func, "openapi_operation"), path
 
 
-def _routes(resolver=None, prefix=""):
-    for entry in (resolver or get_resolver()).url_patterns:
-        route = prefix + str(entry.pattern)
-        if hasattr(entry, "url_patterns"):
-            yield from _routes(entry, route)
-        else:
-            yield route, entry.callback
-
-
 def test_every_rest_route_is_documented(db):
     documented = {path for path, _ in documented_routes()}
-    rest = [route for route, view in _routes()
+    rest = [route for route, _view in routes()
             if route.lstrip("^").startswith(REST_PREFIXES) and route != "api/openapi"]
     assert len(rest) >= 6
     assert [r for r in rest if route_template(r) not in documented] == []
