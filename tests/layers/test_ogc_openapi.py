@@ -61,3 +61,19 @@ def test_fuzz_scoped_token(wsgi_app, county_token):
     schema = schemathesis.openapi.from_wsgi(OPENAPI, wsgi_app, headers=county_token)
     # every collection has the same operations: fuzz a point and a polygon layer fully
     fuzz(schema.include(path_regex=r"^/collections/(enterprises|hazard_sources)"), county_token)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("ui", ["swagger", "redoc"])
+def test_html_document_works_offline(live_server, world, ui):
+    """`/ogc/openapi?f=html` drew nothing without internet (pygeoapi's page loads Swagger
+    UI from unpkg.com and sets it up in an inline script the CSP refuses)."""
+    from tests.browser import chromium_page, screenshot
+
+    with chromium_page(viewport=(1920, 1080)) as browser:
+        browser.page.goto(f"{live_server.url}/ogc/openapi?f=html&ui={ui}")
+        browser.page.wait_for_selector(".opblock-summary-path", timeout=30_000)
+        paths = browser.page.locator(".opblock-summary-path").all_inner_texts()
+        screenshot(browser.page, f"ogc-openapi-{ui}", full_page=False)
+    assert "/collections/divisions/items" in paths and "/conformance" in paths
+    assert browser.outside == []
