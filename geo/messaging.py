@@ -27,6 +27,9 @@ class Message:
     body: str
     key: str
     link: str = ""
+    # the outward copies this message may have (a sender's strategy and its recipient's
+    # preferences narrow them; the inbox copy is always made)
+    channels: frozenset[str] = frozenset({"email", "sms"})
 
 
 def notify(recipients: Iterable[User], message: Message) -> list[User]:
@@ -56,10 +59,12 @@ def notify_many(pairs: Iterable[tuple[User, Message]]) -> list[User]:
 
 
 def _send_copies(pairs: list[tuple[User, Message]]) -> None:
-    mails = [(m.title, _text(m), None, [u.email]) for u, m in pairs if u.email]
+    mails = [(m.title, _text(m), None, [u.email]) for u, m in pairs
+             if u.email and "email" in m.channels]
     if mails:
         send_mass_mail(mails, fail_silently=False)
-    texts = [(u.mobile, f"{m.title}：{m.body}") for u, m in pairs if u.mobile]
+    texts = [(u.mobile, f"{m.title}：{m.body}") for u, m in pairs
+             if u.mobile and "sms" in m.channels]
     if texts:
         import_string(settings.SMS_BACKEND)().send_messages(texts)
 

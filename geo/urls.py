@@ -22,7 +22,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/openapi", openapi.openapi_view, name="rest-openapi"),
     path("ogc/", include("layers.ogc.urls")),
-    path("ingest/", include("monitoring.urls")),
+    path("", include("monitoring.urls")),
     path("tiles/", include("tiles.urls")),
     path("dash/", include("dashboards.urls")),
     path("", include("registry.urls")),

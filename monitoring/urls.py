@@ -1,10 +1,9 @@
-"""Face: the monitoring URLs (mounted at /ingest/ by geo.urls)."""
+"""Face: the monitoring URLs (mounted at the site root by geo.urls): the ingest endpoint
+and the slices' pages, one include per slice. Include lines only."""
 
-from django.urls import path
+from django.urls import include, path
 
-from monitoring.ingest import views as ingest
-
-app_name = "monitoring"
 urlpatterns = [
-    path("v1/batches", ingest.batches, name="ingest-batches"),
+    path("ingest/", include("monitoring.ingest.urls")),
+    path("monitoring/", include("monitoring.alarms.urls")),
 ]

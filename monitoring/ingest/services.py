@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from collectors.protocol import REPLAY_WINDOW, Rejected
 from geo.models import SecurityEventKind
 from geo.security_log import security_event
+from monitoring.alarms import services as alarms
 from monitoring.devices.models import ALARM_LEVELS, Gateway, Sensor
 from monitoring.ingest.models import DataGap
 from monitoring.ingest.records import Point, reading_rows
@@ -54,7 +55,14 @@ upd AS (
         alarm_level = CASE coalesce(j.state, s.alarm_state) {_LEVELS} END
     FROM judged j WHERE s.id = j.sensor_id AND (s.last_at IS NULL OR j.ts >= s.last_at)
     RETURNING 1)
-SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd)
+SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd),
+    -- what the alarm rules evaluate: the valid new readings in sample order, and the
+    -- sensors that sent only invalid ones
+    (SELECT array_agg(sensor_id ORDER BY sensor_id, ts) FROM ins WHERE valid),
+    (SELECT array_agg(extract(epoch FROM ts)::float8 ORDER BY sensor_id, ts)
+     FROM ins WHERE valid),
+    (SELECT array_agg(value ORDER BY sensor_id, ts) FROM ins WHERE valid),
+    (SELECT array_agg(DISTINCT sensor_id) FROM ins WHERE NOT valid)
 """
 
 
@@ -110,7 +118,10 @@ def batch_store(doc: dict, *, now: datetime | None = None) -> Stored:
     rows = reading_rows(gateway, records, _points(gateway, records), now)
     stored = updated = 0
     if rows.rows:
-        stored, updated = _move(rows.rows)
+        stored, updated, *judged = _move(rows.rows)
+        ids, times, values, invalid = (x or [] for x in judged)
+        alarms.batch_evaluate(gateway=gateway, sensor_ids=ids, times=times, values=values,
+                              invalid_only=invalid, now=now)
     _gap(gateway, doc.get("dropped"))
     _seen(gateway, now)
     if rows.refused:
@@ -139,7 +150,7 @@ def _points(gateway: str, records: list[dict]) -> dict[str, Point]:
     return {point: Point(pk, low, high) for point, pk, low, high in rows}
 
 
-def _move(rows: list[tuple]) -> tuple[int, int]:
+def _move(rows: list[tuple]) -> tuple:
     with connection.cursor() as cursor:
         cursor.execute("CREATE TEMP TABLE IF NOT EXISTS ingest_rows"
                        " (LIKE monitoring_reading) ON COMMIT DELETE ROWS")
@@ -159,3 +170,4 @@ def _gap(gateway: str, dropped) -> None:
 
 def _seen(gateway: str, now: datetime) -> None:
     Gateway.objects.filter(code=gateway).update(last_seen=now, online=True)
+    alarms.gateway_heard(gateway, now=now)
