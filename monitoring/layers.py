@@ -3,3 +3,4 @@ them. Import lines only, in the order of OGC collections and map layers."""
 # isort: skip_file
 
 import monitoring.devices.layers  # noqa: F401
+import monitoring.alarms.layers  # noqa: F401

@@ -38,6 +38,7 @@ def batch_evaluate(*, gateway: str, sensor_ids: list[int], times: list[float],
                                   sensors.state)
     sensors_store(sensors, state)
     changed = _transitions_apply(transitions, sensors, gateway, now)
+    _peaks(sensors, state, idx[fresh], v[fresh])
     changed += _no_data(sensors, state, gateway, set(invalid_only) - set(sensor_ids), now)
     # a combination changes only where a sensor's threshold alarm did
     units = {sensors.info[tr.sensor]["unit_id"] for tr in transitions
@@ -67,6 +68,29 @@ def _transitions_apply(transitions: list[Transition], sensors: Sensors, gateway:
         r.hazard_source_id = hazard.get(sensor.unit_id)
         out.append(alarm_raise(r, now=now))
     return out
+
+
+_PEAKS = """
+UPDATE monitoring_alarm a SET peak = CASE WHEN a.direction = 'low' THEN least(a.peak, u.low)
+    ELSE greatest(a.peak, u.high) END
+FROM unnest(%s::text[], %s::float8[], %s::float8[]) AS u(key, low, high)
+WHERE a.key = u.key AND a.cleared_at IS NULL
+"""
+
+
+def _peaks(sensors: Sensors, state, idx: np.ndarray, v: np.ndarray) -> None:
+    """Open threshold alarms keep the batch's extreme value (one statement, for the
+    sensors whose threshold alarm is up after the batch)."""
+    if not len(idx):
+        return
+    starts = np.flatnonzero(np.r_[True, idx[1:] != idx[:-1]])
+    up = state.raised[idx[starts]] != 0
+    if not up.any():
+        return
+    keys = [f"{THRESHOLD}:{sensors.info[i]['id']}" for i in idx[starts][up]]
+    with connection.cursor() as cursor:
+        cursor.execute(_PEAKS, [keys, np.minimum.reduceat(v, starts)[up].tolist(),
+                                np.maximum.reduceat(v, starts)[up].tolist()])
 
 
 def _raise_of(tr: Transition, sensor: Sensor, rules, at: datetime, gateway: str) -> Raise:
