@@ -8,14 +8,27 @@ from datetime import UTC, datetime
 from django.db import connection
 from procrastinate.contrib.django import app
 
+from monitoring.alarms.services import gateways_silent_alarm, warnings_tick
 from monitoring.devices.services import gateways_offline_mark
 
 
 @app.periodic(cron="* * * * *")
 @app.task(queue="monitoring", queueing_lock="gateways_offline")
 def gateways_offline(timestamp: int) -> int:
-    """Every minute: gateways gone silent are offline, their sensors blue."""
-    return len(gateways_offline_mark(now=datetime.fromtimestamp(timestamp, UTC)))
+    """Every minute: gateways gone silent are offline, their sensors blue, and each has
+    an offline alarm."""
+    now = datetime.fromtimestamp(timestamp, UTC)
+    marked = gateways_offline_mark(now=now)
+    gateways_silent_alarm(now=now)
+    return len(marked)
+
+
+@app.periodic(cron="* * * * *")
+@app.task(queue="monitoring", queueing_lock="warnings_tick")
+def warnings_due(timestamp: int) -> dict:
+    """Every minute: warnings graded again by duration, reminded at their level's
+    interval until released, escalated one tier up when nobody acknowledged them."""
+    return warnings_tick(now=datetime.fromtimestamp(timestamp, UTC))
 
 
 @app.periodic(cron="17 * * * *")

@@ -50,7 +50,8 @@ class State:
 
     `band_*`: hysteresis band membership; `*_since`: when the current run of a condition
     began (NaN = not running); `raised`: the threshold alarm's level, signed by direction
-    (0 none, ±1 HH / LL, ±2 H / L); `rate_raised`, `flat_raised`: flags; `prev_t`, `prev_v`: the last evaluated reading (NaN = none)."""
+    (0 none, ±1 HH / LL, ±2 H / L); `rate_raised`, `flat_raised`: flags; `prev_t`,
+    `prev_v`: the last evaluated reading (NaN = none)."""
 
     band_hh: np.ndarray
     band_h: np.ndarray

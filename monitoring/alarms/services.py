@@ -75,6 +75,8 @@ def warnings_tick(*, now: datetime) -> dict[str, int]:
     remind, escalate = [], []
     for warning in EarlyWarning.objects.filter(closed_at__isnull=True) \
             .select_related("alarm").order_by("pk"):
+        if warning.last_pushed_at == now:
+            continue  # just upgraded and told: one message a minute is enough
         rules = rules_for(warning.division_code)
         strategy = rules.push(warning.level)
         if _overdue(warning, strategy, now) and warning.tier < 5:
@@ -128,9 +130,9 @@ def alarm_handle(*, alarm: Alarm, user, feedback: str, false_alarm: bool = False
     """The enterprise's handling report (处置反馈) with photos, sent for confirmation.
     Photos are checked (type from content, size) before anything is written."""
     checked = [_photo(f) for f in photos or []]
-    with transaction.atomic():
-        alarm = Alarm.objects.get(pk=alarm.pk)
-        alarm.feedback, alarm.false_alarm = feedback.strip(), bool(false_alarm)
+    with transaction.atomic():  # the review re-reads the row: the report is written first
+        Alarm.objects.filter(pk=alarm.pk).update(feedback=feedback.strip(),
+                                                 false_alarm=bool(false_alarm))
         alarm = RELEASE.submit(alarm, user=user)
         for name, data in checked:
             photo = AlarmPhoto(alarm=alarm)

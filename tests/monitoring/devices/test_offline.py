@@ -13,6 +13,7 @@ from django.db import connection
 from procrastinate.contrib.django import app
 from procrastinate.contrib.django.models import ProcrastinateJob
 
+from monitoring.alarms.models import Alarm
 from monitoring.devices.models import Gateway, Sensor
 from monitoring.devices.services import gateway_create, gateways_offline_mark, sensor_create
 from monitoring.tasks import gateways_offline
@@ -60,6 +61,9 @@ def test_the_worker_runs_the_job(world):
         task_name="monitoring.tasks.gateways_offline").values_list("status", flat=True))
     assert statuses == {"succeeded"}
     assert not Gateway.objects.get(code="gw-quiet").online
+    # and the silent gateway has its offline alarm
+    assert list(Alarm.objects.values_list("key", "kind", "level")) == [
+        ("offline:gw-quiet", "offline", 4)]
 
 
 def test_every_scheduled_job_is_registered():
@@ -69,5 +73,6 @@ def test_every_scheduled_job_is_registered():
     assert crons == {
         "monitoring.tasks.gateways_offline": "* * * * *",
         "monitoring.tasks.readings_partitions": "17 * * * *",
+        "monitoring.tasks.warnings_due": "* * * * *",
         "registry.tasks.daily_reminders": "30 23 * * *",
     }
