@@ -57,7 +57,8 @@ def main() -> None:
     py = str(common.VENV_BIN / "python")
     for script in ("bench.tiles", "bench.ogc"):
         _run([py, "-m", script, *sys.argv[1:]], env)
-    for script in ("bench.registry", "bench.nearest", "bench.ingest", "bench.onemap"):
+    for script in ("bench.registry", "bench.nearest", "bench.ingest", "bench.alarm_noise",
+                   "bench.onemap"):
         _run([py, "-m", script], env)
 
 

@@ -88,9 +88,11 @@ def _forget_process_caches() -> None:
     from geo.sessions import forget_sessions
     from geo.tokens import forget_tokens
     from layers.ogc.service import forget_apis
+    from monitoring.alarms.rules import rules_forget
     from tiles import cache, fastpath, selectors, versions
 
     _user_scopes.clear()
+    rules_forget()
     forget_tokens()
     forget_sessions()
     django_cache.clear()  # the once-a-minute throttles of the security-event log

@@ -120,20 +120,15 @@ def _raise_of(tr: Transition, sensor: Sensor, rules, at: datetime, gateway: str)
 def _no_data(sensors: Sensors, state, gateway: str, invalid_only: set[int],
              now: datetime) -> list:
     """One alarm per gateway while some of its sensors send only invalid values for
-    longer than the rule set's `no_data` seconds (a source down behind a live gateway)."""
-    key = f"{AlarmKind.NO_DATA}:{gateway}"
-    silent = []
-    for i, s in enumerate(sensors.info):
-        last = state.prev_t[i]
-        if s["id"] in invalid_only and not np.isnan(last) and \
-                now.timestamp() - last > sensors.rules[i].doc["no_data"]:
-            silent.append(i)
+    longer than the rule set's `no_data` seconds (a source down behind a live gateway);
+    it clears when the gateway sends valid values again (`services.gateway_heard`)."""
+    silent = [i for i, s in enumerate(sensors.info)
+              if s["id"] in invalid_only and not np.isnan(state.prev_t[i])
+              and now.timestamp() - state.prev_t[i] > sensors.rules[i].doc["no_data"]]
     if not silent:
-        if any(s["id"] not in invalid_only for s in sensors.info):
-            alarm_clear(key, at=now, now=now)
         return []
     first = Sensor.objects.get(pk=sensors.info[silent[0]]["id"])
-    r = Raise(key=key, kind=AlarmKind.NO_DATA, level=4, at=now,
+    r = Raise(key=f"{AlarmKind.NO_DATA}:{gateway}", kind=AlarmKind.NO_DATA, level=4, at=now,
               title=_("网关 %(gw)s 有 %(n)d 个点位无有效数据") % {"gw": gateway, "n": len(silent)},
               enterprise_id=first.enterprise_id, division_code=first.division_code,
               organisation_id=first.organisation_id, geom=first.geom,

@@ -21,6 +21,7 @@ A document has:
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -144,11 +145,17 @@ class Rules:
 
 _DEFAULT = Rules("default", DEFAULT)
 _parsed: dict[tuple[str, int], Rules] = {}
+FRESH_FOR = 5.0  # s: a new version applies within this long in every ingest worker
+_cache: tuple[float, list] = (-FRESH_FOR, [])
 
 
 def rules_in_force() -> list[tuple[str, Rules]]:
-    """(area prefix, rules) of the newest version per area, longest prefix first: one
-    query; parsed documents are kept per (area, version), which never change."""
+    """(area prefix, rules) of the newest version per area, longest prefix first: read at
+    most every FRESH_FOR seconds per process (the ingest asks once a batch); parsed
+    documents are kept per (area, version), which never change."""
+    global _cache
+    if time.monotonic() - _cache[0] < FRESH_FOR:
+        return _cache[1]
     rows = RuleSet.objects.order_by("area", "-version").distinct("area") \
         .values_list("area", "version", "rules")
     out = []
@@ -157,10 +164,19 @@ def rules_in_force() -> list[tuple[str, Rules]]:
         if key not in _parsed:
             _parsed[key] = Rules(f"{area or '*'}v{version}", doc)
         out.append((area, _parsed[key]))
-    return sorted(out, key=lambda pair: -len(pair[0]))
+    found = sorted(out, key=lambda pair: -len(pair[0]))
+    _cache = (time.monotonic(), found)
+    return found
+
+
+def rules_forget() -> None:
+    """Read the rule sets again at the next batch (after a new version, in tests)."""
+    global _cache
+    _cache = (-FRESH_FOR, [])
 
 
 def rules_for(division_code: str, in_force: list[tuple[str, Rules]] | None = None) -> Rules:
+    """The rules of the newest version of the longest area prefix of `division_code`."""
     for area, rules in rules_in_force() if in_force is None else in_force:
         if division_code.startswith(area):
             return rules

@@ -29,7 +29,7 @@ from monitoring.alarms.models import (
     Suppression,
 )
 from monitoring.alarms.routing import warnings_push
-from monitoring.alarms.rules import rules_for, rules_problems
+from monitoring.alarms.rules import rules_for, rules_forget, rules_problems
 from monitoring.devices.models import Gateway
 
 __all__ = ["batch_evaluate", "gateway_heard", "gateways_silent_alarm", "warnings_tick",
@@ -40,9 +40,13 @@ PHOTO_MAX = 8 * 1024 * 1024
 PHOTO_TYPES = (uploads.JPEG, uploads.PNG)
 
 
-def gateway_heard(gateway: str, *, now: datetime) -> None:
-    """A batch or heartbeat came: the gateway's offline alarm (if any) clears."""
-    raising.alarm_clear(f"{AlarmKind.OFFLINE}:{gateway}", at=now, now=now)
+def gateway_heard(gateway: str, *, now: datetime, valid: bool = False) -> None:
+    """A batch or heartbeat came: the gateway's offline alarm (if any) clears, and its
+    no-data alarm when the batch had valid values (one query when neither is open)."""
+    keys = [f"{AlarmKind.OFFLINE}:{gateway}"] + ([f"{AlarmKind.NO_DATA}:{gateway}"]
+                                                  if valid else [])
+    for key in Alarm.objects.filter(OPEN, key__in=keys).values_list("key", flat=True):
+        raising.alarm_clear(key, at=now, now=now)
 
 
 @transaction.atomic
@@ -191,5 +195,7 @@ def ruleset_create(*, area: str, rules: dict, user=None, note: str = "") -> Rule
     if user is not None and not (user.is_superuser or authority.may_place(user, area)):
         raise PermissionDenied(_("只能为本辖区制定报警规则"))
     last = RuleSet.objects.filter(area=area).aggregate(v=Max("version"))["v"] or 0
-    return RuleSet.objects.create(area=area, version=last + 1, rules=rules, note=note,
-                                  created_by=user)
+    row = RuleSet.objects.create(area=area, version=last + 1, rules=rules, note=note,
+                                 created_by=user)
+    transaction.on_commit(rules_forget)  # this process applies it at once, others soon
+    return row

@@ -117,13 +117,14 @@ def batch_store(doc: dict, *, now: datetime | None = None) -> Stored:
     records = [r for r in doc.get("records", []) if r.get("kind") == "reading"]
     rows = reading_rows(gateway, records, _points(gateway, records), now)
     stored = updated = 0
+    ids: list[int] = []
     if rows.rows:
         stored, updated, *judged = _move(rows.rows)
         ids, times, values, invalid = (x or [] for x in judged)
         alarms.batch_evaluate(gateway=gateway, sensor_ids=ids, times=times, values=values,
                               invalid_only=invalid, now=now)
     _gap(gateway, doc.get("dropped"))
-    _seen(gateway, now)
+    _seen(gateway, now, valid=bool(ids))
     if rows.refused:
         security_event(None, SecurityEventKind.INGEST_REFUSED, gateway=gateway,
                        reason="unknown_points", points=sorted(rows.refused)[:50],
@@ -168,6 +169,6 @@ def _gap(gateway: str, dropped) -> None:
                                       defaults={"count": dropped["count"]})
 
 
-def _seen(gateway: str, now: datetime) -> None:
+def _seen(gateway: str, now: datetime, valid: bool = False) -> None:
     Gateway.objects.filter(code=gateway).update(last_seen=now, online=True)
-    alarms.gateway_heard(gateway, now=now)
+    alarms.gateway_heard(gateway, now=now, valid=valid)
