@@ -5,17 +5,14 @@ after 10 s. Everything else is the default (`monitoring.alarms.rules.DEFAULT`)."
 
 from __future__ import annotations
 
-import copy
-
-from monitoring.alarms.selectors import ruleset_current
+from monitoring.alarms.selectors import rules_default, ruleset_current
 from monitoring.alarms.services import ruleset_create
-from monitoring.alarms.rules import DEFAULT
 
 NOTE = "演示：模拟器四分钟一个故障周期，数据不变 30 秒、无有效数据 10 秒即报警"
 
 
 def demo_rules() -> dict:
-    doc = copy.deepcopy(DEFAULT)
+    doc = rules_default()
     doc["flatline"] = [{"indicators": ["temperature"], "window": 30, "tolerance": 0.0}]
     doc["no_data"] = 10
     return doc
