@@ -32,6 +32,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 
 from collectors.simulator.model import TankFarm  # noqa: E402
+from geo.models import Notification  # noqa: E402
 from monitoring.alarms.models import Alarm, EarlyWarning  # noqa: E402
 from monitoring.devices.models import Gateway, Sensor  # noqa: E402
 from monitoring.devices.services import gateway_create, sensor_create  # noqa: E402
@@ -107,6 +108,9 @@ def send(readings: list[tuple], start: datetime, batch_seconds: int = 10) -> flo
 
 
 def cleanup() -> None:
+    for warning in EarlyWarning.objects.filter(alarm__gateway=GATEWAY).values_list("pk",
+                                                                                 flat=True):
+        Notification.objects.filter(key__startswith=f"warning:{warning}:").delete()
     Alarm.objects.filter(gateway=GATEWAY).delete()
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM monitoring_reading WHERE gateway = %s", [GATEWAY])

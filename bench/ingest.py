@@ -161,7 +161,8 @@ def cleanup(conninfo: str) -> None:
         conn.execute("DELETE FROM monitoring_seennonce WHERE gateway = %s", [GATEWAY])
     warnings = list(EarlyWarning.objects.filter(alarm__gateway=GATEWAY)
                     .values_list("pk", flat=True))
-    Notification.objects.filter(key__in=[f"warning:{w}:1" for w in warnings]).delete()
+    for warning in warnings:
+        Notification.objects.filter(key__startswith=f"warning:{warning}:").delete()
     Alarm.objects.filter(gateway=GATEWAY).delete()
     Sensor.objects.filter(gateway_id=GATEWAY).delete()  # sensors protect their gateway
     Gateway.objects.filter(code=GATEWAY).delete()

@@ -101,7 +101,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s sim %(levelname)s %(message)s")
     asyncio.run(serve.simulate(args.host, args.modbus_port or None, args.opcua_port or None,
                                args.tanks, args.detectors, not args.no_faults, args.tick,
-                               args.namespace_padding))
+                               args.namespace_padding, start=args.start))
     return 0
 
 
@@ -128,6 +128,8 @@ def _parser() -> argparse.ArgumentParser:
     sim.add_argument("--detectors", type=int, default=4)
     sim.add_argument("--tick", type=float, default=0.2)
     sim.add_argument("--no-faults", action="store_true")
+    sim.add_argument("--start", type=float, default=0.0,
+                     help="seconds into the fault cycle to start at (tests)")
     sim.add_argument("--namespace-padding", type=int, default=0)
     sim.add_argument("--write-config", metavar="PATH", help="write a matching agent config")
     sim.add_argument("--mqtt-url", help="uplink for --write-config, e.g. mqtt://127.0.0.1:1884")

@@ -1,5 +1,9 @@
 """A small, plausible tank farm: tanks fill and drain, gas detectors are noisy,
-and a scripted timeline injects the faults the platform must show."""
+and a scripted timeline injects the faults the platform must show, every `cycle` s:
+30–90 s the first tank's inlet valve sticks and its level climbs past high-high (18 m)
+before the operator drains it back (90–150 s); 100–140 s a gas leak at the third
+detector ramps past 50 %LEL; 150–200 s the second tank's temperature goes flat; 210–225 s
+the Modbus source is offline."""
 
 from __future__ import annotations
 
@@ -62,8 +66,12 @@ class TankFarm:
         # Slow fill/drain cycle, phase-shifted per tank so the map is not uniform.
         tank.inflow = 0.02 * math.sin(self.t / 60.0 + i)
         tank.pump_on = tank.inflow < 0
-        if i == 0 and 30 <= self.phase() < 90:
-            tank.inflow = 0.08  # stuck inlet valve: level climbs past high-high
+        phase = self.phase()
+        if i == 0 and 30 <= phase < 90:
+            # stuck inlet valve: the level climbs past high-high (18 m) about 50 s in
+            tank.inflow = max(0.08, (19.0 - tank.level) / 20)
+        elif i == 0 and 90 <= phase < 150 and tank.level > 8.0:
+            tank.inflow = -0.15  # the operator drains it back
         tank.level = min(TANK_HEIGHT, max(0.2, tank.level + tank.inflow * dt))
         tank.temperature += (22.0 + 3 * math.sin(self.t / 300 + i) - tank.temperature) * 0.01 * dt
         tank.temperature += self.rng.gauss(0, 0.02)

@@ -70,13 +70,15 @@ class Simulator:
 
 
 async def simulate(host: str, modbus_port: int | None, opcua_port: int | None, tanks: int,
-                   detectors: int, faults: bool, tick: float, namespace_padding: int = 0) -> None:
-    """Serve until SIGTERM/SIGINT."""
+                   detectors: int, faults: bool, tick: float, namespace_padding: int = 0,
+                   start: float = 0.0) -> None:
+    """Serve until SIGTERM/SIGINT, from `start` seconds into the fault cycle."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     farm = TankFarm.build(tanks, detectors, faults)
+    farm.t = start
     sim = Simulator(farm, host, modbus_port, opcua_port, namespace_padding)
     await sim.run(tick, stop)
 

@@ -123,8 +123,8 @@ def _warning(alarm: Alarm, rules: Rules, graded: tuple[int, str], now: datetime
     if level >= warning.level:
         return warning, None
     warning.level, warning.reason, warning.upgraded_at = level, reason, now
-    warning.rules_version = rules.version
-    warning.save(update_fields=["level", "reason", "upgraded_at", "rules_version"])
+    warning.rules_version, warning.title = rules.version, alarm.title
+    warning.save(update_fields=["level", "reason", "upgraded_at", "rules_version", "title"])
     return warning, Step.UPGRADED
 
 
