@@ -8,17 +8,23 @@ reading past its high-high limit, from the reading's time to the commit of its w
 
     .venv/bin/python -m bench.ingest [--readings 200000] [--batch 500] [--sensors 100]
 
-The transport (MQTT, HTTPS) is left out: both peers start from bytes in memory. The
-throughput readings are a plant in normal operation (values wander inside the limits).
+Rows: "ours" (in process, the transport left out: both it and the bare COPY start from
+bytes in memory), "ours via HTTPS" (the same messages POSTed to /ingest/v1/batches of our
+site under granian, 2 workers, 2 client threads) and "ours via MQTT" (published at QoS 1
+to the broker of `make services`, stored by two `manage.py ingest` workers of one shared
+subscription; timed until every reading is in the table). The readings are a plant in
+normal operation (values wander inside the limits).
 Goals: >= 100,000 readings/s, >= 0.25x the bare COPY, alarm latency p99 < 1 s.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import math
 import os
 import random
+import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -46,8 +52,10 @@ from monitoring.ingest.services import COLUMNS, message_store  # noqa: E402
 from registry.enterprises.models import Enterprise  # noqa: E402
 
 GATEWAY, BARE = "bench-ingest", "bench-bare"
-GOALS = [("ours", None, 100_000), ("ours", "bare COPY", 0.25)]
+GOALS = [(name, peer, goal) for name in ("ours", "ours via HTTPS", "ours via MQTT")
+         for peer, goal in ((None, 100_000), ("bare COPY", 0.25))]
 PROBES = 100  # gas detectors, one alarm each
+HTTPS_SEQ, MQTT_SEQ = 10**7, 2 * 10**7  # each transport's run has its own records
 LATENCY_GOAL_MS = 1000
 
 
@@ -68,16 +76,18 @@ def make_gateway(sensors: int) -> Gateway:
     return gateway
 
 
-def messages(gateway: Gateway, readings: int, batch: int, sensors: int) -> list:
-    """Signed batch messages (headers, body) of `readings` records, as an agent sends."""
+def messages(gateway: Gateway, readings: int, batch: int, sensors: int, *,
+             seq0: int = 0) -> list:
+    """Signed batch messages (headers, body) of `readings` records, as an agent sends;
+    each run of them its own sequence numbers (`seq0`) and later times."""
     rng = random.Random(42)
     start = int((datetime.now(UTC) - timedelta(minutes=30)).timestamp() * 1000)
     key, out = bytes.fromhex(gateway.hmac_key), []
-    for first in range(1, readings + 1, batch):
+    for first in range(seq0 + 1, seq0 + readings + 1, batch):
         records = [{"seq": s, "kind": "reading", "point": f"P-{s % sensors}.level",
                     "ts": start + s * 1000 // sensors, "value": _normal(rng, s, sensors),
                     "quality": "good", "unit": "m", "reason": ""}
-                   for s in range(first, min(first + batch, readings + 1))]
+                   for s in range(first, min(first + batch, seq0 + readings + 1))]
         body = dumps(batch_body(GATEWAY, records, 0, agent_version="bench"))
         out.append((sign(key, body, GATEWAY), body, len(records)))
     return out
@@ -154,6 +164,68 @@ def _timed(name: str, fn, items: list, setup) -> common.Result:
                          batches.p95_ms, batches.errors, "ingest")
 
 
+def run_https(signed) -> common.Result:
+    """The messages POSTed as an agent does, over keep-alive connections (signed once
+    the site is up)."""
+    with common.site(workers=2) as site:
+        host, port = site.base.split("//")[1].split(":")
+        items = signed()
+
+        def post(conn, item) -> None:
+            headers, body, _count = item
+            conn.request("POST", "/ingest/v1/batches", body=body,
+                         headers={**headers, "Content-Type": "application/json"})
+            answer = conn.getresponse()
+            answer.read()
+            if answer.status != 200:
+                raise RuntimeError(f"HTTP {answer.status}")
+
+        return _timed("ours via HTTPS", post, items,
+                      lambda: http.client.HTTPConnection(host, int(port), timeout=60))
+
+
+def run_mqtt(items: list, conninfo: str) -> common.Result:
+    """Published at QoS 1; two ingest workers; timed until every reading is stored."""
+    import paho.mqtt.client as mqtt
+    from paho.mqtt.packettypes import PacketTypes
+    from paho.mqtt.properties import Properties
+
+    url = os.environ["MQTT_URL"]
+    host, port = url.split("//")[1].split(":")
+    workers = [subprocess.Popen(
+        [sys.executable, "manage.py", "ingest", "--mqtt-url", url, "--client-id",
+         f"bench-ingest-{i}"], cwd=common.ROOT, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL) for i in range(2)]
+    try:
+        time.sleep(3)  # the workers subscribe
+        client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="bench-agent",
+                             protocol=mqtt.MQTTv5)
+        client.connect(host, int(port))
+        client.loop_start()
+        count = sum(n for _h, _b, n in items)
+        started = time.perf_counter()
+        for headers, body, _n in items:
+            props = Properties(PacketTypes.PUBLISH)
+            props.UserProperty = list(headers.items())
+            client.publish(f"safeatlas/{GATEWAY}/batch", body, qos=1,
+                           properties=props).wait_for_publish(30)
+        with psycopg.connect(conninfo) as conn:
+            while conn.execute("SELECT count(*) FROM monitoring_reading WHERE gateway = %s"
+                               " AND seq > %s", [GATEWAY, MQTT_SEQ]).fetchone()[0] < count:
+                if time.perf_counter() - started > 600:
+                    raise RuntimeError("MQTT readings not all stored in 10 minutes")
+                time.sleep(0.05)
+        seconds = time.perf_counter() - started
+        client.loop_stop()
+        client.disconnect()
+    finally:
+        for w in workers:
+            w.terminate()
+            w.wait(30)
+    return common.Result("ours via MQTT", count, seconds, count / seconds, 0.0, 0.0, 0,
+                         "ingest")
+
+
 def cleanup(conninfo: str) -> None:
     with psycopg.connect(conninfo, autocommit=True) as conn:
         conn.execute("DELETE FROM monitoring_reading WHERE gateway IN (%s, %s)",
@@ -178,10 +250,14 @@ def main(argv: list[str] | None = None) -> None:
     cleanup(conninfo)
     gateway = make_gateway(args.sensors)
     try:
-        items = messages(gateway, args.readings, args.batch, args.sensors)
+        # each run signs its messages just before it: signatures age out (protocol §4)
+        def signed(seq0: int = 0) -> list:
+            return messages(gateway, args.readings, args.batch, args.sensors, seq0=seq0)
+
         sensor_ids = list(gateway.sensors.order_by("pk").values_list("pk", flat=True))
         rows = bare_rows(args.readings, args.batch, sensor_ids)
-        results = [run_ours(items), run_bare(rows)]
+        results = [run_ours(signed()), run_https(lambda: signed(HTTPS_SEQ)),
+                   run_mqtt(signed(MQTT_SEQ), conninfo), run_bare(rows)]
         waits = sorted(latency(gateway))
     finally:
         cleanup(conninfo)
