@@ -136,6 +136,14 @@ class Layer:
         return cls.public or scope.key != "public"
 
 
+# Query parameters of OGC API Features items and our extensions, which properties may
+# not shadow.
+RESERVED_PARAMETERS = frozenset({
+    "f", "lang", "limit", "offset", "bbox", "bbox-crs", "crs", "datetime", "properties",
+    "skipGeometry", "sortby", "filter", "filter-lang", "filter-crs", "q", "token", "near",
+    "radius"})
+
+
 class LayerRegistry:
     def __init__(self) -> None:
         self._layers: dict[str, type[Layer]] = {}
@@ -146,6 +154,11 @@ class LayerRegistry:
         unknown = [p for p in layer.properties if not _has_field(layer.model, p)]
         if unknown:
             raise ValueError(f"layer {layer.id}: unknown properties {unknown}")
+        # a property is also a query parameter of its OGC items (`?name=...`)
+        taken = sorted(set(layer.properties) & RESERVED_PARAMETERS)
+        if taken:
+            raise ValueError(f"layer {layer.id}: properties {taken} are OGC API query "
+                             "parameters; name the fields otherwise")
         layer.geometry_field()  # raises early for a model without geometry
         if layer.time_field is not None and (
                 layer.time_field not in layer.properties

@@ -113,7 +113,7 @@ def _raise_of(tr: Transition, sensor: Sensor, rules, at: datetime, gateway: str)
     return Raise(key=f"{tr.kind}:{sensor.pk}", kind=tr.kind, level=level, at=at, title=title,
                  enterprise_id=sensor.enterprise_id, division_code=sensor.division_code,
                  organisation_id=sensor.organisation_id, geom=sensor.geom, rules=rules,
-                 direction=direction, value=tr.value, limit=limit, sensor_id=sensor.pk,
+                 direction=direction, value=tr.value, threshold=limit, sensor_id=sensor.pk,
                  unit_id=sensor.unit_id, gateway=gateway)
 
 

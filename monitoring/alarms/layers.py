@@ -21,7 +21,7 @@ class Alarms(_Live):
     id = "alarms"
     title = _("报警")
     description = _("监测点位超限、速率异常、数据不变、无数据、网关离线与多点关联报警，含处置状态")
-    properties = ["title", "kind", "level", "direction", "status", "value", "peak", "limit",
+    properties = ["title", "kind", "level", "direction", "status", "value", "peak", "threshold",
                   "raised_at", "cleared_at", "flaps", "false_alarm", "sensor", "unit",
                   "hazard_source", "gateway", "enterprise", "division_code", "rules_version"]
     # red: HH / LL and combinations, orange: H / L, yellow: rate / flat line, blue: no data

@@ -107,7 +107,7 @@ class Alarm(Owned):
     title = models.CharField(_("报警内容"), max_length=300)
     value = models.FloatField(_("报警值"), null=True, blank=True)
     peak = models.FloatField(_("极值"), null=True, blank=True)
-    limit = models.FloatField(_("阈值"), null=True, blank=True)
+    threshold = models.FloatField(_("阈值"), null=True, blank=True)
     rules_version = models.CharField(_("规则版本"), max_length=24)
     raised_at = models.DateTimeField(_("报警时间"), db_index=True)
     received_at = models.DateTimeField(_("接收时间"))

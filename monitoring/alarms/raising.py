@@ -45,7 +45,7 @@ class Raise:
     rules: Rules
     direction: str = ""
     value: float | None = None
-    limit: float | None = None
+    threshold: float | None = None
     sensor_id: int | None = None
     unit_id: int | None = None
     hazard_source_id: int | None = None
@@ -143,8 +143,8 @@ def _worse(alarm: Alarm, r: Raise, also: list[str] | None = None) -> Alarm | Non
         fields.append("peak")
     worse = r.level < alarm.level
     if worse:
-        alarm.level, alarm.title, alarm.limit = r.level, r.title, r.limit
-        fields += ["level", "title", "limit"]
+        alarm.level, alarm.title, alarm.threshold = r.level, r.title, r.threshold
+        fields += ["level", "title", "threshold"]
     if fields:
         alarm.save(update_fields=fields)
     return alarm if worse or also else None
@@ -157,7 +157,7 @@ def _new(r: Raise, now: datetime) -> Alarm:
         unit_id=r.unit_id, hazard_source_id=r.hazard_source_id, gateway=r.gateway,
         enterprise_id=r.enterprise_id, division_code=r.division_code,
         organisation_id=r.organisation_id, title=r.title, value=r.value, peak=r.value,
-        limit=r.limit, rules_version=r.rules.version, raised_at=r.at, received_at=now,
+        threshold=r.threshold, rules_version=r.rules.version, raised_at=r.at, received_at=now,
         geom=r.geom, suppressed_by=suppression,
         status=AlarmStatus.SUPPRESSED if suppression else AlarmStatus.RAISED)
     _step(alarm, Step.RAISED, now, note=_value_note(r.value))

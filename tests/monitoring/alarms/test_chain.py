@@ -27,7 +27,7 @@ def test_a_high_high_level_becomes_an_orange_warning_told_to_the_place(
         send(series("T-1.level", [15.0, 17.0, 18.1, 18.3, 18.4, 18.6, 18.8, 19.0, 19.1]),
              at=9)
     alarm = Alarm.objects.get()
-    assert (alarm.kind, alarm.level, alarm.direction, alarm.value, alarm.peak, alarm.limit) \
+    assert (alarm.kind, alarm.level, alarm.direction, alarm.value, alarm.peak, alarm.threshold) \
         == ("threshold", 1, "high", 18.8, 19.1, 18.0)
     warning = EarlyWarning.objects.get()
     assert warning.level == 2
