@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from geo import sms
 from geo.models import Notification
 from monitoring.alarms import rules, services
-from monitoring.alarms.models import Alarm, AlarmStep, EarlyWarning
+from monitoring.alarms.models import Alarm, AlarmStep, AlertPreference, EarlyWarning
 from monitoring.devices.models import Sensor
 from monitoring.devices.services import monitored_unit_create, sensor_create
 from tests.monitoring.alarms.conftest import NOW, reading, send, series
@@ -185,3 +185,14 @@ def test_rule_sets_are_versioned_per_area_and_checked(gateway, places):
     send(series("T-1.level", [15.0, 18.5]), at=2)  # no on-delay in county A now
     assert Alarm.objects.get().rules_version == "320101v2"
     assert rules.rules_for("320102001001").version == "default"
+
+
+def test_a_users_preferences_narrow_the_channels(gateway, places, settings,
+                                                 django_capture_on_commit_callbacks):
+    settings.SMS_BACKEND = "geo.sms.LocmemBackend"
+    sms.outbox.clear()
+    AlertPreference.objects.create(user=places["park"], sms_up_to=1, email_up_to=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        send(_high_high(), at=7)  # orange: SMS by the strategy, but the park wants red only
+    assert [number for number, _text in sms.outbox] == ["13800000002"]
+    assert Notification.objects.filter(recipient=places["park"]).count() == 1  # inbox still
