@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from monitoring.ingest.selectors import Point
 
 WIDTH, HEIGHT, PAD = 320, 90, 4
+DOTS = 24  # up to this many points each is marked (one hourly point is no line)
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Trend:
 
     mean: str
     band: str
+    dots: list[tuple[float, float]]  # the points themselves while they are few
     lines: list[Line]
     low: float
     high: float
@@ -60,4 +62,6 @@ def trend(points: list[Point], *, thresholds: list[tuple[float | None, str, str]
                     + [f"{x(p):.1f},{y(p.low):.1f}" for p in reversed(points)])
     lines = [Line(round(y(v), 1), label, colour) for v, label, colour in thresholds
              if v is not None]
-    return Trend(mean, band, lines, low, high, points[0].at, points[-1].at, len(points))
+    dots = [(round(x(p), 1), round(y(p.mean), 1)) for p in points] if len(points) <= DOTS \
+        else []
+    return Trend(mean, band, dots, lines, low, high, points[0].at, points[-1].at, len(points))
