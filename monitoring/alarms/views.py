@@ -26,6 +26,14 @@ from monitoring.alarms.models import Alarm, AlarmStatus
 
 PAGE = 50
 LABELS = {"photos": gettext_lazy("处置照片")}  # fields the model does not name
+# Who acts next, for a caller who may not (the county looking at an alarm not yet signed for)
+WAITING_FOR = {
+    AlarmStatus.RAISED: gettext_lazy("等待企业签收"),
+    AlarmStatus.PUSHED: gettext_lazy("等待企业签收"),
+    AlarmStatus.ACKNOWLEDGED: gettext_lazy("企业已签收，等待企业反馈处置情况"),
+    AlarmStatus.RETURNED: gettext_lazy("已退回，等待企业重新反馈处置情况"),
+    AlarmStatus.HANDLED: gettext_lazy("企业已反馈处置情况，等待监管部门确认解除"),
+}
 
 
 def errors_named(error: ValidationError, model=Alarm) -> list[str]:
@@ -114,6 +122,7 @@ def _detail(request: HttpRequest, alarm: Alarm, errors: list[str] | None = None,
         "may_handle": RELEASE.may(SUBMIT, user, alarm),
         "may_decide": RELEASE.may(ACCEPT, user, alarm),
         "form": request.POST if errors else {},
+        "waiting_for": WAITING_FOR.get(alarm.status, ""),
     }, status=status)
 
 
