@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy
@@ -118,6 +118,8 @@ def suppression_decide(request: HttpRequest, pk: int, action: str) -> HttpRespon
                                     reason=request.POST.get("reason", ""))
     except ValidationError as error:
         return _page(request, errors=errors_named(error, model=Suppression), status=400)
+    except PermissionDenied as refused:
+        return _page(request, errors=[str(refused)], status=403)
     return redirect("alarms:suppressions")
 
 

@@ -7,7 +7,12 @@ writes through services (the write gate and the workflow say who may)."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    FieldDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -148,6 +153,8 @@ def alarm_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             raise Http404
     except ValidationError as error:
         return _detail(request, _alarm_or_404(request, pk), errors_named(error), status=400)
+    except PermissionDenied as refused:  # the write gate's reason, on the page it refused
+        return _detail(request, alarm, [str(refused)], status=403)
     return redirect("alarms:alarm", pk=alarm.pk)
 
 

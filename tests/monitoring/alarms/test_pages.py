@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from geo.models import Role, User
 from geo.queues import header_counts
 from monitoring.alarms.models import Alarm, AlarmPhoto, AlertPreference, Suppression
 from monitoring.devices.models import Sensor
@@ -100,7 +101,8 @@ def test_the_enterprise_acknowledges_and_handles_the_county_releases(alarm, plac
     assert 'id="acknowledge"' in page and 'id="release"' not in page
     assert 'id="acknowledge"' not in text(county.get(url))
     # the wrong role is refused by the write gate, the state stays
-    assert county.post(url + "acknowledge").status_code == 403
+    refused = county.post(url + "acknowledge")
+    assert refused.status_code == 403 and "只有报警所属企业可以签收" in text(refused)
     assert enterprise.post(url + "acknowledge").status_code == 302
     alarm.refresh_from_db()
     assert alarm.status == "acknowledged"
@@ -254,7 +256,8 @@ def test_suppressions_filed_by_the_enterprise_decided_by_the_county(gateway, pla
     assert (row.state, list(row.sensors.all())) == ("submitted", [sensor])
     assert [q.queue.key for q in header_counts(places["county_a"]).queues] == [
         "suppressions_decide"]
-    assert enterprise.post(f"/monitoring/suppressions/{row.pk}/approve").status_code == 403
+    refused = enterprise.post(f"/monitoring/suppressions/{row.pk}/approve")
+    assert refused.status_code == 403 and "只有管辖该企业的监管人员可以审批" in text(refused)
     assert 'class="approve"' in text(county.get("/monitoring/suppressions/?state=submitted"))
     assert county.post(f"/monitoring/suppressions/{row.pk}/approve").status_code == 302
     row.refresh_from_db()
@@ -294,3 +297,26 @@ def test_the_portal_links_monitoring_for_those_who_see_it(places):
     assert 'id="home-alarms"' in text(client(places["enterprise"]).get("/"))
     assert 'id="home-suppressions"' in text(client(places["county_a"]).get("/"))
     assert 'id="home-alarms"' not in text(Client().get("/"))
+
+
+def test_an_alarm_costs_the_same_queries_whatever_its_timeline(alarm, places,
+                                                               django_assert_num_queries):
+    c = client(places["enterprise"])
+    url = f"/monitoring/alarms/{alarm.pk}/"
+    c.get(url)  # the scope cache warmed
+    # user, alarm (with its relations), steps, photos, header counts
+    with django_assert_num_queries(5):
+        c.get(url)
+    c.post(url + "acknowledge")
+    c.post(url + "handle", {"feedback": "已处理", "photos": [
+        SimpleUploadedFile("a.png", PNG), SimpleUploadedFile("b.png", PNG)]})
+    with django_assert_num_queries(5):
+        page = text(c.get(url))
+    assert page.count("<img ") == 2 and page.count("<li><b>") == 4
+
+
+def test_overseers_get_no_monitoring_links(places):
+    auditor = User.objects.create_user("auditor", password="pw", role=Role.AUDITOR)
+    page = text(client(auditor).get("/"))
+    assert 'id="home-alarms"' not in page
+    assert 'class="alarm-row"' not in text(client(auditor).get("/monitoring/alarms/"))

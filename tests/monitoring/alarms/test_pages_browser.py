@@ -1,6 +1,6 @@
 """The alarm's release chain in a real browser (headless Debian chromium against
 live_server): the enterprise signs for the alarm from its header queue and reports its
-handling with a photo; once the level is back, the county releases it. No request leaves
+handling with a photo; the level being back, the county releases it. No request leaves
 the site, and the Content-Security-Policy refuses nothing the pages need."""
 
 from __future__ import annotations
@@ -27,11 +27,11 @@ def _png(tmp_path):
 
 @pytest.mark.browser
 def test_the_enterprise_handles_and_the_county_releases(live_server, gateway, places,
-                                                        tmp_path, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the readings sent between
-    # the two users are plain ORM work, not async code.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+                                                        tmp_path):
+    # The level rises past HH and comes back: an alarm on record, its values normal again
+    # (no database work inside the browser block, whose event loop has its own context).
     send(series("T-1.level", [17.0, 18.5, 18.6, 18.7, 18.8, 18.9, 19.0]), at=7)
+    send(series("T-1.level", [15.0, 14.0], seq0=8, s0=7), at=9)
     alarm = Alarm.objects.get()
     url = f"{live_server.url}/monitoring/alarms/{alarm.pk}/"
     with chromium_page(viewport=(1920, 1080)) as browser:
@@ -52,7 +52,6 @@ def test_the_enterprise_handles_and_the_county_releases(live_server, gateway, pl
         screenshot(page, "alarm-handled-enterprise")
         page.click("header .who form button")  # sign out
 
-        send(series("T-1.level", [15.0, 14.0], seq0=8, s0=7), at=9)
         login(page, url, "county_a")
         expect(page.locator("#cleared")).not_to_have_text("尚未恢复")
         page.click("#release")
