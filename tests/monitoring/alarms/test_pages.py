@@ -228,7 +228,8 @@ def test_the_warning_panel_shows_the_place(sourced_alarm, places, django_assert_
     with django_assert_num_queries(13):
         page = text(c.get(f"/monitoring/warnings/{warning.pk}/"))
     assert f'data-level="{warning.level}"' in page
-    assert page.count('class="sensor-card"') == 2
+    assert page.count('class="sensor-card"') == 1  # the temperature beside it
+    assert page.count(f'class="sensor-card own" id="sensor-{alarm.sensor_id}"') == 1
     assert page.count('<svg class="trend"') == 1  # the temperature sensor sent nothing
     assert f'href="/hazards/{alarm.hazard_source.pk}/"' in page
     assert "<td>氯" in page or ">氯</a>" in page
