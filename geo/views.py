@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from geo.models import ApiToken, Notification, SecurityEventKind, TokenAccess
+from geo.scope import PUBLIC, scope_for_request
 from geo.second_factor import confirmed_device
 from geo.security_log import security_event
 from geo.tokens import token_create, token_revoke
@@ -23,7 +24,10 @@ TOKEN_DAYS = (30, 90, 180, 365)
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "geo/home.html")
+    # Live monitoring (alarms, suppressions) is for callers who see places' rows: the
+    # overseers' scope is the public one, which holds none.
+    return render(request, "geo/home.html",
+                  {"sees_monitoring": scope_for_request(request) is not PUBLIC})
 
 
 @login_required

@@ -1,11 +1,40 @@
-"""Reads of the alarms slice."""
+"""Reads of the alarms slice: the rule sets, and what the pages list — alarms, warnings
+and suppressions in the caller's scope (`geo.places.owned_filter`, the one read gate),
+and the rows of the header's work queues (`geo.authority` row sets)."""
 
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
-from monitoring.alarms.models import RuleSet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from geo import authority
+from geo.models import User
+from geo.places import owned_filter
+from geo.scope import Scope
+from monitoring.alarms.models import (
+    Alarm,
+    AlarmPhoto,
+    AlarmStatus,
+    AlarmStep,
+    AlertPreference,
+    EarlyWarning,
+    RuleSet,
+    Suppression,
+    SuppressionState,
+    WarningRecipient,
+)
 from monitoring.alarms.rules import DEFAULT
+from monitoring.devices.models import Sensor
+
+# The statuses after which nothing is left to do (解除, or kept silent by a suppression).
+CLOSED = (AlarmStatus.RELEASED, AlarmStatus.SUPPRESSED)
+# What waits for the enterprise: to sign for (签收), to handle (处置反馈).
+TO_ACKNOWLEDGE = (AlarmStatus.RAISED, AlarmStatus.PUSHED)
+TO_HANDLE = (AlarmStatus.ACKNOWLEDGED, AlarmStatus.RETURNED)
 
 
 def ruleset_current(*, area: str) -> RuleSet | None:
@@ -16,3 +45,172 @@ def ruleset_current(*, area: str) -> RuleSet | None:
 def rules_default() -> dict:
     """A copy of the built-in rule document (where no area has its own)."""
     return copy.deepcopy(DEFAULT)
+
+
+# ---- alarms --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AlarmFilters:
+    statuses: tuple[str, ...] = ()
+    level: int | None = None
+    kind: str = ""
+    enterprise_id: int | None = None
+    open: bool | None = None     # True: not yet released, False: released or suppressed
+    start: date | None = None    # raised on or after this local day
+    end: date | None = None      # raised on or before this local day
+
+
+def alarms_scoped(*, scope: Scope) -> QuerySet[Alarm]:
+    return owned_filter(Alarm.objects.all(), scope)
+
+
+def alarm_list(*, scope: Scope, filters: AlarmFilters) -> QuerySet[Alarm]:
+    """The caller's alarms matching `filters`, newest first, with what a row shows."""
+    return _filtered(alarms_scoped(scope=scope), filters) \
+        .select_related("enterprise", "sensor", "warning") \
+        .defer("geom", "enterprise__geom", "sensor__geom", "warning__geom") \
+        .order_by("-raised_at", "-pk")
+
+
+def alarm_status_counts(*, scope: Scope, filters: AlarmFilters) -> dict[str, int]:
+    """Status -> number of the caller's alarms matching every filter but the status."""
+    rows = _filtered(alarms_scoped(scope=scope), filters, statuses=False) \
+        .order_by().values("status").annotate(n=Count("pk"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+def alarm_enterprises(*, scope: Scope) -> list[tuple[int, str]]:
+    """(id, name) of the enterprises the caller's alarms belong to, for the filter."""
+    return list(alarms_scoped(scope=scope).order_by("enterprise__name")
+                .values_list("enterprise_id", "enterprise__name").distinct())
+
+
+def _filtered(qs: QuerySet[Alarm], f: AlarmFilters, *, statuses: bool = True) -> QuerySet:
+    if statuses and f.statuses:
+        qs = qs.filter(status__in=f.statuses)
+    if f.level is not None:
+        qs = qs.filter(level=f.level)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.enterprise_id is not None:
+        qs = qs.filter(enterprise_id=f.enterprise_id)
+    if f.open is not None:
+        qs = qs.exclude(status__in=CLOSED) if f.open else qs.filter(status__in=CLOSED)
+    if f.start is not None:
+        qs = qs.filter(raised_at__gte=_day_start(f.start))
+    if f.end is not None:
+        qs = qs.filter(raised_at__lt=_day_start(f.end, next_day=True))
+    return qs
+
+
+def _day_start(day: date, *, next_day: bool = False) -> datetime:
+    start = datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+    return start + timedelta(days=1) if next_day else start
+
+
+def alarm_get(*, scope: Scope, pk: int) -> Alarm | None:
+    """One alarm the caller may read, with its timeline, photos and warning."""
+    return (alarms_scoped(scope=scope)
+            .select_related("enterprise", "sensor", "unit", "hazard_source", "warning",
+                            "suppressed_by", "acknowledged_by", "handled_by", "released_by")
+            .prefetch_related(Prefetch("steps", AlarmStep.objects.select_related("by")),
+                              "photos")
+            .filter(pk=pk).first())
+
+
+def alarm_photo_get(*, scope: Scope, alarm_id: int, photo_id: int) -> AlarmPhoto | None:
+    return AlarmPhoto.objects.filter(pk=photo_id, alarm__in=alarms_scoped(scope=scope)
+                                     .filter(pk=alarm_id)).first()
+
+
+def alarm_history(*, scope: Scope, alarm: Alarm, limit: int = 20) -> list[Alarm]:
+    """Other alarms of the same sensor or monitored unit (报警历史), newest first."""
+    same = Q(pk__in=[])
+    if alarm.sensor_id:
+        same |= Q(sensor_id=alarm.sensor_id)
+    if alarm.unit_id:
+        same |= Q(unit_id=alarm.unit_id)
+    if alarm.gateway and not alarm.sensor_id and not alarm.unit_id:
+        same |= Q(gateway=alarm.gateway, sensor__isnull=True)
+    return list(alarms_scoped(scope=scope).filter(same).exclude(pk=alarm.pk)
+                .select_related("sensor").defer("geom", "sensor__geom")
+                .order_by("-raised_at")[:limit])
+
+
+# ---- warnings ------------------------------------------------------------------------------
+def warning_get(*, scope: Scope, pk: int) -> EarlyWarning | None:
+    """One warning the caller may read, with its alarm, enterprise and who was told."""
+    return (owned_filter(EarlyWarning.objects.all(), scope)
+            .select_related("alarm", "alarm__sensor", "alarm__unit", "enterprise",
+                            "enterprise__supervising_department", "hazard_source")
+            .prefetch_related(
+                Prefetch("recipients", WarningRecipient.objects.select_related("user")
+                         .order_by("tier", "first_at", "user__username")),
+                Prefetch("alarm__steps", AlarmStep.objects.select_related("by")))
+            .filter(pk=pk).first())
+
+
+def warning_sensors(*, scope: Scope, alarm: Alarm, limit: int = 12) -> list[Sensor]:
+    """The sensors related to an alarm (关联点位): its own, those of its monitored unit and
+    of the units of its hazard source; the alarm's own sensor first."""
+    related = Q(pk=alarm.sensor_id) if alarm.sensor_id else Q(pk__in=[])
+    if alarm.unit_id:
+        related |= Q(unit_id=alarm.unit_id)
+    if alarm.hazard_source_id:
+        related |= Q(unit__hazard_source_id=alarm.hazard_source_id)
+    if alarm.gateway and not alarm.sensor_id and not alarm.unit_id:
+        related |= Q(gateway_id=alarm.gateway)
+    rows = owned_filter(Sensor.objects.filter(related), scope).select_related("unit") \
+        .order_by("unit__code", "point")[:limit]
+    return sorted(rows, key=lambda s: s.pk != alarm.sensor_id)
+
+
+# ---- suppressions --------------------------------------------------------------------------
+def suppression_list(*, scope: Scope, state: str = "") -> QuerySet[Suppression]:
+    qs = owned_filter(Suppression.objects.all(), scope) \
+        .select_related("enterprise", "decided_by").defer("enterprise__geom") \
+        .prefetch_related(Prefetch("sensors", Sensor.objects.defer("geom").order_by("point")))
+    return (qs.filter(state=state) if state else qs).order_by("-starts", "-pk")
+
+
+def suppression_state_counts(*, scope: Scope) -> dict[str, int]:
+    rows = owned_filter(Suppression.objects.all(), scope).order_by().values("state") \
+        .annotate(n=Count("pk"))
+    return {row["state"]: row["n"] for row in rows}
+
+
+def suppression_get(*, scope: Scope, pk: int) -> Suppression | None:
+    return owned_filter(Suppression.objects.all(), scope).select_related("enterprise") \
+        .filter(pk=pk).first()
+
+
+def suppression_sensors(*, scope: Scope) -> QuerySet[Sensor]:
+    """The sensors a suppression may name: the caller's own enterprise's, in use."""
+    return owned_filter(Sensor.objects.filter(in_use=True), scope).defer("geom") \
+        .order_by("point")
+
+
+# ---- preferences ---------------------------------------------------------------------------
+def alert_preference_get(*, user: User) -> AlertPreference:
+    """The user's channels (an unsaved default row when they never chose)."""
+    return AlertPreference.objects.filter(user=user).first() or AlertPreference(user=user)
+
+
+# ---- the header's work queues (geo.queues) -------------------------------------------------
+def alarms_to_acknowledge(*, user: User) -> QuerySet[Alarm] | None:
+    """The user's enterprise's alarms not yet signed for: /monitoring/alarms/?status=…"""
+    return authority.owned_rows(user, Alarm.objects.filter(status__in=TO_ACKNOWLEDGE))
+
+
+def alarms_to_handle(*, user: User) -> QuerySet[Alarm] | None:
+    """Signed for or returned, waiting for the enterprise's handling report."""
+    return authority.owned_rows(user, Alarm.objects.filter(status__in=TO_HANDLE))
+
+
+def alarms_awaiting_release(*, user: User) -> QuerySet[Alarm] | None:
+    """Handled alarms a supervisor over them may release or return."""
+    return authority.decidable(user, Alarm.objects.filter(status=AlarmStatus.HANDLED))
+
+
+def suppressions_to_decide(*, user: User) -> QuerySet[Suppression] | None:
+    return authority.decidable(user, Suppression.objects.filter(
+        state=SuppressionState.SUBMITTED))

@@ -23,10 +23,12 @@ from monitoring.alarms.models import (
     AlarmPhoto,
     AlarmStatus,
     AlarmStep,
+    AlertPreference,
     EarlyWarning,
     RuleSet,
     Step,
     Suppression,
+    WarningLevel,
 )
 from monitoring.alarms.routing import warnings_push
 from monitoring.alarms.rules import rules_for, rules_forget, rules_problems
@@ -34,7 +36,8 @@ from monitoring.devices.models import Gateway
 
 __all__ = ["batch_evaluate", "gateway_heard", "gateways_silent_alarm", "warnings_tick",
            "alarm_acknowledge", "alarm_handle", "alarm_release", "alarm_return",
-           "suppression_file", "suppression_decide", "ruleset_create"]
+           "suppression_file", "suppression_decide", "ruleset_create",
+           "alert_preference_set"]
 
 PHOTO_MAX = 8 * 1024 * 1024
 PHOTO_TYPES = (uploads.JPEG, uploads.PNG)
@@ -133,7 +136,10 @@ def alarm_handle(*, alarm: Alarm, user, feedback: str, false_alarm: bool = False
                  photos: list | None = None) -> Alarm:
     """The enterprise's handling report (处置反馈) with photos, sent for confirmation.
     Photos are checked (type from content, size) before anything is written."""
-    checked = [_photo(f) for f in photos or []]
+    try:
+        checked = [_photo(f) for f in photos or []]
+    except ValidationError as error:  # named by the field, like every other refusal
+        raise ValidationError({"photos": error.messages}) from None
     with transaction.atomic():  # the review re-reads the row: the report is written first
         Alarm.objects.filter(pk=alarm.pk).update(feedback=feedback.strip(),
                                                  false_alarm=bool(false_alarm))
@@ -198,4 +204,20 @@ def ruleset_create(*, area: str, rules: dict, user=None, note: str = "") -> Rule
     row = RuleSet.objects.create(area=area, version=last + 1, rules=rules, note=note,
                                  created_by=user)
     transaction.on_commit(rules_forget)  # this process applies it at once, others soon
+    return row
+
+
+def alert_preference_set(*, user, sms_up_to: int, email_up_to: int) -> AlertPreference:
+    """A user's own channels (预警接收设置): SMS and e-mail for warnings up to a level. Only
+    the user sets them; the inbox always gets every warning, and red goes by SMS whatever
+    is chosen (`routing._narrowed`)."""
+    if not (user is not None and user.is_authenticated and user.is_active):
+        raise PermissionDenied(_("请先登录"))
+    levels = set(WarningLevel.values)
+    found = {field: _("请选择预警等级") for field, value in
+             (("sms_up_to", sms_up_to), ("email_up_to", email_up_to)) if value not in levels}
+    if found:
+        raise ValidationError(found)
+    row, _created = AlertPreference.objects.update_or_create(
+        user=user, defaults={"sms_up_to": sms_up_to, "email_up_to": email_up_to})
     return row
