@@ -54,8 +54,8 @@ def grading(request: HttpRequest) -> HttpResponse:
         "rows": [_row(request, query, row) for row in rows],
         "child": LEVEL_LABELS.get(child_level(query.level) or "", ""),
         "exports": [(fmt, _url(request, format=fmt)) for fmt in ("csv", "xlsx")],
-        "sensors": selectors.sensors_false_alarms(scope=scope, period=query.period,
-                                                  within=query.within),
+        "sensors": [(s, _percent(s.false_rate)) for s in selectors.sensors_false_alarms(
+            scope=scope, period=query.period, within=query.within)],
     })
 
 

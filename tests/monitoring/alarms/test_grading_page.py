@@ -81,7 +81,7 @@ def test_county_user_sees_only_its_county(client, graded):
     # a province level or another county's prefix asked by hand changes nothing
     assert keys(page(client, graded.users["county_b"], level="province",
                      within="320101")) == [str(graded.enterprises_b[0].pk)]
-    assert [s.name for s in response.context["sensors"]] == ["液位S5"]
+    assert [(s.name, rate) for s, rate in response.context["sensors"]] == [("液位S5", "100.0%")]
     assert graded.enterprises_a[0].name not in response.content.decode()
 
 
