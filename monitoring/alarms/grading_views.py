@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -31,6 +32,8 @@ from monitoring.alarms.grading_filters import (
 )
 from monitoring.alarms.metrics import GradingRow
 
+PAGE_SIZE = 100  # rows of a province's enterprises come in pages; the export has them all
+
 
 @login_required
 @require_GET
@@ -44,6 +47,7 @@ def grading(request: HttpRequest) -> HttpResponse:
     rows = rows_sorted(rows, key=query.sort, descending=query.descending)
     if query.fmt:
         return _export(request, scope, query, rows)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "monitoring/alarms/grading.html", {
         "form": form, "q": query,
         "levels": [(n, LEVEL_LABELS[n], _url(request, level=n), n == query.level)
@@ -51,7 +55,8 @@ def grading(request: HttpRequest) -> HttpResponse:
         "crumbs": [(p, name, _url(request, within=p, level=None)) for p, name in
                    selectors.division_trail(scope=scope, within=query.within, top=query.top)],
         "headers": _headers(request, query),
-        "rows": [_row(request, query, row) for row in rows],
+        "rows": [_row(request, query, row) for row in page.object_list],
+        "page": page, "total": len(rows),
         "child": LEVEL_LABELS.get(child_level(query.level) or "", ""),
         "exports": [(fmt, _url(request, format=fmt)) for fmt in ("csv", "xlsx")],
         "sensors": [(s, _percent(s.false_rate)) for s in selectors.sensors_false_alarms(
@@ -60,9 +65,10 @@ def grading(request: HttpRequest) -> HttpResponse:
 
 
 def _url(request: HttpRequest, **changes) -> str:
-    """This page with `changes` applied to its query (None drops a key)."""
+    """This page with `changes` applied to its query (None drops a key), from page one."""
     params: QueryDict = request.GET.copy()
     params.pop("format", None)
+    params.pop("page", None)
     for key, value in changes.items():
         if value is None:
             params.pop(key, None)

@@ -13,7 +13,7 @@ under, passed to the statement as arrays.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import connection
 
@@ -125,8 +125,9 @@ def grading_rows(*, scope: Scope, level: str, period: Period, now: datetime,
         alarm_scope=alarm_scope, sensor_scope=sensor_scope, handled=_HANDLED,
         names=_names(digits))
     like = _like(within)
-    params = [*terms, *alarm_params, _SUPPRESSED, period.start, period.end, like, now,
-              _SUPPRESSED, *sensor_params, like]
+    reach = period.start - timedelta(seconds=max(terms[3]))
+    params = [*terms, *alarm_params, _SUPPRESSED, reach, period.end, like, now, period.start,
+              *sensor_params, like]
     with connection.cursor() as cur:
         cur.execute(sql, params)
         return [GradingRow(str(r[0]), r[1] or str(r[0]), *r[2:]) for r in cur.fetchall()]
@@ -168,6 +169,9 @@ def _like(prefix: str) -> str:
     return prefix + "%"
 
 
+# `picked` reaches back one repeat window before the period so that the first alarms of
+# the period see their predecessors; `lag` over each sensor's alarms replaces a lookup per
+# alarm (the latest earlier alarm is the nearest one). Only rows of the period are graded.
 _GRADING = """
 WITH terms(version, level, due_s, repeat_s) AS (
     SELECT * FROM unnest(%s::text[], %s::int[], %s::float8[], %s::float8[])),
@@ -175,7 +179,9 @@ picked AS (
     SELECT {alarm_part} AS part, a.id, a.sensor_id, a.raised_at, a.handled_at,
            a.released_at, a.flaps, {handled} AS handled, a.false_alarm,
            make_interval(secs => COALESCE(t.due_s, t0.due_s)) AS due,
-           make_interval(secs => COALESCE(t.repeat_s, t0.repeat_s)) AS repeat
+           make_interval(secs => COALESCE(t.repeat_s, t0.repeat_s)) AS repeat,
+           a.raised_at - lag(a.raised_at) OVER (PARTITION BY a.sensor_id
+                                                 ORDER BY a.raised_at, a.id) AS gap
     FROM "{alarm}" a
     JOIN terms t0 ON t0.version = 'default' AND t0.level = a.level
     LEFT JOIN terms t ON t.version = a.rules_version AND t.level = a.level
@@ -185,16 +191,13 @@ g AS (
     SELECT part, count(*) AS alarms, count(sensor_id) AS sensor_alarms,
         count(*) FILTER (WHERE handled OR raised_at + due <= %s) AS due,
         count(*) FILTER (WHERE handled AND handled_at <= raised_at + due) AS on_time,
-        count(*) FILTER (WHERE sensor_id IS NOT NULL AND (flaps > 0 OR EXISTS (
-            SELECT 1 FROM "{alarm}" b
-            WHERE b.sensor_id = p.sensor_id AND b.status <> %s
-              AND (b.raised_at, b.id) < (p.raised_at, p.id)
-              AND b.raised_at >= p.raised_at - p.repeat))) AS repeated,
+        count(*) FILTER (WHERE sensor_id IS NOT NULL AND (flaps > 0 OR gap <= repeat))
+            AS repeated,
         count(released_at) AS released,
         avg(extract(epoch FROM released_at - raised_at))::float8 AS release_s,
         count(*) FILTER (WHERE handled) AS handled,
         count(*) FILTER (WHERE handled AND false_alarm) AS false_alarms
-    FROM picked p GROUP BY part),
+    FROM picked p WHERE raised_at >= %s GROUP BY part),
 s AS (
     SELECT {sensor_part} AS part, count(*) AS sensors FROM "{sensor}" s
     WHERE ({sensor_scope}) AND s.in_use AND s.division_code LIKE %s GROUP BY 1)

@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from geo.models import Division, Role, SecurityEvent, SecurityEventKind, User
+from monitoring.alarms import grading_views
 from monitoring.alarms.models import AlarmStatus
 from tests.conftest import box
 from tests.monitoring.alarms.grading_data import alarm, at, sensors_of
@@ -146,3 +147,15 @@ def test_page_queries_do_not_grow_with_enterprises(client, graded):
     # the user, rule set terms, the grading, division names, false-alarm sensors, inbox count
     assert queries() == before == 6
     assert len(client.get(URL, {**DATES, "level": "enterprise"}).context["rows"]) == 8
+
+
+def test_rows_come_in_pages(client, graded, monkeypatch):
+    monkeypatch.setattr(grading_views, "PAGE_SIZE", 2)
+    e1, e2, e11 = graded.enterprises_a[0], graded.enterprises_a[1], graded.enterprises_b[0]
+    first = page(client, graded.users["admin"], level="enterprise")
+    assert (keys(first), first.context["total"]) == ([str(e1.pk), str(e2.pk)], 3)
+    assert "共 3 个统计对象" in first.content.decode()
+    second = page(client, graded.users["admin"], level="enterprise", page=2)
+    assert keys(second) == [str(e11.pk)]
+    # sorting or switching level starts again at page one
+    assert "page=" not in second.context["headers"][1]["url"]
