@@ -95,14 +95,18 @@ def _row(request: HttpRequest, query: GradingQuery, row: GradingRow) -> dict:
         link = reverse("enterprise_detail", args=[int(row.key)])
     else:
         link = _url(request, level=below, within=row.key)
+    by_level = " · ".join(
+        _("%(level)d级 %(on)d/%(due)d") % {"level": n, "on": on, "due": due}
+        for n, (on, due) in enumerate(zip(row.on_time_by_level, row.due_by_level,
+                                          strict=True), start=1))
     return {"row": row, "link": link, "drill": below is not None, "cells": [
-        (row.alarms, ""),
-        (row.sensors, ""),
-        (_number(row.alarms_per_sensor, 2), f"{row.sensor_alarms} / {row.sensors}"),
-        (_percent(row.timely_rate), f"{row.on_time} / {row.due}"),
-        (_percent(row.repeat_rate), f"{row.repeated} / {row.sensor_alarms}"),
-        (_number(row.release_minutes, 1), _("已解除 %(n)d") % {"n": row.released}),
-        (_percent(row.false_rate), f"{row.false_alarms} / {row.handled}"),
+        (row.alarms, "", ""),
+        (row.sensors, "", ""),
+        (_number(row.alarms_per_sensor, 2), f"{row.sensor_alarms} / {row.sensors}", ""),
+        (_percent(row.timely_rate), f"{row.on_time} / {row.due}", by_level),
+        (_percent(row.repeat_rate), f"{row.repeated} / {row.sensor_alarms}", ""),
+        (_number(row.release_minutes, 1), _("已解除 %(n)d") % {"n": row.released}, ""),
+        (_percent(row.false_rate), f"{row.false_alarms} / {row.handled}", ""),
     ]}
 
 
@@ -139,6 +143,9 @@ def _table(query: GradingQuery, rows: list[GradingRow]) -> pd.DataFrame:
         _("点位平均报警次数"): [r.alarms_per_sensor for r in rows],
         _("应处置报警数"): [r.due for r in rows], _("及时处置数"): [r.on_time for r in rows],
         _("消警处置及时率"): [r.timely_rate for r in rows],
+        **{_("%(level)d级报警及时/应处置") % {"level": n}:
+           [f"{r.on_time_by_level[n - 1]}/{r.due_by_level[n - 1]}" for r in rows]
+           for n in (1, 2, 3, 4)},
         _("重复报警数"): [r.repeated for r in rows], _("重复报警率"): [r.repeat_rate for r in rows],
         _("已解除数"): [r.released for r in rows],
         _("平均消警时长（分钟）"): [r.release_minutes for r in rows],

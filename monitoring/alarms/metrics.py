@@ -54,6 +54,8 @@ class GradingRow:
     release_seconds: float | None  # mean raised → released
     handled: int
     false_alarms: int
+    due_by_level: tuple[int, int, int, int] = (0, 0, 0, 0)      # alarm levels 1–4
+    on_time_by_level: tuple[int, int, int, int] = (0, 0, 0, 0)
 
     @property
     def timely_rate(self) -> float | None:
@@ -123,14 +125,15 @@ def grading_rows(*, scope: Scope, level: str, period: Period, now: datetime,
         alarm=Alarm._meta.db_table, sensor=registry.get("sensors").table(),
         alarm_part=_part("a", digits), sensor_part=_part("s", digits),
         alarm_scope=alarm_scope, sensor_scope=sensor_scope, handled=_HANDLED,
-        names=_names(digits))
+        names=_names(digits), by_level=_BY_LEVEL)
     like = _like(within)
     reach = period.start - timedelta(seconds=max(terms[3]))
-    params = [*terms, *alarm_params, _SUPPRESSED, reach, period.end, like, now, period.start,
+    params = [*terms, now, *alarm_params, _SUPPRESSED, reach, period.end, like, period.start,
               *sensor_params, like]
     with connection.cursor() as cur:
         cur.execute(sql, params)
-        return [GradingRow(str(r[0]), r[1] or str(r[0]), *r[2:]) for r in cur.fetchall()]
+        return [GradingRow(str(r[0]), r[1] or str(r[0]), *r[2:12], tuple(r[12]), tuple(r[13]))
+                for r in cur.fetchall()]
 
 
 def false_alarm_sensors(*, scope: Scope, period: Period, within: str = "",
@@ -176,9 +179,12 @@ _GRADING = """
 WITH terms(version, level, due_s, repeat_s) AS (
     SELECT * FROM unnest(%s::text[], %s::int[], %s::float8[], %s::float8[])),
 picked AS (
-    SELECT {alarm_part} AS part, a.id, a.sensor_id, a.raised_at, a.handled_at,
+    SELECT {alarm_part} AS part, a.id, a.level, a.sensor_id, a.raised_at, a.handled_at,
            a.released_at, a.flaps, {handled} AS handled, a.false_alarm,
-           make_interval(secs => COALESCE(t.due_s, t0.due_s)) AS due,
+           {handled} OR a.raised_at + make_interval(secs => COALESCE(t.due_s, t0.due_s))
+               <= %s AS is_due,
+           {handled} AND a.handled_at <= a.raised_at
+               + make_interval(secs => COALESCE(t.due_s, t0.due_s)) AS on_time,
            make_interval(secs => COALESCE(t.repeat_s, t0.repeat_s)) AS repeat,
            a.raised_at - lag(a.raised_at) OVER (PARTITION BY a.sensor_id
                                                  ORDER BY a.raised_at, a.id) AS gap
@@ -189,14 +195,14 @@ picked AS (
       AND a.division_code LIKE %s),
 g AS (
     SELECT part, count(*) AS alarms, count(sensor_id) AS sensor_alarms,
-        count(*) FILTER (WHERE handled OR raised_at + due <= %s) AS due,
-        count(*) FILTER (WHERE handled AND handled_at <= raised_at + due) AS on_time,
+        count(*) FILTER (WHERE is_due) AS due, count(*) FILTER (WHERE on_time) AS on_time,
         count(*) FILTER (WHERE sensor_id IS NOT NULL AND (flaps > 0 OR gap <= repeat))
             AS repeated,
         count(released_at) AS released,
         avg(extract(epoch FROM released_at - raised_at))::float8 AS release_s,
         count(*) FILTER (WHERE handled) AS handled,
-        count(*) FILTER (WHERE handled AND false_alarm) AS false_alarms
+        count(*) FILTER (WHERE handled AND false_alarm) AS false_alarms,
+        {by_level}
     FROM picked p WHERE raised_at >= %s GROUP BY part),
 s AS (
     SELECT {sensor_part} AS part, count(*) AS sensors FROM "{sensor}" s
@@ -204,11 +210,17 @@ s AS (
 SELECT COALESCE(g.part, s.part), n.name, COALESCE(g.alarms, 0), COALESCE(g.sensor_alarms, 0),
        COALESCE(s.sensors, 0), COALESCE(g.due, 0), COALESCE(g.on_time, 0),
        COALESCE(g.repeated, 0), COALESCE(g.released, 0), g.release_s,
-       COALESCE(g.handled, 0), COALESCE(g.false_alarms, 0)
+       COALESCE(g.handled, 0), COALESCE(g.false_alarms, 0),
+       COALESCE(g.due_by_level, '{{0,0,0,0}}'), COALESCE(g.on_time_by_level, '{{0,0,0,0}}')
 FROM g FULL JOIN s ON s.part = g.part
 {names}
 ORDER BY 1
 """
+
+# Due and on time per alarm level 1–4, as two arrays (the rate of each level's deadline).
+_BY_LEVEL = ", ".join(
+    "ARRAY[" + ", ".join(f"count(*) FILTER (WHERE level = {n} AND {col})" for n in (1, 2, 3, 4))
+    + f"] AS {name}_by_level" for name, col in (("due", "is_due"), ("on_time", "on_time")))
 
 _FALSE_SENSORS = """
 SELECT * FROM (

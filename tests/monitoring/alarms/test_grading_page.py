@@ -97,8 +97,11 @@ def test_enterprise_user_sees_its_own(client, graded):
     response = page(client, graded.users["enterprise"])
     assert levels(response) == [("enterprise", True)]
     assert keys(response) == [str(graded.enterprises_a[0].pk)]
-    cells = [value for value, _sub in response.context["rows"][0]["cells"]]
-    assert cells == [4, 2, "1.50", "50.0%", "100.0%", "85.0", "33.3%"]
+    cells = response.context["rows"][0]["cells"]
+    assert [value for value, _sub, _title in cells] == \
+        [4, 2, "1.50", "50.0%", "100.0%", "85.0", "33.3%"]
+    # the deadline of each level: a1 on time (level 1), a2 and a3 not (2), a5 on time (4)
+    assert cells[3][1:] == ("2 / 4", "1级 1/1 · 2级 0/2 · 3级 0/0 · 4级 1/1")
 
 
 def test_sorting_none_last_both_ways(client, graded):
@@ -120,6 +123,7 @@ def test_export_csv_through_the_exporter(client, graded):
     assert [(r["代码"], r["名称"], r["报警次数"], r["及时处置数"], r["应处置报警数"])
             for r in rows] == [("320101", "甲县", "4", "2", "4")]
     assert rows[0]["消警处置及时率"] == "0.5"
+    assert [rows[0][f"{n}级报警及时/应处置"] for n in (1, 2, 3, 4)] == ["1/1", "0/2", "0/0", "1/1"]
     event = SecurityEvent.objects.filter(kind=SecurityEventKind.EXPORT).get()
     assert (event.detail["table"], event.detail["rows"], event.detail["scope"]) == \
         ("alarm_grading", 1, "p320101")

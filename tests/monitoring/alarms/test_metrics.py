@@ -50,12 +50,15 @@ def test_enterprise_level_counts_and_rates(graded):
     assert counts(one) == (6, 5, 2, 5, 2, 4, 2, 85.0, 3, 1)
     assert (one.timely_rate, one.alarms_per_sensor, one.repeat_rate) == (0.4, 2.5, 0.8)
     assert one.false_rate == pytest.approx(1 / 3)
+    # by level: 1 → a1 on time, a8 due; 2 → a2 late, a3 due; 4 → a5 on time (a4 not due)
+    assert (one.due_by_level, one.on_time_by_level) == ((2, 2, 0, 1), (1, 0, 0, 1))
     two = by_key[str(e2.pk)]
     assert counts(two) == (0, 0, 1, 0, 0, 0, 0, None, 0, 0)
     assert (two.timely_rate, two.alarms_per_sensor, two.repeat_rate, two.false_rate) == \
         (None, 0.0, None, None)
     # b1 took 10 minutes, inside the default 30 but not its own rule set's 5
     assert counts(by_key[str(e11.pk)]) == (1, 1, 1, 1, 0, 0, 1, 40.0, 1, 1)
+    assert (by_key[str(e11.pk)].due_by_level, two.due_by_level) == ((1, 0, 0, 0), (0, 0, 0, 0))
 
 
 def test_division_levels_sum_their_enterprises(graded):
@@ -66,6 +69,7 @@ def test_division_levels_sum_their_enterprises(graded):
     (city,) = grading_rows(scope=EVERYTHING, level="city", period=PERIOD, now=NOW)
     assert (city.key, city.name) == ("3201", "测试市")
     assert counts(city) == (7, 6, 4, 6, 2, 4, 3, 70.0, 4, 2)
+    assert (city.due_by_level, city.on_time_by_level) == ((3, 2, 0, 1), (1, 0, 0, 1))
     (province,) = grading_rows(scope=EVERYTHING, level="province", period=PERIOD, now=NOW)
     assert (province.key, province.name, counts(province)) == ("32", "测试省", counts(city))
 
