@@ -58,7 +58,7 @@ def main() -> None:
     for script in ("bench.tiles", "bench.ogc"):
         _run([py, "-m", script, *sys.argv[1:]], env)
     for script in ("bench.registry", "bench.nearest", "bench.ingest", "bench.alarm_noise",
-                   "bench.onemap"):
+                   "bench.alarm_grading", "bench.onemap"):
         _run([py, "-m", script], env)
 
 

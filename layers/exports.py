@@ -1,7 +1,10 @@
-"""Export any layer, within the caller's scope, to GeoJSON, GeoPackage, Shapefile, CSV, XLSX.
+"""Export any layer, within the caller's scope, to GeoJSON, GeoPackage, Shapefile, CSV, XLSX;
+and a table that is not a layer (a grading, a statistic) to CSV or XLSX.
 
 One mechanism for every format: the scoped rows become a GeoDataFrame (geometry
-decoded from WKB in one vectorised call), which pyogrio/openpyxl write.
+decoded from WKB in one vectorised call), which pyogrio/openpyxl write; a table is a
+DataFrame its selector read in scope, written by the same tabular writers, and logged
+as the same security event.
 """
 
 from __future__ import annotations
@@ -80,15 +83,37 @@ def export_layer(layer: type[Layer], scope: Scope, fmt: str, directory: Path, *,
                    rows=len(frame), scope=scope.key,
                    query=request.GET.urlencode()[:500] if request is not None else "")
     target = directory / f"{layer.id}{spec.suffix}"
-    if fmt == "csv":
-        _tabular(frame).to_csv(target, index=False, encoding="utf-8-sig")  # BOM: Excel reads UTF-8
-    elif fmt == "xlsx":
-        _tabular(frame).to_excel(target, index=False, sheet_name=layer.id[:31])
+    if fmt in TABLE_FORMATS:
+        _write_table(_tabular(frame), fmt, target, layer.id)
     elif fmt == "shp":
         _write_shapefile(frame, layer.id, target)
     else:
         frame.to_file(target, driver=spec.driver, layer=layer.id, engine="pyogrio")
     return target
+
+
+TABLE_FORMATS = ("csv", "xlsx")
+
+
+def export_table(table: pd.DataFrame, name: str, scope: Scope, fmt: str, directory: Path, *,
+                 request: HttpRequest | None) -> Path:
+    """Write a table without geometry (already read in `scope` by its selector) as CSV or
+    XLSX into `directory` and return the file; a security event like a layer's export."""
+    if fmt not in TABLE_FORMATS:
+        raise ValueError(f"a table is exported as {' or '.join(TABLE_FORMATS)}, not {fmt}")
+    security_event(request, SecurityEventKind.EXPORT, table=name, format=fmt,
+                   rows=len(table), scope=scope.key,
+                   query=request.GET.urlencode()[:500] if request is not None else "")
+    target = directory / f"{name}{FORMATS[fmt].suffix}"
+    _write_table(table, fmt, target, name)
+    return target
+
+
+def _write_table(table: pd.DataFrame, fmt: str, target: Path, name: str) -> None:
+    if fmt == "csv":
+        table.to_csv(target, index=False, encoding="utf-8-sig")  # BOM: Excel reads UTF-8
+    else:
+        table.to_excel(target, index=False, sheet_name=name[:31])
 
 
 def _tabular(frame: gpd.GeoDataFrame) -> pd.DataFrame:

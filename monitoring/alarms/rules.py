@@ -16,7 +16,11 @@ A document has:
 - `combinations` (多关联分析): indicators of one monitored unit in alarm together;
 - `grading` (分级预警矩阵): rows tried in order, the first that matches gives the level;
 - `push`: per warning level the tiers told, the channels, the reminder interval and the
-  minutes before an unacknowledged warning is escalated one tier up.
+  minutes before an unacknowledged warning is escalated one tier up;
+- `assessment` (optional; 考核口径, read by `metrics.py`): `handle_within` (minutes per
+  alarm level in which the enterprise's handling feedback counts as timely, 消警处置及时率)
+  and `repeat_window` (s: an alarm of a sensor that had another alarm this long before it
+  is a repeat, 重复报警). A document without it is graded by DEFAULT's.
 """
 
 from __future__ import annotations
@@ -70,6 +74,10 @@ DEFAULT: dict[str, Any] = {
         "4": {"tiers": ["enterprise"], "channels": ["inbox"], "every": 240,
               "escalate_after": 240},
     },
+    # No national deadline is published for handling an alarm (domain reference §3.1):
+    # these are ours, set per area like the rest. Minutes by alarm level.
+    "assessment": {"handle_within": {"1": 30, "2": 60, "3": 240, "4": 1440},
+                   "repeat_window": 86400},
 }
 
 _NUM = {"type": "number", "minimum": 0}
@@ -110,6 +118,10 @@ SCHEMA = _obj({
                  "every": {"type": "number", "exclusiveMinimum": 0},
                  "escalate_after": {"type": "number", "exclusiveMinimum": 0}},
                  ("tiers", "channels", "every", "escalate_after"))},
+    "assessment": _obj({
+        "handle_within": _obj({str(n): {"type": "number", "exclusiveMinimum": 0}
+                               for n in (1, 2, 3, 4)}, ("1", "2", "3", "4")),
+        "repeat_window": _NUM}, ("handle_within", "repeat_window")),
 }, ("threshold", "rate", "flatline", "no_data", "offline", "flap_window", "combinations",
     "grading", "push"))
 _VALIDATOR = Draft202012Validator(SCHEMA)
@@ -142,6 +154,15 @@ class Rules:
     def push(self, level: int) -> dict:
         return self.doc["push"][str(level)]
 
+    def assessment(self) -> dict:
+        """The grading terms (考核口径): this document's, else DEFAULT's."""
+        return self.doc.get("assessment", DEFAULT["assessment"])
+
+
+def version_label(area: str, version: int) -> str:
+    """What an alarm's `rules_version` says of the rule set it was raised under."""
+    return f"{area or '*'}v{version}"
+
 
 _DEFAULT = Rules("default", DEFAULT)
 _parsed: dict[tuple[str, int], Rules] = {}
@@ -162,7 +183,7 @@ def rules_in_force() -> list[tuple[str, Rules]]:
     for area, version, doc in rows:
         key = (area, version)
         if key not in _parsed:
-            _parsed[key] = Rules(f"{area or '*'}v{version}", doc)
+            _parsed[key] = Rules(version_label(area, version), doc)
         out.append((area, _parsed[key]))
     found = sorted(out, key=lambda pair: -len(pair[0]))
     _cache = (time.monotonic(), found)

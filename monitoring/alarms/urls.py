@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from monitoring.alarms import suppression_views, views, warning_views
+from monitoring.alarms import grading_views, suppression_views, views, warning_views
 
 app_name = "alarms"
 urlpatterns = [
@@ -15,4 +15,5 @@ urlpatterns = [
     path("suppressions/<int:pk>/<str:action>", suppression_views.suppression_decide,
          name="suppression_decide"),
     path("preferences/", suppression_views.preferences, name="preferences"),
+    path("grading/", grading_views.grading, name="grading"),
 ]

@@ -6,6 +6,10 @@ import pandas as pd
 import pytest
 from django.test import Client
 
+from geo.models import SecurityEvent, SecurityEventKind
+from geo.scope import EVERYTHING, Scope
+from layers.exports import export_table
+
 FORMATS = ["geojson", "gpkg", "shp", "csv", "xlsx"]
 
 
@@ -69,3 +73,23 @@ def test_unknown_layer_or_format_is_404(world):
     client = Client()
     assert client.get("/layers/nope/export.csv").status_code == 404
     assert client.get("/layers/divisions/export.pdf").status_code == 404
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_table_that_is_not_a_layer(db, fmt, tmp_path):
+    """export_table writes a selector's table with the layers' writers and logs it."""
+    table = pd.DataFrame({"名称": ["甲县", "乙县"], "消警处置及时率": [0.4, None]})
+    path = export_table(table, "grading", Scope(prefix="3201"), fmt, tmp_path, request=None)
+    assert path.name == f"grading.{fmt}"
+    back = pd.read_csv(path, encoding="utf-8-sig") if fmt == "csv" else pd.read_excel(path)
+    assert back["名称"].tolist() == ["甲县", "乙县"]
+    assert back["消警处置及时率"].tolist()[0] == 0.4
+    assert pd.isna(back["消警处置及时率"].tolist()[1])
+    event = SecurityEvent.objects.get(kind=SecurityEventKind.EXPORT)
+    assert (event.detail["table"], event.detail["rows"], event.detail["scope"]) == \
+        ("grading", 2, "p3201")
+
+
+def test_a_table_is_not_exported_as_geometry(db, tmp_path):
+    with pytest.raises(ValueError, match="csv or xlsx"):
+        export_table(pd.DataFrame({"a": [1]}), "t", EVERYTHING, "gpkg", tmp_path, request=None)

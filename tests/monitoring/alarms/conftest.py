@@ -10,6 +10,7 @@ import pytest
 from geo.models import Division, GridCell, Role, User
 from monitoring.ingest.services import batch_store
 from tests.conftest import box
+from tests.monitoring.alarms.grading_data import graded  # noqa: F401  (the grading tests' alarms)
 from tests.monitoring.ingest.conftest import gateway  # noqa: F401  (county A's devices)
 
 NOW = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
