@@ -246,3 +246,35 @@ def test_area_refuses_a_self_crossing_polygon_and_items_a_bad_datetime(client, w
     assert response.status_code == 400 and "coords" in response.json()["description"]
     response = get(client, f"{BASE}/items", world, datetime="soon")
     assert response.status_code == 400 and "datetime" in response.json()["description"]
+
+
+def test_openapi_documents_the_edr_operations(client, world):
+    document = client.get("/ogc/openapi?f=json",
+                          HTTP_AUTHORIZATION=f"Token {world.tokens['county_a']}").json()
+    paths = {p for p in document["paths"] if p.startswith("/collections/readings")}
+    assert paths == {f"/collections/readings{p}" for p in (
+        "", "/position", "/area", "/items", "/items/{featureId}", "/locations",
+        "/locations/{locId}", "/queryables", "/schema")}
+    position = document["paths"]["/collections/readings/position"]["get"]
+    names = {p["$ref"].rsplit("/", 1)[-1] for p in position["parameters"]}
+    assert names == {"positionCoords", "datetime", "parameter-name", "edr-limit", "edr-f",
+                     "lang"}
+    assert set(document["components"]["responses"]["EDRData"]["content"]) == {
+        "application/prs.coverage+json", "application/geo+json"}
+    anonymous = client.get("/ogc/openapi?f=json").json()
+    assert not [p for p in anonymous["paths"] if "readings" in p]
+
+
+def test_fuzz_edr_with_a_county_token(wsgi_app, world, readings):
+    """schemathesis over the EDR operations (tests/fuzz.py): no 5xx, every answer as
+    documented, with county A's read-only token and stored readings."""
+    import schemathesis
+
+    from geo.models import TokenAccess
+    from geo.tokens import token_create
+    from tests.fuzz import fuzz
+
+    key = token_create(user=world.users["county_a"], name="fuzz", access=TokenAccess.READ)
+    headers = {"Authorization": f"Token {key}"}
+    schema = schemathesis.openapi.from_wsgi("/ogc/openapi?f=json", wsgi_app, headers=headers)
+    fuzz(schema.include(path_regex=r"^/collections/readings"), headers)
