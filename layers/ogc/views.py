@@ -169,6 +169,12 @@ def _edr_encoding(request: HttpRequest) -> str | None:
 def _edr(api, api_request: APIRequest, collection_id: str, query_type: str,
          location_id: str | None) -> tuple:
     api_request._format = F_JSON  # pygeoapi's name of CoverageJSON; the encoding is bound
+    params = api_request.params
+    if "parameter_names" in params and "parameter-name" not in params:
+        # OWSLib 0.35's query_data(parameter_names=[...]) sends this name
+        params = params.copy()
+        params["parameter-name"] = params["parameter_names"]
+        api_request._args = params
     if edr.edr_collection(collection_id) is None or collection_id not in api.config["resources"]:
         return api.get_exception(HTTPStatus.NOT_FOUND, api_request.get_response_headers(
             **api.api_headers), F_JSON, "NotFound", "Collection not found")

@@ -278,3 +278,39 @@ def test_fuzz_edr_with_a_county_token(wsgi_app, world, readings):
     headers = {"Authorization": f"Token {key}"}
     schema = schemathesis.openapi.from_wsgi("/ogc/openapi?f=json", wsgi_app, headers=headers)
     fuzz(schema.include(path_regex=r"^/collections/readings"), headers)
+
+
+@pytest.fixture
+def site(transactional_db, live_server, settings):
+    from layers.ogc.service import forget_apis
+
+    settings.SITE_URL = live_server.url
+    forget_apis()
+    yield live_server.url
+    forget_apis()
+
+
+def test_owslib_edr_client(site, world, readings):
+    """OWSLib's EDR client (owslib.ogcapi.edr) over a socket: finds the collection among
+    the data collections and reads a position and an area, scoped by its token."""
+    from owslib.ogcapi import REQUEST_HEADERS
+    from owslib.ogcapi.edr import EnvironmentalDataRetrieval
+
+    saved = dict(REQUEST_HEADERS)
+    try:
+        api = EnvironmentalDataRetrieval(
+            f"{site}/ogc", headers={"Authorization": f"Token {world.tokens['county_a']}"})
+        assert "readings" in api.data()
+        level = readings["T-1.level"]
+        window = f"{(NOW - timedelta(minutes=3)).isoformat()}/{NOW.isoformat()}"
+        body = api.query_data("readings", "position", coords=_point(level.geom),
+                              datetime_=window, parameter_names=["level"])
+        _valid_coverage_json(body)
+        assert [c["ranges"]["level"]["values"] for c in body["coverages"]] == [[7.0, 8.0, 9.0]]
+        body = api.query_data("readings", "area", coords=_polygon(118.0, 32.0, 119.0, 32.5),
+                              datetime_=f"../{NOW.isoformat()}")
+        assert sorted(next(iter(c["ranges"])) for c in body["coverages"]) == [
+            "combustible_gas", "level"]  # county B's temperature is not county A's to see
+    finally:
+        REQUEST_HEADERS.clear()
+        REQUEST_HEADERS.update(saved)
