@@ -314,3 +314,12 @@ def test_owslib_edr_client(site, world, readings):
     finally:
         REQUEST_HEADERS.clear()
         REQUEST_HEADERS.update(saved)
+
+
+@pytest.mark.parametrize("path", ["", "/items", "/queryables"])
+def test_html_pages_of_the_collection(client, world, readings, path):
+    response = get(client, f"{BASE}{path}", world, f="html")
+    assert response.status_code == 200
+    assert "监测数据" in response.content.decode() or path == "/queryables"
+    assert get(client, f"{BASE}/position", world, f="html",
+               coords="POINT(118.1 32.1)").status_code == 400
