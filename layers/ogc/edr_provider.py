@@ -118,8 +118,11 @@ class EDRProvider(BaseEDRProvider):
 
 
 def _inside_world(geometry: BaseGeometry) -> None:
+    if geometry.is_empty:
+        raise _bad("coords: the geometry is empty")
     x0, y0, x1, y1 = geometry.bounds
-    if x0 < _WORLD[0] or y0 < _WORLD[1] or x1 > _WORLD[2] or y1 > _WORLD[3]:
+    # written so that NaN fails too
+    if not (_WORLD[0] <= x0 and _WORLD[1] <= y0 and x1 <= _WORLD[2] and y1 <= _WORLD[3]):
         raise _bad("coords: longitude must be within ±180 and latitude within ±90")
 
 

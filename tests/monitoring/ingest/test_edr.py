@@ -226,6 +226,8 @@ def test_another_county_gets_nothing_of_county_a(client, world, readings, who):
     ({"coords": "POINT(118.1"}, "coords"),
     ({"coords": "POLYGON((118 32,119 32,119 33,118 32))"}, "coords"),
     ({"coords": "POINT(190 32)"}, "coords"),
+    ({"coords": "POINT(nan nan)"}, "coords"),
+    ({"coords": "POINT EMPTY"}, "coords"),
     ({"coords": "POINT(118.1 32.1)", "datetime": "yesterday"}, "datetime"),
     ({"coords": "POINT(118.1 32.1)", "datetime": "2026-12-02T08:00Z/2026-12-01T00:00Z"},
      "datetime"),
