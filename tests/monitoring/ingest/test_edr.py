@@ -325,3 +325,28 @@ def test_html_pages_of_the_collection(client, world, readings, path):
     assert "监测数据" in response.content.decode() or path == "/queryables"
     assert get(client, f"{BASE}/position", world, f="html",
                coords="POINT(118.1 32.1)").status_code == 400
+
+
+def test_gdal_oapif_reads_the_items(site, world, readings):
+    """GDAL 3.6 has no EDR driver; its OGC API – Features driver reads the collection's
+    items (the sensors) under the token's scope."""
+    import json
+    import subprocess
+
+    header = f"Authorization: Token {world.tokens['county_b']}"
+    done = subprocess.run(["ogr2ogr", "-f", "GeoJSON", "/vsistdout/", f"OAPIF:{site}/ogc",
+                           "readings", "--config", "GDAL_HTTP_HEADERS", header],
+                          capture_output=True, text=True, timeout=60, check=True)
+    features = json.loads(done.stdout)["features"]
+    assert [f["properties"]["point"] for f in features] == ["TT-1.temp"]
+
+
+def test_accept_geojson(client, world, readings):
+    level = readings["T-1.level"]
+    response = client.get(f"{BASE}/position", {"coords": _point(level.geom),
+                                               "datetime": "2026-12-02T07:59:00Z"},
+                          HTTP_AUTHORIZATION=f"Token {world.tokens['admin']}",
+                          HTTP_ACCEPT="application/geo+json")
+    assert response["Content-Type"] == "application/geo+json"
+    assert sorted(f["properties"]["values"][0] for f in response.json()["features"]) == [
+        5.0, 9.0]
