@@ -350,3 +350,15 @@ def test_accept_geojson(client, world, readings):
     assert response["Content-Type"] == "application/geo+json"
     assert sorted(f["properties"]["values"][0] for f in response.json()["features"]) == [
         5.0, 9.0]
+
+
+def test_an_enterprise_user_reads_its_own_sensors_only(client, world, readings):
+    window = f"../{NOW.isoformat()}"
+    body = get(client, f"{BASE}/area", world, "enterprise",
+               coords=_polygon(118.0, 32.0, 119.0, 32.5), datetime=window, f="geojson").json()
+    assert sorted(f["properties"]["point"] for f in body["features"]) == ["GD-1.lel",
+                                                                           "T-1.level"]
+    temp = readings["TT-1.temp"]
+    assert get(client, f"{BASE}/items/{temp.pk}", world, "enterprise").status_code == 404
+    assert get(client, f"{BASE}/position", world, "enterprise", coords=_point(temp.geom),
+               datetime=window).json()["coverages"] == []
