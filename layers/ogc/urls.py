@@ -19,7 +19,7 @@ urlpatterns = [
     # OGC API – EDR (layers.ogc.edr): the registered EDR collections answer these
     re_path(rf"^collections/{_ID}/(?P<query_type>position|area)/?$", views.edr_query,
             name="ogc-edr-query"),
-    re_path(rf"^collections/{_ID}/locations/?$", views.items, name="ogc-edr-locations"),
+    re_path(rf"^collections/{_ID}/locations/?$", views.locations, name="ogc-edr-locations"),
     re_path(rf"^collections/{_ID}/locations/(?P<location_id>[^/]+)/?$", views.edr_query,
             {"query_type": "locations"}, name="ogc-edr-location"),
     path("static/<path:path>", views.static, name="ogc-static"),

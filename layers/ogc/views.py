@@ -138,6 +138,20 @@ def item(request: HttpRequest, collection_id: str, item_id: str) -> HttpResponse
     return _execute(request, itemtypes_api.get_collection_item, collection_id, item_id)
 
 
+@require_GET
+def locations(request: HttpRequest, collection_id: str) -> HttpResponse:
+    """An EDR collection's locations are its items (the sensors' features); only EDR
+    collections have them."""
+    if edr.edr_collection(collection_id) is None:
+        return _execute(request, _not_found, check_format=False)
+    return items(request, collection_id)
+
+
+def _not_found(api, api_request: APIRequest) -> tuple:
+    return api.get_exception(HTTPStatus.NOT_FOUND, api_request.get_response_headers(
+        **api.api_headers), F_JSON, "NotFound", "Collection not found")
+
+
 _EDR_TYPES = {"json": edr.COVERAGEJSON_TYPE, edr.GEOJSON: edr.GEOJSON_TYPE}
 
 
@@ -176,8 +190,7 @@ def _edr(api, api_request: APIRequest, collection_id: str, query_type: str,
         params["parameter-name"] = params["parameter_names"]
         api_request._args = params
     if edr.edr_collection(collection_id) is None or collection_id not in api.config["resources"]:
-        return api.get_exception(HTTPStatus.NOT_FOUND, api_request.get_response_headers(
-            **api.api_headers), F_JSON, "NotFound", "Collection not found")
+        return _not_found(api, api_request)
     return edr_api.get_collection_edr_query(api, api_request, collection_id, None,
                                             query_type, location_id)
 

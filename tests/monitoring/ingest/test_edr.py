@@ -242,6 +242,11 @@ def test_bad_input_is_400_naming_the_parameter(client, world, params, named):
     assert named in response.json()["description"]
 
 
+def test_edr_paths_of_a_layer_collection_are_404(client, world):
+    for path in ("position?coords=POINT(118.1 32.1)", "locations", "locations/1"):
+        assert get(client, f"/ogc/collections/enterprises/{path}", world).status_code == 404
+
+
 def test_area_refuses_a_self_crossing_polygon_and_items_a_bad_datetime(client, world):
     bowtie = "POLYGON((118 32,119 32.5,119 32,118 32.5,118 32))"
     response = get(client, f"{BASE}/area", world, coords=bowtie)
