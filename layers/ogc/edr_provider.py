@@ -55,6 +55,16 @@ def _instant(text: str) -> datetime | None:
     return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
+def checked_names(names: list | None, known: list[str]) -> list[str]:
+    """`parameter-name`'s names (blanks dropped); 400 naming any the collection lacks."""
+    names = [n.strip() for n in names or [] if n.strip()]
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise _bad(f"parameter-name: {', '.join(map(repr, unknown))} not among "
+                   f"{', '.join(known)}")
+    return names
+
+
 class EDRProvider(BaseEDRProvider):
     """Position, area and location queries of one registered EDR collection."""
 
@@ -107,11 +117,7 @@ class EDRProvider(BaseEDRProvider):
         return edr.coverage_json(series, self.by_id)
 
     def parameter_names(self, names: list | None) -> list[str]:
-        unknown = [n for n in names or [] if n not in self.by_id]
-        if unknown:
-            raise _bad(f"parameter-name: {', '.join(map(repr, unknown))} not among "
-                       f"{', '.join(self.by_id)}")
-        return list(names or [])
+        return checked_names(names, list(self.by_id))
 
     def __repr__(self) -> str:
         return f"<EDRProvider> {self.data}"
@@ -139,12 +145,8 @@ class EDRItemsProvider(LayerProvider):
     def query(self, *, properties: list | None = None, datetime_: str | None = None,
               filterq=None, **kwargs) -> dict:
         extra = dict(properties or [])
-        names = [n for n in (extra.pop("parameter-name", "") or "").split(",") if n]
-        known = {p.id for p in self.source.parameters()}
-        unknown = [n for n in names if n not in known]
-        if unknown:
-            raise _bad(f"parameter-name: {', '.join(map(repr, unknown))} not among "
-                       f"{', '.join(sorted(known))}")
+        names = checked_names((extra.pop("parameter-name", "") or "").split(","),
+                              [p.id for p in self.source.parameters()])
         window = time_window(datetime_) or (None, None)
         if filterq is not None:
             raise _bad("filter: not offered on this collection's items")
