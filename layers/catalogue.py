@@ -12,6 +12,7 @@ import json
 
 from layers.base import Layer, registry
 from layers.ogc.config import in_languages, site_config
+from layers.ogc.edr import edr_collections
 from layers.styles import style_layers
 
 
@@ -38,11 +39,16 @@ def _entry(layer: type[Layer], collection: str) -> dict:
 
 
 def layer_catalogue() -> dict:
-    """Every registered layer, in registry order."""
+    """Every registered layer, in registry order, and the OGC API – EDR collections
+    (ADR 0016), which are collections but not layers: public when their items layer is."""
     layers = registry.all()
     resources = site_config(base_url="", layers=layers, extents={})["resources"]
     collection = {res["providers"][0]["data"]: cid for cid, res in resources.items()}
-    return {"layers": [_entry(layer, collection[layer.id]) for layer in layers]}
+    return {"layers": [_entry(layer, collection[layer.id]) for layer in layers],
+            "edr_collections": [{
+                "id": c.id, "title": in_languages(c.title), "items_layer": c.items_layer,
+                "public": registry.get(c.items_layer).public,
+            } for c in edr_collections()]}
 
 
 def catalogue_text() -> str:

@@ -7,7 +7,9 @@ import json
 from pathlib import Path
 
 PATH = Path(__file__).with_name("layer_catalogue.json")
-LAYERS: list[dict] = json.loads(PATH.read_text(encoding="utf-8"))["layers"]
+_CATALOGUE = json.loads(PATH.read_text(encoding="utf-8"))
+LAYERS: list[dict] = _CATALOGUE["layers"]
+EDR_COLLECTIONS: list[dict] = _CATALOGUE["edr_collections"]
 
 
 def layers(*, public: bool | None = None) -> list[dict]:
@@ -22,6 +24,13 @@ def ids(*, public: bool | None = None) -> list[str]:
 def titles(language: str, *, public: bool | None = None) -> dict[str, str]:
     """Layer id -> title in `language` ("zh-Hans" or "en")."""
     return {layer["id"]: layer["title"][language] for layer in layers(public=public)}
+
+
+def collection_titles(language: str, *, public: bool | None = None) -> dict[str, str]:
+    """OGC collection id -> title: every layer's, then the EDR collections' (ADR 0016)."""
+    edr = {c["id"]: c["title"][language] for c in EDR_COLLECTIONS
+           if public is None or c["public"] is public}
+    return {**titles(language, public=public), **edr}
 
 
 def by_id(layer_id: str) -> dict:

@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from layers.base import Layer
+from layers.ogc.edr import EDRCollection
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 OUTPUT_CRS = [CRS84] + [f"http://www.opengis.net/def/crs/EPSG/0/{code}"
@@ -22,6 +23,10 @@ OUTPUT_CRS = [CRS84] + [f"http://www.opengis.net/def/crs/EPSG/0/{code}"
 LANGUAGES = {"zh-Hans": "zh-hans", "en": "en"}
 WORLD = [-180.0, -90.0, 180.0, 90.0]
 PROVIDER = "layers.ogc.provider.LayerProvider"
+EDR_PROVIDER = "layers.ogc.edr_provider.EDRProvider"
+EDR_ITEMS_PROVIDER = "layers.ogc.edr_provider.EDRItemsProvider"
+# EDR `limit`: values per series (with at most a hundred series, the answer is bounded)
+EDR_LIMITS = {"default_items": 1000, "max_items": 10000, "on_exceed": "throttle"}
 MAX_ITEMS = 10000
 TEMPLATES = Path(__file__).with_name("pygeoapi_templates")
 
@@ -56,8 +61,33 @@ def resource(layer: type[Layer], bbox: list[float] | None = None) -> dict:
     }
 
 
+def edr_resource(collection: EDRCollection, items: type[Layer],
+                 bbox: list[float] | None = None) -> dict:
+    """One EDR collection: our EDR provider first (the collection's type), the items
+    layer's features second (pygeoapi routes `/items` to a feature provider)."""
+    return {
+        "type": "collection",
+        "title": in_languages(collection.title),
+        "description": in_languages(collection.description),
+        "keywords": {tag: [collection.id, title]
+                     for tag, title in in_languages(collection.title).items()},
+        "links": [],
+        "extents": {"spatial": {"bbox": bbox or WORLD, "crs": CRS84}},
+        "limits": dict(EDR_LIMITS),
+        "providers": [
+            {"type": "edr", "name": EDR_PROVIDER, "data": collection.id,
+             "crs": [CRS84], "storage_crs": CRS84},
+            {"type": "feature", "name": EDR_ITEMS_PROVIDER, "data": collection.id,
+             "id_field": "id", "title_field": items.label,
+             "crs": list(OUTPUT_CRS), "storage_crs": CRS84,
+             "include_extra_query_parameters": True},
+        ],
+    }
+
+
 def site_config(*, base_url: str, layers: list[type[Layer]],
-                extents: dict[str, list[float]]) -> dict:
+                extents: dict[str, list[float]],
+                edr: list[tuple[EDRCollection, type[Layer]]] = ()) -> dict:
     """The whole pygeoapi config dict for the given layers."""
     title = in_languages(_("安全生产监管地理信息平台 OGC API"))
     return {
@@ -76,7 +106,10 @@ def site_config(*, base_url: str, layers: list[type[Layer]],
         },
         "logging": {"level": "ERROR"},
         "metadata": _metadata(title),
-        "resources": {layer.id: resource(layer, extents.get(layer.id)) for layer in layers},
+        "resources": {
+            **{layer.id: resource(layer, extents.get(layer.id)) for layer in layers},
+            **{c.id: edr_resource(c, items, extents.get(items.id)) for c, items in edr},
+        },
     }
 
 

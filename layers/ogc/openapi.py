@@ -19,6 +19,7 @@ from pygeoapi.openapi import get_oas
 
 from layers.base import registry
 from layers.ogc import near
+from layers.ogc.edr_openapi import edr_paths
 
 COMPONENTS_FILE = Path(__file__).with_name("openapi-components.yaml")
 _SERVED_TAGS = {"server", "features"}
@@ -29,6 +30,7 @@ def openapi_document(config: dict) -> dict:
     """The self-contained OpenAPI 3.0 document for a pygeoapi `config`."""
     document = get_oas(config, fail_on_invalid_collection=False)
     _keep_served(document, set(config["resources"]))
+    edr_paths(document, config["resources"])
     _add_parameters(document, config["resources"])
     _fix_responses(document)
     document["security"] = [{}, {"token": []}]  # anonymous (public layers) or a token
@@ -57,8 +59,11 @@ def _add_parameters(document: dict, resources: dict) -> None:
         operation = document["paths"].get(f"/collections/{layer_id}/items", {}).get("get")
         if operation is None:
             continue
+        layer = registry.get(layer_id)
+        if layer is None:  # an EDR collection (layers.ogc.edr_openapi)
+            continue
         operation["parameters"] += cql
-        if registry.get(layer_id).geometry_type() == "Point":
+        if layer.geometry_type() == "Point":
             operation["parameters"] += near.openapi_parameters()
 
 

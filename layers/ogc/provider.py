@@ -99,8 +99,7 @@ class LayerProvider(BaseProvider):
             select=[p for p in select_properties or [] if p in self._fields],
             skip_geometry=skip_geometry, crs=_crs(crs_transform_spec),
             when=cql_sql.datetime_bounds(self.layer, datetime_) if datetime_ else None,
-            cql=None if filterq is None else cql_sql.filter_sql(self.layer, self._fields,
-                                                                filterq),
+            cql=self.condition(filterq),
         )
         if query.cql is None:
             return self._query(query, offset, limit, resulttype)
@@ -109,6 +108,11 @@ class LayerProvider(BaseProvider):
                 return self._query(query, offset, limit, resulttype)
         except DataError as error:
             raise cql_sql.FilterError(str(error).splitlines()[0]) from None
+
+    def condition(self, filterq) -> tuple[str, list] | None:
+        """The extra SQL condition of a query: CQL2 `filter=` here; subclasses add theirs."""
+        return None if filterq is None else cql_sql.filter_sql(self.layer, self._fields,
+                                                               filterq)
 
     def _query(self, query: sql.ItemQuery, offset: int, limit: int, resulttype: str) -> dict:
         features: list = []

@@ -22,6 +22,7 @@ from geo.scope import EVERYTHING, Scope
 from layers.base import Layer, registry
 from layers.ogc import config, openapi
 from layers.ogc.context import current_scope
+from layers.ogc.edr import EDRCollection, edr_collections
 
 EXTENT_SECONDS = 60.0
 _apis: dict[tuple[str, bool], API] = {}
@@ -30,6 +31,13 @@ _lock = threading.Lock()
 
 def audience_layers(public_only: bool) -> list[type[Layer]]:
     return [layer for layer in registry.all() if layer.public or not public_only]
+
+
+def audience_edr(public_only: bool) -> list[tuple[EDRCollection, type[Layer]]]:
+    """EDR collections with their items layer; an audience sees those whose items
+    layer it sees (readings of sensors: never the public)."""
+    return [(c, registry.get(c.items_layer)) for c in edr_collections()
+            if registry.get(c.items_layer).public or not public_only]
 
 
 def api_for(scope: Scope) -> API:
@@ -77,8 +85,9 @@ def _build(site_url: str, public_only: bool) -> API:
     # traceback; our own failures raise through Django's handler, so silence it.
     logging.getLogger("pygeoapi").setLevel(logging.CRITICAL)
     layers = audience_layers(public_only)
+    edr = audience_edr(public_only)
     cfg = config.site_config(base_url=f"{site_url}/ogc", layers=layers,
-                             extents=data_extents(layers))
+                             extents=data_extents(layers), edr=edr)
     api = API(cfg, openapi={})
     api.extents_expire = time.monotonic() + EXTENT_SECONDS
     return api
@@ -109,11 +118,14 @@ def refresh_extents(api: API) -> None:
     if time.monotonic() < api.extents_expire:
         return
     api.extents_expire = time.monotonic() + EXTENT_SECONDS
-    layers = [registry.get(layer_id) for layer_id in api.config["resources"]]
-    fresh = data_extents(layers)
-    for layer in layers:
-        spatial = api.config["resources"][layer.id]["extents"]["spatial"]
-        spatial["bbox"] = fresh.get(layer.id, config.WORLD)
+    resources = api.config["resources"]
+    # an EDR collection's extent is its items layer's
+    items = {c.id: c.items_layer for c in edr_collections() if c.id in resources}
+    layers = [registry.get(items.get(rid, rid)) for rid in resources]
+    fresh = data_extents(list({layer.id: layer for layer in layers}.values()))
+    for resource_id in resources:
+        spatial = resources[resource_id]["extents"]["spatial"]
+        spatial["bbox"] = fresh.get(items.get(resource_id, resource_id), config.WORLD)
 
 
 def forget_apis() -> None:

@@ -16,5 +16,11 @@ urlpatterns = [
     re_path(rf"^collections/{_ID}/schema/?$", views.schema, name="ogc-schema"),
     re_path(rf"^collections/{_ID}/items/?$", views.items, name="ogc-items"),
     re_path(rf"^collections/{_ID}/items/(?P<item_id>[^/]+)/?$", views.item, name="ogc-item"),
+    # OGC API – EDR (layers.ogc.edr): the registered EDR collections answer these
+    re_path(rf"^collections/{_ID}/(?P<query_type>position|area)/?$", views.edr_query,
+            name="ogc-edr-query"),
+    re_path(rf"^collections/{_ID}/locations/?$", views.locations, name="ogc-edr-locations"),
+    re_path(rf"^collections/{_ID}/locations/(?P<location_id>[^/]+)/?$", views.edr_query,
+            {"query_type": "locations"}, name="ogc-edr-location"),
     path("static/<path:path>", views.static, name="ogc-static"),
 ]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pygeoapi
 import pygeoapi.api as core_api
+import pygeoapi.api.environmental_data_retrieval as edr_api
 import pygeoapi.api.itemtypes as itemtypes_api
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
@@ -20,7 +21,7 @@ from pygeoapi import l10n
 from pygeoapi.api import F_JSON, APIRequest, apply_gzip
 
 from geo.scope import scope_for_request
-from layers.ogc import cql
+from layers.ogc import cql, edr
 from layers.ogc.context import scope_bound
 from layers.ogc.language import request_language
 from layers.ogc.params import parameter_problem
@@ -132,7 +133,72 @@ def _collection_items(api, api_request: APIRequest, collection_id: str) -> tuple
 
 @require_GET
 def item(request: HttpRequest, collection_id: str, item_id: str) -> HttpResponse:
+    if edr.edr_collection(collection_id) is not None:  # an EDR item is a sensor's series
+        return edr_query(request, collection_id, "locations", item_id)
     return _execute(request, itemtypes_api.get_collection_item, collection_id, item_id)
+
+
+@require_GET
+def locations(request: HttpRequest, collection_id: str) -> HttpResponse:
+    """An EDR collection's locations are its items (the sensors' features); only EDR
+    collections have them."""
+    if edr.edr_collection(collection_id) is None:
+        return _execute(request, _not_found, check_format=False)
+    return items(request, collection_id)
+
+
+def _not_found(api, api_request: APIRequest) -> tuple:
+    return api.get_exception(HTTPStatus.NOT_FOUND, api_request.get_response_headers(
+        **api.api_headers), F_JSON, "NotFound", "Collection not found")
+
+
+_EDR_TYPES = {"json": edr.COVERAGEJSON_TYPE, edr.GEOJSON: edr.GEOJSON_TYPE}
+
+
+@require_GET
+def edr_query(request: HttpRequest, collection_id: str, query_type: str,
+              location_id: str | None = None) -> HttpResponse:
+    """OGC API – EDR position, area and location queries (layers.ogc.edr_provider):
+    CoverageJSON by default (pygeoapi's `f=json`), GeoJSON with `f=geojson` or an
+    Accept of application/geo+json."""
+    encoding = _edr_encoding(request)
+    if encoding is None:
+        return _execute(request, _refuse_format, check_format=False)
+    with edr.encoding_bound(encoding):
+        response = _execute(request, _edr, collection_id, query_type, location_id,
+                            check_format=False)
+    if response.status_code == HTTPStatus.OK:
+        response["Content-Type"] = _EDR_TYPES[encoding]
+    return response
+
+
+def _edr_encoding(request: HttpRequest) -> str | None:
+    wanted = request.GET.get("f")
+    if wanted is None:
+        accept = request.headers.get("Accept", "")
+        return edr.GEOJSON if edr.GEOJSON_TYPE in accept else "json"
+    return wanted if wanted in _EDR_TYPES else None
+
+
+def _edr(api, api_request: APIRequest, collection_id: str, query_type: str,
+         location_id: str | None) -> tuple:
+    api_request._format = F_JSON  # pygeoapi's name of CoverageJSON; the encoding is bound
+    params = api_request.params
+    if "parameter_names" in params and "parameter-name" not in params:
+        # OWSLib 0.35's query_data(parameter_names=[...]) sends this name
+        params = params.copy()
+        params["parameter-name"] = params["parameter_names"]
+        api_request._args = params
+    if edr.edr_collection(collection_id) is None or collection_id not in api.config["resources"]:
+        return _not_found(api, api_request)
+    return edr_api.get_collection_edr_query(api, api_request, collection_id, None,
+                                            query_type, location_id)
+
+
+def _refuse_format(api, api_request: APIRequest) -> tuple:
+    return api.get_exception(
+        HTTPStatus.BAD_REQUEST, api_request.get_response_headers(**api.api_headers), F_JSON,
+        "InvalidParameterValue", "f: an EDR query answers json (CoverageJSON) or geojson")
 
 
 def static(request: HttpRequest, path: str) -> HttpResponse:

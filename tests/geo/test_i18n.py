@@ -166,13 +166,13 @@ def test_ogc_collection_titles_in_english(world, fresh_apis):
     assert english["Content-Language"] == "en"
     titles = {c["id"]: c["title"] for c in english.json()["collections"]}
     assert titles["divisions"] == "Administrative divisions"
-    assert titles == catalogue.titles("en", public=True)
+    assert titles == catalogue.collection_titles("en", public=True)
 
     chinese = client.get("/ogc/collections?f=json")
     assert chinese["Content-Language"] == "zh-Hans"
     titles = {c["id"]: c["title"] for c in chinese.json()["collections"]}
     assert titles["divisions"] == "行政区划"
-    assert titles == catalogue.titles("zh-Hans", public=True)
+    assert titles == catalogue.collection_titles("zh-Hans", public=True)
 
     token = world.tokens["admin"]
     everything = client.get("/ogc/collections?f=json&lang=en",
@@ -180,4 +180,4 @@ def test_ogc_collection_titles_in_english(world, fresh_apis):
     titles = {c["id"]: c["title"] for c in everything["collections"]}
     assert titles["enterprises"] == "Enterprises"
     assert titles["grid_cells"] == "Supervision grid"
-    assert titles == catalogue.titles("en")
+    assert titles == catalogue.collection_titles("en")
