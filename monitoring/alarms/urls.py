@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from monitoring.alarms import views
+from monitoring.alarms import stream, views
 
 app_name = "alarms"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     path("alarms/<int:pk>/", views.alarm_detail, name="alarm"),
     path("warnings/<int:pk>/", views.warning_detail, name="warning"),
     path("suppressions/", views.suppression_list, name="suppressions"),
+    path("events", stream.events, name="events"),
 ]
