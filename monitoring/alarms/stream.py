@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import queue
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -118,7 +119,7 @@ def _live(sub: Subscription, allowed: Callable[[], bool], sent: _Sent) -> Iterat
             yield from _replay(sub.scope, sent)
             continue
         fresh = [i for i in ids if i not in sent]
-        for event in _read(selectors.events_read, scope=sub.scope, ids=fresh):
+        for event in RECENT.read(sub.scope, fresh):
             yield _event(event, sent)
 
 
@@ -161,6 +162,52 @@ def _read(fn: Callable, **kwargs):
     finally:
         if not connection.in_atomic_block:
             connection.close()
+
+
+class _Recent:
+    """Events read in the last few seconds, per scope key (equal keys see equal rows,
+    geo.scope): the streams of one county share one read of each new event instead of
+    one each. Streams of a scope take turns on a miss, so the first reads for all."""
+
+    def __init__(self, seconds: float = 5.0) -> None:
+        self.seconds = seconds
+        self._lock = threading.Lock()
+        self._scope_locks: dict[str, threading.Lock] = {}
+        self._events: dict[tuple[str, int], tuple[float, dict | None]] = {}
+
+    def read(self, scope: Scope, ids: list[int]) -> list[dict]:
+        with self._lock:
+            turn = self._scope_locks.setdefault(scope.key, threading.Lock())
+        with turn:
+            found, missing = self._known(scope.key, ids)
+            if missing:
+                read = {e["id"]: e for e in _read(selectors.events_read, scope=scope,
+                                                  ids=missing)}
+                self._remember(scope.key, missing, read)
+                found.update(read)
+        return [found[i] for i in sorted(found)]
+
+    def _known(self, key: str, ids: list[int]) -> tuple[dict[int, dict], list[int]]:
+        now, found, missing = time.monotonic(), {}, []
+        with self._lock:
+            for i in ids:
+                hit = self._events.get((key, i))
+                if hit is None or hit[0] < now:
+                    missing.append(i)
+                elif hit[1] is not None:  # None: read, and not visible in this scope
+                    found[i] = hit[1]
+        return found, missing
+
+    def _remember(self, key: str, ids: list[int], read: dict[int, dict]) -> None:
+        now = time.monotonic()
+        with self._lock:
+            for stale in [k for k, (until, _e) in self._events.items() if until < now]:
+                del self._events[stale]
+            for i in ids:
+                self._events[(key, i)] = (now + self.seconds, read.get(i))
+
+
+RECENT = _Recent()
 
 
 class _Sent:

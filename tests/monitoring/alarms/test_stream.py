@@ -12,6 +12,7 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django.test import Client
 
+from bench.sse import Stream
 from geo.models import ApiToken, Role, User
 from geo.scope import scope_for_user
 from geo.tokens import token_revoke
@@ -20,7 +21,6 @@ from monitoring.alarms.fanout import HUB
 from monitoring.alarms.models import AlarmStep, EarlyWarning
 from monitoring.devices.services import gateway_create, sensor_create
 from tests.monitoring.alarms.conftest import send, series
-from tests.sse import Stream
 
 pytestmark = pytest.mark.django_db(transaction=True)
 URL = "/monitoring/events"

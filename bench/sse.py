@@ -1,11 +1,13 @@
-"""A small server-sent events client for tests and benches: one real HTTP connection
+"""A small server-sent events client for benches and tests: one real HTTP connection
 (http.client), read by a thread into a queue of events and comments."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import queue
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -21,16 +23,19 @@ class Event:
 
 
 class Stream:
-    """GET `url` with `headers`; `status` and `headers` once open; `next()` the next
-    event (or comment line, as Event("comment", None, {"text": ...}))."""
+    """GET `url` with `headers` (`timeout` for the answer to start, `read_timeout` between
+    lines after); `status` once open; `next()` the next event (or comment line, as
+    Event("comment", None, {"text": ...}))."""
 
-    def __init__(self, url: str, headers: dict | None = None, timeout: float = 10.0) -> None:
+    def __init__(self, url: str, headers: dict | None = None, timeout: float = 10.0,
+                 read_timeout: float = 60.0) -> None:
         parts = urlsplit(url)
         self.conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
         self.conn.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""),
                           headers={"Accept": "text/event-stream", **(headers or {})})
         self.response = self.conn.getresponse()
         self.status = self.response.status
+        self.conn.sock.settimeout(read_timeout)  # longer than the heartbeat interval
         self.items: queue.Queue[Event | None] = queue.Queue()
         if self.status == 200:
             threading.Thread(target=self._read, daemon=True).start()
@@ -54,7 +59,7 @@ class Stream:
                 else:
                     name, _, value = line.partition(":")
                     fields[name] = value.removeprefix(" ")
-        except (OSError, ValueError):
+        except (OSError, ValueError, AttributeError):  # AttributeError: closed meanwhile
             pass
         self.items.put(None)  # the stream ended
 
@@ -79,7 +84,10 @@ class Stream:
         return out
 
     def close(self) -> None:
-        try:
-            self.response.close()
-        finally:
-            self.conn.close()
+        """Hang up. The socket is shut first: closing the response while the reader thread
+        is inside readline would wait for that read to end."""
+        sock = self.conn.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+        self.conn.close()
