@@ -33,9 +33,10 @@ class Stream:
         self.conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
         self.conn.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""),
                           headers={"Accept": "text/event-stream", **(headers or {})})
+        self.sock = self.conn.sock  # the response takes it over when the server will close
         self.response = self.conn.getresponse()
         self.status = self.response.status
-        self.conn.sock.settimeout(read_timeout)  # longer than the heartbeat interval
+        self.sock.settimeout(read_timeout)  # longer than the heartbeat interval
         self.items: queue.Queue[Event | None] = queue.Queue()
         if self.status == 200:
             threading.Thread(target=self._read, daemon=True).start()
@@ -86,8 +87,7 @@ class Stream:
     def close(self) -> None:
         """Hang up. The socket is shut first: closing the response while the reader thread
         is inside readline would wait for that read to end."""
-        sock = self.conn.sock
-        if sock is not None:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)
+        self.sock.close()
         self.conn.close()
