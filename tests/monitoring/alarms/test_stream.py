@@ -18,7 +18,8 @@ from geo.scope import scope_for_user
 from geo.tokens import token_revoke
 from monitoring.alarms import selectors
 from monitoring.alarms.fanout import HUB
-from monitoring.alarms.models import AlarmStep, EarlyWarning
+from monitoring.alarms.models import Alarm, AlarmStep, EarlyWarning
+from monitoring.alarms.services import alarm_acknowledge
 from monitoring.devices.services import gateway_create, sensor_create
 from tests.monitoring.alarms.conftest import send, series
 
@@ -211,3 +212,17 @@ def test_streams_per_process_are_capped(served, world, settings):
         assert second.json() == {"detail": "实时事件连接数已达上限，请稍后重试"}
     finally:
         first.close()
+
+
+def test_the_enterprise_signing_for_an_alarm_is_an_update(served, world, gateway):
+    stream = _open(served, _token(world, "enterprise"))  # the enterprise's own scope
+    try:
+        assert stream.next().type == "stream.ready"
+        _high_high("gw-a")
+        assert [e.type for e in stream.events(2)] == ["alarm.raised", "warning.raised"]
+        alarm_acknowledge(alarm=Alarm.objects.get(), user=world.users["enterprise"])
+        update = stream.next()
+        assert (update.type, update.data["step"], update.data["alarm"]["status"]) == \
+            ("alarm.updated", "acknowledged", "acknowledged")
+    finally:
+        stream.close()
