@@ -5,6 +5,7 @@ the process's one listener, each stream reads them again through its caller's sc
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
 import requests
@@ -16,12 +17,19 @@ from bench.sse import Stream
 from geo.models import ApiToken, Role, User
 from geo.scope import scope_for_user
 from geo.tokens import token_revoke
-from monitoring.alarms import selectors
+from monitoring.alarms import events, selectors
 from monitoring.alarms.fanout import HUB
-from monitoring.alarms.models import Alarm, AlarmStep, EarlyWarning
+from monitoring.alarms.models import (
+    Alarm,
+    AlarmStep,
+    EarlyWarning,
+    Suppression,
+    SuppressionState,
+)
 from monitoring.alarms.services import alarm_acknowledge
+from monitoring.devices.models import Sensor
 from monitoring.devices.services import gateway_create, sensor_create
-from tests.monitoring.alarms.conftest import send, series
+from tests.monitoring.alarms.conftest import NOW, send, series
 
 pytestmark = pytest.mark.django_db(transaction=True)
 URL = "/monitoring/events"
@@ -224,5 +232,35 @@ def test_the_enterprise_signing_for_an_alarm_is_an_update(served, world, gateway
         update = stream.next()
         assert (update.type, update.data["step"], update.data["alarm"]["status"]) == \
             ("alarm.updated", "acknowledged", "acknowledged")
+    finally:
+        stream.close()
+
+
+def test_a_suppressed_alarm_is_never_an_event(world, gateway):
+    """An approved maintenance window keeps the alarm on record and off the stream."""
+    window = Suppression.objects.create(
+        enterprise=world.enterprises_a[0], kind="maintenance", starts=NOW - timedelta(hours=1),
+        ends=NOW + timedelta(hours=1), reason="检修", state=SuppressionState.APPROVED,
+        division_code=world.enterprises_a[0].division_code,
+        organisation_id=world.enterprises_a[0].organisation_id)
+    window.sensors.add(Sensor.objects.get(gateway=gateway, point="T-1.level"))
+    _high_high("gw-a")
+    assert list(AlarmStep.objects.values_list("step", flat=True)) == ["raised", "suppressed"]
+    province = scope_for_user(world.users["province"])
+    assert selectors.events_after(scope=province, after=0, limit=10) == ([], False)
+    assert selectors.events_last_id(scope=province) == 0
+
+
+def test_events_committed_while_the_listener_reconnects_are_caught_up(served, world,
+                                                                      gateway):
+    stream = _open(served, _token(world, "county_a"))
+    try:
+        assert stream.next().type == "stream.ready"
+        with connection.cursor() as cursor:  # PostgreSQL drops the process's LISTEN session
+            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE query = %s", [f"LISTEN {events.CHANNEL}"])
+            assert cursor.fetchone() == (True,)
+        _high_high("gw-a")  # within the listener's 1 s pause: no notification reaches it
+        assert [e.type for e in stream.events(2)] == ["alarm.raised", "warning.raised"]
     finally:
         stream.close()
