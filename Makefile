@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: install system venv vendor services stop migrate demo-data demo serve test lint bench messages \
+.PHONY: install system venv vendor services stop migrate demo-data demo serve serve-events test lint bench messages \
 	catalogue bench-system
 
 install: system venv vendor
@@ -40,6 +40,16 @@ demo: install demo-data
 
 serve:
 	set -a; source var/services.env; set +a; scripts/demo.sh $(HOST) $(PORT) $(WORKERS) --no-sensors
+
+# The live event stream's own worker (ADR 0018): a proxy routes /monitoring/events here,
+# each stream holds one of its threads, none of the site's.
+EVENTS_PORT ?= 8001
+EVENT_STREAMS ?= 64
+serve-events:
+	set -a; source var/services.env; set +a; EVENT_STREAMS_MAX=$(EVENT_STREAMS) \
+	  .venv/bin/granian --interface wsgi geo.wsgi:application --host "$(HOST)" \
+	  --port "$(EVENTS_PORT)" --workers 1 --blocking-threads $$(($(EVENT_STREAMS) + 4)) \
+	  --log-level warning
 
 test: install services
 	set -a; source var/services.env; set +a; $(PY) manage.py compilemessages -v0 --ignore=.venv

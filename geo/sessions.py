@@ -71,6 +71,16 @@ def session_known_live(key: str | None, user_id: int) -> bool:
     return bool(hit and hit[0] > time.monotonic() and hit[1] == user_id)
 
 
+def session_open(key: str | None, user_id: int) -> bool:
+    """Whether a sign-in session is still open (not logged out, replaced or ended by an
+    administrator): what a long-lived request, such as the event stream, asks now and then
+    after the guard let it in."""
+    if session_known_live(key, user_id):
+        return True
+    return UserSession.objects.filter(key=key or "", user_id=user_id,
+                                      ended__isnull=True).exists()
+
+
 def forget_sessions() -> None:
     _live.clear()
 

@@ -292,3 +292,9 @@ CONTENT_SECURITY_POLICY = {
 # --- Job runner (procrastinate on this database, ADR 0012) ----------------------------------
 # A gateway with no message for this long is offline (the agent's heartbeat is every 30 s).
 GATEWAY_OFFLINE_SECONDS = int(os.environ.get("GATEWAY_OFFLINE_SECONDS", "180"))
+# The live event stream (/monitoring/events, ADR 0018). Each open stream holds one of the
+# web worker's threads, so a process takes at most EVENT_STREAMS_MAX of them: the demo's
+# workers run 4 threads, leaving 2 for pages; a dedicated events worker raises it.
+EVENT_STREAMS_MAX = _env_int("EVENT_STREAMS_MAX", 2)
+EVENT_HEARTBEAT_SECONDS = float(os.environ.get("EVENT_HEARTBEAT_SECONDS", "15"))
+EVENT_REPLAY_MAX = _env_int("EVENT_REPLAY_MAX", 500)  # events replayed after a reconnect

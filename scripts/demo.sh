@@ -53,6 +53,7 @@ SafeAtlas is running:
   OGC API     http://$HOST:$PORT/ogc/
   a tile      http://$HOST:$PORT/tiles/divisions/8/213/104.mvt
   style       http://$HOST:$PORT/tiles/style.json
+  events      http://$HOST:$PORT/monitoring/events (live alarms and warnings, server-sent events)
 Press Ctrl-C to stop.
 
 MSG

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from geo.workflow import ACCEPT, RETURN, SUBMIT, WITHDRAW, Review
+from monitoring.alarms import events
 from monitoring.alarms.models import (
     Alarm,
     AlarmStatus,
@@ -61,8 +62,9 @@ class AlarmRelease(Review):
 
     def record(self, action: str, alarm: Alarm, user, reason: str) -> None:
         step = {SUBMIT: Step.HANDLED, ACCEPT: Step.RELEASED, RETURN: Step.RETURNED}[action]
-        AlarmStep.objects.create(alarm=alarm, step=step, at=timezone.now(), by=user,
-                                 note=(reason or alarm.feedback)[:500])
+        events.steps_publish([AlarmStep.objects.create(
+            alarm=alarm, step=step, at=timezone.now(), by=user,
+            note=(reason or alarm.feedback)[:500])])
         if action == ACCEPT:
             EarlyWarning.objects.filter(alarm=alarm).update(closed_at=alarm.released_at)
 

@@ -104,7 +104,6 @@ def alarms_grade(alarms: list[Alarm], *, now: datetime) -> int:
         sent += warnings_push(batch, now=now, step=step)
     for warning, _rules, step in to_push:
         _pushed(warning.alarm, step, now)
-        events.event_publish("warning", warning, upgraded=step == Step.UPGRADED)
     return sent
 
 
@@ -163,8 +162,6 @@ def _new(r: Raise, now: datetime) -> Alarm:
     _step(alarm, Step.RAISED, now, note=_value_note(r.value))
     if suppression:
         _step(alarm, Step.SUPPRESSED, now, note=str(suppression))
-    else:
-        events.event_publish("alarm", alarm)
     return alarm
 
 
@@ -178,7 +175,8 @@ def _suppression(r: Raise) -> Suppression | None:
 
 
 def _step(alarm: Alarm, step: str, at: datetime, *, by=None, note: str = "") -> None:
-    AlarmStep.objects.create(alarm=alarm, step=step, at=at, by=by, note=note[:500])
+    made = AlarmStep.objects.create(alarm=alarm, step=step, at=at, by=by, note=note[:500])
+    events.steps_publish([made])  # an event when the batch commits (ADR 0018)
 
 
 def _value_note(value: float | None) -> str:

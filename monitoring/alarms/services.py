@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from geo import authority, uploads
 from geo.audit import acting_as
-from monitoring.alarms import raising
+from monitoring.alarms import events, raising
 from monitoring.alarms.evaluate import batch_evaluate
 from monitoring.alarms.lifecycle import RELEASE, SUPPRESSION, suppression_problems
 from monitoring.alarms.models import (
@@ -96,8 +96,8 @@ def warnings_tick(*, now: datetime) -> dict[str, int]:
     sent += warnings_push(remind, now=now, step=Step.REMINDED)
     for rows, step in ((escalate, Step.ESCALATED), (remind, Step.REMINDED)):
         EarlyWarning.objects.bulk_update([w for w, _r in rows], ["tier", "escalated_at"])
-        AlarmStep.objects.bulk_create([AlarmStep(alarm=w.alarm, step=step, at=now)
-                                       for w, _r in rows])
+        events.steps_publish(AlarmStep.objects.bulk_create(
+            [AlarmStep(alarm=w.alarm, step=step, at=now) for w, _r in rows]))
     return {"escalated": len(escalate), "reminded": len(remind), "messages": sent}
 
 
@@ -128,7 +128,8 @@ def alarm_acknowledge(*, alarm: Alarm, user) -> Alarm:
         alarm.status, alarm.acknowledged_at, alarm.acknowledged_by = (
             AlarmStatus.ACKNOWLEDGED, now, user)
         alarm.save(update_fields=["status", "acknowledged_at", "acknowledged_by"])
-        AlarmStep.objects.create(alarm=alarm, step=Step.ACKNOWLEDGED, at=now, by=user)
+        events.steps_publish([AlarmStep.objects.create(alarm=alarm, step=Step.ACKNOWLEDGED,
+                                                       at=now, by=user)])
     return alarm
 
 

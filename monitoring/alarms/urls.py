@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from monitoring.alarms import grading_views, suppression_views, views, warning_views
+from monitoring.alarms import grading_views, stream, suppression_views, views, warning_views
 
 app_name = "alarms"
 urlpatterns = [
@@ -16,4 +16,5 @@ urlpatterns = [
          name="suppression_decide"),
     path("preferences/", suppression_views.preferences, name="preferences"),
     path("grading/", grading_views.grading, name="grading"),
+    path("events", stream.events, name="events"),
 ]
