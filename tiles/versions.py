@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 CHANNEL = "layer_version"
 _layers: dict[str, int] = {}
 _cells: dict[str, list[dict[tuple[int, int], int]]] = {}
+_reads: dict[tuple[int, str], int] = {}  # (thread, table) -> re-reads after commits
 _lock = threading.Lock()
 _listener: _Listener | None = None
 
@@ -133,20 +134,24 @@ def note_payload(payload: str) -> None:
 
 
 def refresh_after_commit(table: str, using: str = "default") -> None:
-    """Schedule a re-read of `table`'s versions once the current transaction commits
-    (once per table and transaction, however many rows the ORM saves in it)."""
+    """Schedule a re-read of `table`'s versions once the current transaction commits.
+
+    Read once per table and commit however many rows the ORM saved: every save adds a
+    callback (so a savepoint rolled back cannot take the only one with it), and the
+    callbacks of one commit run one after another on this thread, so all but the first
+    see that this thread has read the table since they were scheduled and skip."""
     if _listener is None:
         return  # this process serves no tiles (a command, a worker): nothing to refresh
-    connection = connections[using]
-    if any(getattr(func, "tiles_table", None) == table
-           for _ids, func, *_ in connection.run_on_commit):
-        return
+    key = (threading.get_ident(), table)
+    scheduled = _reads.get(key, 0)
 
     def refresh() -> None:
+        if _reads.get(key, 0) != scheduled:
+            return  # read already, after this commit
+        _reads[key] = scheduled + 1
         with connections[using].cursor() as cursor:
             _load(cursor, table)
 
-    refresh.tiles_table = table
     transaction.on_commit(refresh, using=using)
 
 

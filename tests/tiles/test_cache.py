@@ -43,12 +43,17 @@ def fast_get(path: str, method: str = "get", **headers):
     return seen["status"], seen["headers"], body
 
 
-def test_every_layer_table_has_the_version_trigger(db):
+def test_every_layer_table_has_the_version_triggers(db):
+    """The three cell triggers (statement-level, with transition tables) and the
+    TRUNCATE one on every layer table, and ADR 0002's per-layer trigger on none."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT tgrelid::regclass::text FROM pg_trigger "
-                       "WHERE tgname = 'tiles_layer_version'")
-        tables = {row[0] for row in cursor.fetchall()}
-    assert tables == {layer.table() for layer in registry.all()}
+        cursor.execute("SELECT tgname, tgrelid::regclass::text FROM pg_trigger "
+                       "WHERE tgname LIKE 'tiles%%'")
+        found = set(cursor.fetchall())
+    expected = {(name, layer.table()) for layer in registry.all()
+                for name in ("tiles_cells_insert", "tiles_cells_update",
+                             "tiles_cells_delete", "tiles_layer_truncate")}
+    assert found == expected
 
 
 def detail_url(enterprise, query: str = "") -> str:
@@ -88,12 +93,13 @@ def test_orm_delete_is_seen_by_the_next_tile(client, world, django_capture_on_co
 def test_raw_sql_edit_is_delivered_by_listen_notify(client, world):
     url = detail_url(world.enterprises_a[2], f"?token={world.tokens['admin']}")
     assert "测试化工3号有限公司" in tile_names(client.get(url))
-    before = versions.current(["registry_enterprise"])
+    tile = tile_of(world.enterprises_a[2].geom.x, world.enterprises_a[2].geom.y, 14)
+    before = versions.current(["registry_enterprise"], *tile)
     with connection.cursor() as cursor:  # autocommit: the trigger notifies at once
         cursor.execute("UPDATE registry_enterprise SET name = %s WHERE id = %s",
                        ["原始SQL化工有限公司", world.enterprises_a[2].pk])
     deadline = time.monotonic() + 3.0
-    while versions.current(["registry_enterprise"]) == before:
+    while versions.current(["registry_enterprise"], *tile) == before:
         assert time.monotonic() < deadline, "no notification within 3 s"
         time.sleep(0.02)
     after = tile_names(client.get(url))
