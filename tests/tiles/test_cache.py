@@ -7,40 +7,14 @@ import time
 
 import mapbox_vector_tile
 import pytest
-from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, connection
-from django.test import RequestFactory
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from layers.base import registry
-from tests.tiles.conftest import decode, names, tile_of, tile_url
+from tests.tiles.conftest import decode, fast_get, names, tile_of, tile_url
 from tiles import versions
-from tiles.fastpath import TileFastPath
 
 TILE = tile_of(118.45, 32.15, 9)
-
-
-def fast_get(path: str, method: str = "get", **headers):
-    """One request through the WSGI fast path in front of Django; (status, headers, body)."""
-    environ = getattr(RequestFactory(), method)(path, **headers).environ
-    seen = {}
-
-    def start_response(status, response_headers, exc_info=None):
-        seen["status"], seen["headers"] = int(status.split()[0]), dict(response_headers)
-
-    # As django.test.Client does: keep the test transaction's connection open.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        result = TileFastPath(WSGIHandler())(environ, start_response)
-        body = b"".join(result)
-        if hasattr(result, "close"):
-            result.close()
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
-    return seen["status"], seen["headers"], body
 
 
 def test_every_layer_table_has_the_version_triggers(db):
