@@ -11,6 +11,7 @@ the tile, so a key costs at most (2**LOOKAHEAD + 2)**2 = 36 lookups at any zoom.
 
 from __future__ import annotations
 
+import functools
 import math
 
 CELL_ZOOM = 10    # ~39 x 33 km at 32 N; the triggers' grid (migration tiles 0002)
@@ -21,8 +22,10 @@ MARGIN = 64 / 4096  # tiles.sql BUFFER / EXTENT: the search box margin, in tiles
 CellRange = tuple[int, int, int, int, int]  # level, x0, x1, y0, y1 (inclusive)
 
 
+@functools.lru_cache(maxsize=65536)  # runs for every tile request; maps repeat tiles
 def cell_range(z: int, x: int, y: int) -> CellRange:
-    """Cells at some level (CELL_ZOOM or coarser) covering tile z/x/y and its margin."""
+    """Cells at some level (CELL_ZOOM or coarser) covering tile z/x/y and its margin.
+    (Exact in floats: the scale is a power of two and the margin 1/64.)"""
     level = min(CELL_ZOOM, z + LOOKAHEAD)
     scale = 2.0 ** (level - z)  # level cells per tile side (a fraction for fine tiles)
     last = 2**level - 1

@@ -8,6 +8,7 @@ and one TRUNCATE trigger that bumps the layer-wide version (ADR 0019).
 
 from __future__ import annotations
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 
 from layers.base import registry
@@ -29,7 +30,12 @@ def install_triggers(*, using: str = "default", **_kwargs) -> list[str]:
     """
     geometry = {}
     for layer in registry.all():
-        geometry.setdefault(layer.table(), layer.geometry_field().column)
+        field = layer.geometry_field()
+        if field.srid != 4326:  # the cells are computed from stored lon/lat
+            raise ImproperlyConfigured(
+                f"layer {layer.id}: tile versions need geometries in EPSG:4326, "
+                f"{layer.table()}.{field.column} is EPSG:{field.srid}")
+        geometry.setdefault(layer.table(), field.column)
     installed = []
     with connections[using].cursor() as cursor:
         cursor.execute("SELECT to_regproc('tiles_bump_cell_versions') IS NOT NULL")

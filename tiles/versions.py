@@ -56,6 +56,8 @@ def _tile_version(table: str, cells: tuple[int, int, int, int, int]) -> int:
         return found
     level, x0, x1, y0, y1 = cells
     grid = pyramid[level]
+    if x0 == x1 and y0 == y1:  # a detail tile inside one cell: most requests
+        return max(found, grid.get((x0, y0), 0))
     for cx in range(x0, x1 + 1):
         for cy in range(y0, y1 + 1):
             v = grid.get((cx, cy), 0)

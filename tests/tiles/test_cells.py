@@ -19,8 +19,9 @@ from monitoring.ingest.services import batch_store
 from tests.tiles.conftest import decode, fast_get, tile_of, tile_url
 from tiles import versions
 from tiles.cache import TileCache, TileEntry, TileKey
-from tiles.cells import cell_range, finest
+from tiles.cells import MARGIN, cell_range, finest
 from tiles.pruning import cache_prune
+from tiles.sql import BUFFER, EXTENT
 
 SENSORS = "monitoring_sensor"
 Z = 14
@@ -219,6 +220,7 @@ def test_memory_and_database_agree_at_every_zoom_and_on_cell_edges(client, world
 
 
 def test_cell_range_covers_the_tile_and_its_buffer():
+    assert MARGIN == BUFFER / EXTENT  # the margin is the render buffer
     assert cell_range(14, 848 * 16 + 5, 415 * 16 + 5) == (10, 848, 848, 415, 415)
     assert cell_range(14, 848 * 16, 415 * 16) == (10, 847, 848, 414, 415)  # on an edge
     assert cell_range(9, 424, 207) == (10, 847, 850, 413, 416)
