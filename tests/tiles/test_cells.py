@@ -243,3 +243,27 @@ def test_pruning_keeps_the_newest_file_of_each_tile(tmp_path):
                     "sensors/all/14/3/2.3.mvt.gz"]
     assert not (tmp_path / "sensors" / "4").exists()
     assert cache.get(TileKey(("sensors",), (7,), "all", 14, 3, 1)) == TileEntry.from_mvt(b"x")
+
+
+def test_the_hourly_job_prunes_the_tiles_a_write_orphaned(client, world, settings,
+                                                          django_capture_on_commit_callbacks):
+    from tiles.tasks import tile_cache_prune
+
+    client.force_login(world.users["admin"])
+    ent = world.enterprises_b[0]
+    url = tile_url("enterprises", *tile_of(ent.geom.x, ent.geom.y, Z))
+
+    def files() -> set[str]:
+        return {p.name for p in settings.TILE_CACHE_DIR.rglob("*.mvt.gz")}
+
+    client.get(url)
+    first = files()
+    with django_capture_on_commit_callbacks(execute=True):
+        ent.name = "改名化工有限公司"
+        ent.save()
+    renamed = client.get(url).content
+    assert len(first) == 1 and len(files() - first) == 1  # one more version of the tile
+    current = files() - first
+    assert tile_cache_prune(timestamp=0) == 1
+    assert files() == current
+    assert client.get(url).content == renamed
