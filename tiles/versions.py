@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 CHANNEL = "layer_version"
 _layers: dict[str, int] = {}
 _cells: dict[str, list[dict[tuple[int, int], int]]] = {}
-_reads: dict[tuple[int, str], int] = {}  # (thread, table) -> re-reads after commits
+_reads: dict[tuple[int, str, str], int] = {}  # (thread, db, table) -> re-reads
 _lock = threading.Lock()
 _listener: _Listener | None = None
 
@@ -144,7 +144,7 @@ def refresh_after_commit(table: str, using: str = "default") -> None:
     see that this thread has read the table since they were scheduled and skip."""
     if _listener is None:
         return  # this process serves no tiles (a command, a worker): nothing to refresh
-    key = (threading.get_ident(), table)
+    key = (threading.get_ident(), using, table)
     scheduled = _reads.get(key, 0)
 
     def refresh() -> None:
