@@ -47,11 +47,11 @@ BEGIN
     END;
     boxes := 'SELECT tiles_cell_x(ST_XMin(g)) AS x0, tiles_cell_x(ST_XMax(g)) AS x1, '
              'tiles_cell_y(ST_YMax(g)) AS y0, tiles_cell_y(ST_YMin(g)) AS y1 '
-             'FROM (' || src || ') r WHERE g IS NOT NULL';
+             'FROM (' || src || ') r WHERE g IS NOT NULL AND NOT ST_IsEmpty(g)';
     EXECUTE 'SELECT bool_or((x1 - x0 + 1)::bigint * (y1 - y0 + 1) > {WIDE_CELLS}) FROM ('
             || boxes || ') b' INTO wide;
     IF wide IS NULL THEN
-        RETURN NULL;  -- no row with a geometry: no tile changed
+        RETURN NULL;  -- no row with a (non-empty) geometry: no tile changed
     END IF;
     v := nextval('tiles_layerversion_seq');
     IF wide THEN
