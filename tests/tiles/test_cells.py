@@ -267,3 +267,18 @@ def test_the_hourly_job_prunes_the_tiles_a_write_orphaned(client, world, setting
     assert tile_cache_prune(timestamp=0) == 1
     assert files() == current
     assert client.get(url).content == renamed
+
+
+def test_rows_without_a_place_touch_no_cell(world, plants):
+    before = _cells()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE monitoring_sensor SET geom = 'SRID=4326;POINT EMPTY' "
+                       "WHERE gateway_id = 'gw-a' AND false")
+        assert _cells() == before  # no row: no bump
+        cursor.execute("INSERT INTO monitoring_sensor (enterprise_id, gateway_id, point, "
+                       "name, indicator, tag, measure_unit, cas, in_use, division_code, "
+                       "last_quality, alarm_state, geom) SELECT enterprise_id, gateway_id, "
+                       "'E-1.level', name, indicator, tag, measure_unit, cas, in_use, "
+                       "division_code, last_quality, alarm_state, 'SRID=4326;POINT EMPTY' "
+                       "FROM monitoring_sensor WHERE gateway_id = 'gw-a'")
+    assert _cells() == before
