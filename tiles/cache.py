@@ -1,7 +1,8 @@
 """Tile cache: a bounded in-process LRU in front of a file cache shared by processes.
 
-Keys carry the layer versions, so entries are never invalidated, only left behind:
-a write bumps the version and the next request computes a new key. Bodies are
+Keys carry the data versions of the tile's cells (ADR 0019), so entries are never
+invalidated, only left behind: a write bumps the versions of its cells and the next
+request for a tile over them computes a new key; `tiles.pruning` deletes what is left. Bodies are
 stored gzip-compressed; an empty body means "no features" (served as 204).
 """
 
@@ -31,9 +32,12 @@ class TileKey:
     suffix: str = "mvt.gz"  # "png" for raster tiles, stored as they are
 
     def path(self) -> str:
+        """`layers/scope/z/x/y.versions.suffix`: the versions differ per tile (ADR 0019),
+        so they sit in the file name, and a tile's older files lie beside its current
+        one for `tiles.pruning` to find."""
         versions = "-".join(str(v) for v in self.versions)
-        return (f"{'+'.join(self.layer_ids)}/{versions}/{self.scope_key}/"
-                f"{self.z}/{self.x}/{self.y}.{self.suffix}")
+        return (f"{'+'.join(self.layer_ids)}/{self.scope_key}/"
+                f"{self.z}/{self.x}/{self.y}.{versions}.{self.suffix}")
 
 
 @dataclass(frozen=True)

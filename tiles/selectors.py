@@ -52,15 +52,16 @@ def in_zoom(layers: list[type[Layer]], z: int) -> list[type[Layer]]:
 
 def tile_key(layers: list[type[Layer]], scope: Scope, z: int, x: int, y: int, *,
              live_only: bool = False) -> TileKey | None:
-    """The cache key. With `live_only` (the fast path) it never queries: None when the
+    """The cache key: per layer, the highest version over the cells the tile covers
+    (ADR 0019). With `live_only` (the fast path) it never queries: None when the
     in-memory versions are not live."""
     tables = [layer.table() for layer in layers]
-    found = versions.current(tables)
+    found = versions.current(tables, z, x, y)
     if found is None and not live_only:
         if versions.ensure_listening():
-            found = versions.current(tables)
+            found = versions.current(tables, z, x, y)
         if found is None:
-            found = versions.from_database(tables)
+            found = versions.from_database(tables, z, x, y)
     if found is None:
         return None
     return TileKey(tuple(layer.id for layer in layers), found, scope.key, z, x, y)

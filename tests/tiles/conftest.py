@@ -5,8 +5,13 @@ from __future__ import annotations
 import math
 
 import mapbox_vector_tile
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.test import RequestFactory
 
 from layers.base import registry
+from tiles.fastpath import TileFastPath
 
 
 def tile_of(lon: float, lat: float, z: int) -> tuple[int, int, int]:
@@ -43,3 +48,25 @@ def names(tile: dict, layer: str = "enterprises") -> set[str]:
 
 def tile_url(layer: str, z: int, x: int, y: int, query: str = "") -> str:
     return f"/tiles/{layer}/{z}/{x}/{y}.mvt{query}"
+
+
+def fast_get(path: str, method: str = "get", **headers):
+    """One request through the WSGI fast path in front of Django; (status, headers, body)."""
+    environ = getattr(RequestFactory(), method)(path, **headers).environ
+    seen = {}
+
+    def start_response(status, response_headers, exc_info=None):
+        seen["status"], seen["headers"] = int(status.split()[0]), dict(response_headers)
+
+    # As django.test.Client does: keep the test transaction's connection open.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        result = TileFastPath(WSGIHandler())(environ, start_response)
+        body = b"".join(result)
+        if hasattr(result, "close"):
+            result.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    return seen["status"], seen["headers"], body

@@ -7,48 +7,27 @@ import time
 
 import mapbox_vector_tile
 import pytest
-from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, connection
-from django.test import RequestFactory
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from layers.base import registry
-from tests.tiles.conftest import decode, names, tile_of, tile_url
+from tests.tiles.conftest import decode, fast_get, names, tile_of, tile_url
 from tiles import versions
-from tiles.fastpath import TileFastPath
 
 TILE = tile_of(118.45, 32.15, 9)
 
 
-def fast_get(path: str, method: str = "get", **headers):
-    """One request through the WSGI fast path in front of Django; (status, headers, body)."""
-    environ = getattr(RequestFactory(), method)(path, **headers).environ
-    seen = {}
-
-    def start_response(status, response_headers, exc_info=None):
-        seen["status"], seen["headers"] = int(status.split()[0]), dict(response_headers)
-
-    # As django.test.Client does: keep the test transaction's connection open.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        result = TileFastPath(WSGIHandler())(environ, start_response)
-        body = b"".join(result)
-        if hasattr(result, "close"):
-            result.close()
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
-    return seen["status"], seen["headers"], body
-
-
-def test_every_layer_table_has_the_version_trigger(db):
+def test_every_layer_table_has_the_version_triggers(db):
+    """The three cell triggers (statement-level, with transition tables) and the
+    TRUNCATE one on every layer table, and ADR 0002's per-layer trigger on none."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT tgrelid::regclass::text FROM pg_trigger "
-                       "WHERE tgname = 'tiles_layer_version'")
-        tables = {row[0] for row in cursor.fetchall()}
-    assert tables == {layer.table() for layer in registry.all()}
+        cursor.execute("SELECT tgname, tgrelid::regclass::text FROM pg_trigger "
+                       "WHERE tgname LIKE 'tiles%%'")
+        found = set(cursor.fetchall())
+    expected = {(name, layer.table()) for layer in registry.all()
+                for name in ("tiles_cells_insert", "tiles_cells_update",
+                             "tiles_cells_delete", "tiles_layer_truncate")}
+    assert found == expected
 
 
 def detail_url(enterprise, query: str = "") -> str:
@@ -88,12 +67,13 @@ def test_orm_delete_is_seen_by_the_next_tile(client, world, django_capture_on_co
 def test_raw_sql_edit_is_delivered_by_listen_notify(client, world):
     url = detail_url(world.enterprises_a[2], f"?token={world.tokens['admin']}")
     assert "测试化工3号有限公司" in tile_names(client.get(url))
-    before = versions.current(["registry_enterprise"])
+    tile = tile_of(world.enterprises_a[2].geom.x, world.enterprises_a[2].geom.y, 14)
+    before = versions.current(["registry_enterprise"], *tile)
     with connection.cursor() as cursor:  # autocommit: the trigger notifies at once
         cursor.execute("UPDATE registry_enterprise SET name = %s WHERE id = %s",
                        ["原始SQL化工有限公司", world.enterprises_a[2].pk])
     deadline = time.monotonic() + 3.0
-    while versions.current(["registry_enterprise"]) == before:
+    while versions.current(["registry_enterprise"], *tile) == before:
         assert time.monotonic() < deadline, "no notification within 3 s"
         time.sleep(0.02)
     after = tile_names(client.get(url))

@@ -75,4 +75,5 @@ def test_every_scheduled_job_is_registered():
         "monitoring.tasks.readings_partitions": "17 * * * *",
         "monitoring.tasks.warnings_due": "* * * * *",
         "registry.tasks.daily_reminders": "30 23 * * *",
+        "tiles.tasks.tile_cache_prune": "41 * * * *",
     }

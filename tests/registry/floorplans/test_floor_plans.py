@@ -389,7 +389,7 @@ def test_old_tile_url_redirects_and_tiles_are_cached_per_version(world, placed, 
     cached = sorted(p.relative_to(settings.TILE_CACHE_DIR).as_posix()
                     for p in _stored_files(settings.TILE_CACHE_DIR))
     version = int(FloorPlan.objects.get(pk=plan_id).updated.timestamp() * 1_000_000)
-    assert cached == [f"floorplans+{plan_id}/{version}/any/18/{x}/{y}.png"]
+    assert cached == [f"floorplans+{plan_id}/any/18/{x}/{y}.{version}.png"]  # ADR 0019
     again = client.get(f"/tiles/floorplans/{plan_id}/18/{x}/{y}.png",
                        HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304
