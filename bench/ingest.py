@@ -194,10 +194,11 @@ def run_mqtt(items: list, conninfo: str) -> common.Result:
     host, port = url.split("//")[1].split(":")
     workers = [subprocess.Popen(
         [sys.executable, "manage.py", "ingest", "--mqtt-url", url, "--client-id",
-         f"bench-ingest-{i}"], cwd=common.ROOT, stdout=subprocess.DEVNULL,
+         f"bench-ingest-{i}"], cwd=common.ROOT, stdout=subprocess.PIPE, text=True,
         stderr=subprocess.DEVNULL) for i in range(2)]
     try:
-        time.sleep(3)  # the workers subscribe
+        for w in workers:  # published before that, a batch reaches no worker of a new group
+            _wait_line(w, "subscribed as ", 120)
         client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="bench-agent",
                              protocol=mqtt.MQTTv5)
         client.connect(host, int(port))
@@ -224,6 +225,18 @@ def run_mqtt(items: list, conninfo: str) -> common.Result:
             w.wait(30)
     return common.Result("ours via MQTT", count, seconds, count / seconds, 0.0, 0.0, 0,
                          "ingest")
+
+
+def _wait_line(proc: subprocess.Popen, start: str, timeout: float) -> None:
+    """Read the process's output until a line starting with `start` (a fixed sleep lost
+    every message when a loaded machine took longer to start the workers)."""
+    deadline = time.monotonic() + timeout
+    for line in proc.stdout:
+        if line.startswith(start):
+            return
+        if time.monotonic() > deadline:
+            break
+    raise RuntimeError(f"no {start!r} line from {proc.args} within {timeout} s")
 
 
 def cleanup(conninfo: str) -> None:

@@ -61,7 +61,8 @@ def build_transport(cfg: Config, up: dict):
         return HttpTransport(up["url"], cfg.gateway_id, hmac_key or b"", timeout, _tls(cfg, up))
     return MqttTransport(up["url"], cfg.gateway_id, up.get("topic_prefix", "safeatlas"),
                          up.get("client_id", f"{cfg.gateway_id}-{up['id']}"), hmac_key,
-                         timeout, _tls(cfg, up), up.get("username"), up.get("password"))
+                         timeout, _tls(cfg, up), up.get("username"), up.get("password"),
+                         up.get("ack", "platform"), float(up.get("ack_timeout", 30.0)))
 
 
 def build_cipher(cfg: Config, up: dict) -> protocol.Cipher | None:
@@ -187,12 +188,14 @@ def watchdog_timeout(cfg: Config) -> float:
 
     A loop is legitimately silent for one iteration: a sampler for its period plus
     a slow read (OPC UA: connect, resolve, read, each bounded by the timeout), a
-    forwarder for a heartbeat and a batch send (MQTT: connect + publish) plus its
+    forwarder for a heartbeat and a batch send (MQTT: connect + subscribe + publish,
+    then the platform's ack) plus its
     longest backoff. Twice the slowest of those is a stall, not a slow peer; the
     configured `watchdog_timeout` is a floor.
     """
     read = max(4 * float(s.get("timeout", 2.0)) for s in cfg.sources.values())
     sampler = max(p.period for p in cfg.points) + read
     forwarder = max(3 * float(u.get("timeout", 10.0)) + float(u.get("backoff", {}).get("max", 15.0))
+                    + float(u.get("ack_timeout", 30.0) if u["type"] == "mqtt" else 0)
                     for u in cfg.uplinks)
     return max(cfg.watchdog_timeout, 2 * max(sampler, forwarder))

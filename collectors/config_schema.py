@@ -141,6 +141,10 @@ MQTT_UPLINK = _obj(
         "client_id": _STR,
         "username": _STR,
         "password": {"type": "string"},
+        # platform: a batch is delivered on the platform's ack after its commit (§5.1);
+        # broker: on the broker's PUBACK (a receiver of protocol 1.0, which sends none)
+        "ack": {"enum": ["platform", "broker"]},
+        "ack_timeout": _POS,
     },
     ("id", "type", "url"),
 )

@@ -1,4 +1,5 @@
-"""Forwarder: moves journal rows to one uplink, advancing its cursor only on ack."""
+"""Forwarder: moves journal rows to one uplink, advancing its cursor only on ack: the
+receiver's answer after its commit (HTTP 2xx, the platform's MQTT ack), never a relay's."""
 
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ def wire_record(row: Row) -> dict:
 
 
 class Transport(Protocol):
-    def send(self, kind: str, body: bytes) -> None: ...
+    def send(self, kind: str, body: bytes, *, seqs: tuple[int, int] | None = None) -> None:
+        """Return once the receiver stored the message (a batch: `seqs` = first, last)."""
 
     def close(self) -> None: ...
 
@@ -58,9 +60,9 @@ class Forwarder:
         self._next_heartbeat = 0.0
         self._limit = batch_max
 
-    async def _send(self, kind: str, obj: dict) -> None:
+    async def _send(self, kind: str, obj: dict, seqs: tuple[int, int] | None = None) -> None:
         body = protocol.encrypt(protocol.dumps(obj), self.gateway, self.cipher)
-        await asyncio.to_thread(self.transport.send, kind, body)
+        await asyncio.to_thread(self.transport.send, kind, body, seqs=seqs)
 
     async def _maybe_heartbeat(self) -> None:
         """Send a heartbeat if one is due. A link failure propagates like a batch's, so
@@ -84,7 +86,7 @@ class Forwarder:
         body = protocol.batch_body(self.gateway, [wire_record(r) for r in rows], dropped,
                                    agent_version=__version__)
         try:
-            await self._send("batch", body)
+            await self._send("batch", body, (rows[0].seq, rows[-1].seq))
         except TooLarge as exc:
             if len(rows) > 1:
                 self._limit = max(1, len(rows) // 2)

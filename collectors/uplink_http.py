@@ -46,8 +46,9 @@ class HttpTransport:
                 self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
         return self.conn
 
-    def send(self, kind: str, body: bytes) -> None:
-        """POST one message; return only when the receiver acknowledged it (2xx)."""
+    def send(self, kind: str, body: bytes, *, seqs: tuple[int, int] | None = None) -> None:
+        """POST one message; return only when the receiver acknowledged it (2xx, sent after
+        its commit: the answer is the end-to-end ack, `seqs` need no matching)."""
         headers = protocol.sign(self.key, body, self.gateway, time.time() + self.clock_offset)
         headers.update({"Content-Type": "application/json", "X-SafeAtlas-Kind": kind})
         try:

@@ -26,3 +26,17 @@ def batch_body(gateway: str, records: list[dict], dropped: int, *, agent_version
     if dropped:
         body["dropped"] = {"count": dropped, "before_seq": records[0]["seq"]}
     return body
+
+
+def ack_body(gateway: str, first_seq: int, last_seq: int, *, reason: str | None = None) -> dict:
+    """The platform's end-to-end answer to one batch (§5.1): `ok` once its transaction
+    committed, or a permanent refusal with its `reason` (the agent quarantines after
+    `max_rejections`)."""
+    body = {"v": PROTOCOL_VERSION, "kind": "ack", "gateway": gateway,
+            "sent_at": int(time.time() * 1000), "first_seq": first_seq, "last_seq": last_seq,
+            "ok": reason is None}
+    if reason is None:
+        body["acked_seq"] = last_seq
+    else:
+        body["reason"] = reason
+    return body

@@ -67,3 +67,19 @@ class Verifier:
             if nonce in self._nonces:
                 raise Rejected(409, "replayed_nonce")
             self._nonces[nonce] = now
+
+
+def ack_open(key: bytes | None, headers: dict[str, str], body: bytes, gateway: str) -> dict:
+    """The platform's ack (§5.1) for `gateway`, or ValueError. With a key its signature
+    must verify; its time and nonce are not checked: an ack only ever releases the
+    sequence numbers it names, and the platform sends one only once they are committed,
+    so a copy played back later says nothing untrue."""
+    if key is not None and not verify_signature(key, body, headers):
+        raise ValueError("ack signature invalid")
+    doc = json.loads(body)
+    if not isinstance(doc, dict) or doc.get("kind") != "ack" or doc.get("gateway") != gateway:
+        raise ValueError("not an ack for this gateway")
+    if not all(type(doc.get(k)) is int for k in ("first_seq", "last_seq")) or \
+            not isinstance(doc.get("ok"), bool):
+        raise ValueError("ack without first_seq, last_seq and ok")
+    return doc

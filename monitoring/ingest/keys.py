@@ -29,20 +29,26 @@ class Keys:
     def receive(self, headers: dict[str, str], body: bytes, **where) -> dict:
         """Open and store one message; returns it. A refusal is logged as a security event
         with `where` (not a replay: it may be a resend whose answer was lost) and raised as
-        Rejected, a signed body that is no valid message as 400 `malformed`."""
-        gateway = headers.get(H_GATEWAY, "")
+        Rejected, a signed body that is no valid message as 400 `malformed`. A refusal
+        raised after the message was opened carries it as `doc` (else None), so MQTT can
+        answer the batch it names (protocol §5.1)."""
+        gateway, doc = headers.get(H_GATEWAY, ""), None
         try:
             doc = self.open(headers, body)
             message_store(doc, headers[H_NONCE])
             return doc
-        except Replayed:
+        except Replayed as exc:
+            exc.doc = doc
             raise
         except Rejected as exc:
             refusal_log(gateway, exc.reason, **where)
+            exc.doc = doc
             raise
         except (KeyError, TypeError, ValueError) as exc:
             refusal_log(gateway, "malformed", error=str(exc)[:200])
-            raise Rejected(400, "malformed") from None
+            refused = Rejected(400, "malformed")
+            refused.doc = doc if isinstance(doc, dict) else None
+            raise refused from None
 
     def reload(self) -> None:
         rows = Gateway.objects.filter(in_use=True).values_list("code", "hmac_key", "enc_key")

@@ -60,6 +60,26 @@ def test_bad_enum_and_unknown_source_reference():
     assert "points[0].source: unknown source 'dcs'" in msg
 
 
+MQTT = GOOD + f"""  - id: mqtt
+    type: mqtt
+    url: mqtt://127.0.0.1:1883
+    hmac_key: "{HMAC_HEX}"
+"""
+
+
+def test_mqtt_uplink_waits_for_the_platforms_ack_unless_told_the_broker_is_enough():
+    from collectors.agent import build_transport
+
+    cfg = parse(MQTT, "agent.yaml")
+    default = build_transport(cfg, cfg.uplinks[1])
+    assert (default.ack, default.ack_timeout) == ("platform", 30.0)
+    cfg = parse(MQTT + "    ack: broker\n    ack_timeout: 5\n", "agent.yaml")
+    old = build_transport(cfg, cfg.uplinks[1])
+    assert (old.ack, old.ack_timeout) == ("broker", 5.0)
+    (msg,) = problems(MQTT + "    ack: pubrec\n")
+    assert msg == "agent.yaml:25: uplinks[1].ack: 'pubrec' is not one of ['platform', 'broker']"
+
+
 def test_yaml_syntax_error_has_line():
     (msg,) = problems(GOOD.replace("  - id: plc", "  - id: [plc"))
     assert msg.startswith("agent.yaml:") and "YAML syntax error" in msg

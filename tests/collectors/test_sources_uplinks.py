@@ -112,7 +112,8 @@ def test_dead_http_uplink_does_not_hold_back_mqtt(tmp_path, simulator, agent, mo
     os.environ["NOTIFY_SOCKET"] = str(tmp_path / "notify.sock")
     mqtt_up = {"id": "mqtt", "type": "mqtt", "url": f"mqtt://127.0.0.1:{mosquitto.port}",
                "hmac_key": HMAC_HEX, "encryption": {"alg": "aes-256-gcm", "key": AES_HEX},
-               "timeout": 2, "backoff": {"initial": 0.05, "max": 0.3}}
+               "timeout": 2, "backoff": {"initial": 0.05, "max": 0.3},
+               "ack": "broker"}  # the subscriber here is no platform: it sends no acks
     dead = http_uplink(f"http://127.0.0.1:{free_port()}/ingest")
     cfg = agent_yaml(tmp_path, [modbus_source(mb)], tank_points(0.1), [dead, mqtt_up])
     try:

@@ -1,17 +1,24 @@
 """MQTT uplink against a real mosquitto: a broker that ends the session is noticed at
-once (never only at the CONNACK/PUBACK timeout), and the agent resumes right after a
-broker restart, even one that killed a batch in flight."""
+once (never only at the CONNACK/PUBACK timeout), the agent resumes right after a
+broker restart, even one that killed a batch in flight, and a batch leaves the journal
+only on the platform's signed ack, not on the broker's PUBACK."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import signal
 import threading
 import time
 from itertools import pairwise
 
+import paho.mqtt.client as mqtt
 import pytest
+from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
 
+from collectors import protocol
 from collectors.backoff import Backoff
 from collectors.forwarder import Forwarder
 from collectors.journal import Journal, Record, read_stats
@@ -75,9 +82,9 @@ class Spy:
         self.transport = transport
         self.calls: list[tuple[float, str]] = []
 
-    def send(self, kind: str, body: bytes) -> None:
+    def send(self, kind: str, body: bytes, *, seqs=None) -> None:
         self.calls.append((time.monotonic(), kind))
-        self.transport.send(kind, body)
+        self.transport.send(kind, body, seqs=seqs)
 
     def close(self) -> None:
         self.transport.close()
@@ -124,8 +131,9 @@ def test_broker_killed_with_a_batch_in_flight_agent_resumes_at_once(
     mb = free_port()
     simulator(mb)
     backoff_max = 0.3
+    # no platform on this broker: the PUBACK counts (a receiver of protocol 1.0)
     uplink = {"id": "mqtt", "type": "mqtt", "url": f"mqtt://127.0.0.1:{mosquitto.port}",
-              "hmac_key": HMAC_HEX, "timeout": TIMEOUT,
+              "hmac_key": HMAC_HEX, "timeout": TIMEOUT, "ack": "broker",
               "backoff": {"initial": 0.05, "max": backoff_max}}
     period = 0.1
     agent(agent_yaml(tmp_path, [modbus_source(mb)], tank_points(period), [uplink]))
@@ -144,3 +152,61 @@ def test_broker_killed_with_a_batch_in_flight_agent_resumes_at_once(
     # broker listens it is one backoff step (<= backoff_max) plus a connect and a
     # publish away. 3 s leaves room for a loaded machine and is far below TIMEOUT.
     assert recovery < 3.0, f"{recovery:.2f} s to the next PUBACK after the restart"
+
+
+class Platform:
+    """The platform's half of §5.1 and nothing else: answers every batch on the broker
+    with an ack signed by `key` (the real ingest worker is tested in
+    tests/monitoring/ingest/test_mqtt.py)."""
+
+    def __init__(self, port: int, key: bytes):
+        self.key, self.answered = key, 0
+        self.client = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+        self.client.on_message = self._on_message
+        self.client.on_subscribe = lambda *a: self.ready.set()
+        self.ready = threading.Event()
+        self.client.connect("127.0.0.1", port)
+        self.client.subscribe(f"safeatlas/{GATEWAY}/batch", qos=1)
+        self.client.loop_start()
+        assert self.ready.wait(10)
+
+    def _on_message(self, client, userdata, msg) -> None:
+        doc = json.loads(msg.payload)
+        body = protocol.dumps(protocol.ack_body(GATEWAY, doc["first_seq"], doc["last_seq"]))
+        props = Properties(PacketTypes.PUBLISH)
+        props.UserProperty = list(protocol.sign(self.key, body, GATEWAY).items())
+        client.publish(f"safeatlas/{GATEWAY}/ack", body, qos=1, properties=props)
+        self.answered += 1
+
+    def close(self) -> None:
+        self.client.loop_stop()
+        self.client.disconnect()
+
+
+def test_a_pubacked_batch_stays_in_the_journal_until_the_platforms_signed_ack(
+        mosquitto, tmp_path):
+    journal = Journal(tmp_path / "journal.db", 1000, ["mqtt"])
+    journal.append([Record(time.time() + i, "reading", "p", float(i), None, "good", None, "m")
+                    for i in range(5)])
+    transport = MqttTransport(f"mqtt://127.0.0.1:{mosquitto.port}", GATEWAY, "safeatlas",
+                              "gw-x", bytes.fromhex(HMAC_HEX), TIMEOUT, ack_timeout=1.0)
+    fwd = Forwarder("mqtt", transport, journal, GATEWAY, heartbeat_interval=3600,
+                    beat=lambda name: None)
+    platforms = []
+    try:
+        with pytest.raises(TransientError) as err:  # the broker PUBACKs; no one answers
+            asyncio.run(fwd.step())
+        assert str(err.value) == "no platform ack of 1-5 within 1 s"
+        assert journal.cursor("mqtt") == 0
+        platforms.append(Platform(mosquitto.port, b"\x22" * 32))  # not the gateway's key
+        with pytest.raises(TransientError):
+            asyncio.run(fwd.step())
+        assert platforms[0].answered == 1 and journal.cursor("mqtt") == 0
+        platforms.append(Platform(mosquitto.port, bytes.fromhex(HMAC_HEX)))
+        assert asyncio.run(fwd.step()) == 5  # resent, answered, released
+        assert journal.cursor("mqtt") == 5 and journal.fetch("mqtt", 10) == []
+    finally:
+        for p in platforms:
+            p.close()
+        fwd.close()
+        journal.close()

@@ -33,6 +33,18 @@ class Command(BaseCommand):
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: stop.set())
         consumer = Consumer(mqtt_url, group=group, prefix=prefix, client_id=client_id)
-        self.stdout.write(f"ingest worker {client_id} on {mqtt_url} ({consumer.topic})")
+        topics = ", ".join(consumer.topics)
+        self.stdout.write(f"ingest worker {client_id} on {mqtt_url} ({topics})")
+        self.stdout.flush()
+        # a line once the broker confirmed the subscription: until then what agents
+        # publish reaches no worker of a new group (scripts and the bench wait for it)
+        threading.Thread(target=self._subscribed, args=(consumer, stop), daemon=True).start()
         consumer.run(stop)
         self.stdout.write(f"stopped after {consumer.handled} messages")
+
+    def _subscribed(self, consumer: Consumer, stop: threading.Event) -> None:
+        while not stop.is_set():
+            if consumer.subscribed.wait(0.5):
+                self.stdout.write(f"subscribed as {consumer.client_id}")
+                self.stdout.flush()
+                return

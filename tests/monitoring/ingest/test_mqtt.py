@@ -1,16 +1,23 @@
 """The ingest worker on a real broker: signed batches from the agent's own MQTT uplink are
-stored once, a bad signature is refused and logged, and two workers of one shared
-subscription split the messages without storing any twice."""
+stored once and answered with the platform's signed ack after the commit, a bad signature
+is refused and logged, two workers of one shared subscription split the messages without
+storing any twice, and a batch the broker took but lost before the workers resubscribed
+is resent by the agent, which waits for the platform's ack (ADR 0017)."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 
 import pytest
 from django.db import connection
 
+from collectors.backoff import Backoff
+from collectors.forwarder import Forwarder
+from collectors.journal import Journal, Record
 from collectors.protocol import batch_body, dumps
+from collectors.transport_errors import PermanentError
 from collectors.uplink_mqtt import MqttTransport
 from geo.models import SecurityEvent
 from monitoring.ingest.models import Reading
@@ -29,11 +36,14 @@ def _records(first: int, n: int) -> list[dict]:
              "quality": "good", "unit": "m", "reason": ""} for s in range(first, first + n)]
 
 
-def _send(port: int, key: bytes, first: int, n: int = 10) -> None:
+def _send(port: int, key: bytes, first: int, n: int = 10, *, ack: str = "platform") -> None:
+    """One batch as the agent's uplink sends it: returns on the platform's ack (or, with
+    ack="broker", on the PUBACK: a message no worker will answer)."""
     link = MqttTransport(f"mqtt://127.0.0.1:{port}", "gw-a", "safeatlas", f"agent-{first}",
-                         key)
+                         key, ack=ack)
     try:
-        link.send("batch", dumps(batch_body("gw-a", _records(first, n), 0, agent_version="test")))
+        link.send("batch", dumps(batch_body("gw-a", _records(first, n), 0, agent_version="test")),
+                  seqs=(first, first + n - 1))
     finally:
         link.close()
 
@@ -69,8 +79,10 @@ def test_signed_batches_are_stored_once_and_bad_signatures_refused(gateway, brok
     try:
         key = bytes.fromhex(gateway.hmac_key)
         _send(port, key, 1)
-        _send(port, key, 1)  # the same records again, as after a lost PUBACK
-        _send(port, b"x" * 32, 100)
+        # returned on the platform's ack, which comes after the commit: nothing to wait for
+        assert Reading.objects.count() == 10
+        _send(port, key, 1)  # the same records again, as after a lost ack: acked again
+        _send(port, b"x" * 32, 100, ack="broker")  # not signed by gw-a: never answered
         wait_until(lambda: consumers[0].handled == 3, what="three messages handled")
     finally:
         _stop(stop, threads)
@@ -118,8 +130,8 @@ def test_redelivered_encrypted_message_is_stored_once_without_alarm(gateway, bro
     try:
         link = MqttTransport(f"mqtt://127.0.0.1:{port}", "gw-a", "safeatlas", "agent-r", key)
         try:
-            link.send("batch", body)
-            link.send("batch", body)
+            link.send("batch", body, seqs=(1, 5))
+            link.send("batch", body, seqs=(1, 5))  # Replayed, yet committed: acked again
         finally:
             link.close()
         wait_until(lambda: consumers[0].handled == 2, what="both copies acknowledged")
@@ -152,8 +164,8 @@ def test_broker_and_worker_restarts_lose_nothing(gateway, broker):
         wait_until(lambda: Reading.objects.count() == 60, timeout=30, what="after broker")
     finally:
         _stop(stop, threads)  # the worker goes away (its session stays on the broker)
-    for b in range(6, 9):
-        _send(port, key, 1 + 10 * b)
+    for b in range(6, 9):  # the worker's session keeps them; nobody can ack them yet
+        _send(port, key, 1 + 10 * b, ack="broker")
     consumers, stop, threads = _workers(port, 1)  # same client id: the same session
     try:
         wait_until(lambda: Reading.objects.count() == 90, timeout=30, what="after worker")
@@ -162,20 +174,115 @@ def test_broker_and_worker_restarts_lose_nothing(gateway, broker):
     assert sorted(Reading.objects.values_list("seq", flat=True)) == list(range(1, 91))
 
 
-@pytest.mark.xfail(strict=True, reason="known gap (issue 10): Mosquitto 2.0 keeps no "
-                   "shared-subscription session across its restart, and the agent counts "
-                   "a batch delivered on the broker's PUBACK")
-def test_batches_sent_before_the_workers_resubscribe_after_a_broker_restart(gateway, broker):
+class Counting:
+    """The agent's real MQTT transport, counting the batches it publishes."""
+
+    def __init__(self, transport: MqttTransport):
+        self.transport, self.batches = transport, 0
+
+    def send(self, kind: str, body: bytes, *, seqs=None) -> None:
+        self.batches += kind == "batch"
+        self.transport.send(kind, body, seqs=seqs)
+
+    def close(self) -> None:
+        self.transport.close()
+
+
+def test_batches_sent_before_the_workers_resubscribe_after_a_broker_restart(gateway, broker,
+                                                                             tmp_path):
+    """Mosquitto 2.0 restores no shared subscription after a restart: the batch it PUBACKs
+    before the worker is back reaches no one. The agent keeps it in its journal until the
+    platform's ack and resends it, so it is stored, once."""
     key = bytes.fromhex(gateway.hmac_key)
     mqtt_broker = broker()
     port = mqtt_broker.port
+    journal = Journal(tmp_path / "journal.db", 1000, ["mqtt"])
+    journal.append([Record(BASE_MS / 1000 + s, "reading", "T-1.level", 5.0, None, "good",
+                           None, "m") for s in range(10)])
+    link = Counting(MqttTransport(f"mqtt://127.0.0.1:{port}", "gw-a", "safeatlas", "agent-1",
+                                  key, timeout=5, ack_timeout=2.0))
+    fwd = Forwarder("mqtt", link, journal, "gw-a", heartbeat_interval=3600,
+                    beat=lambda name: None, backoff=Backoff(0.1, 0.5))
     consumers, stop, threads = _workers(port, 1)
     try:
         time.sleep(2.5)  # past the broker's autosave: the session is on disk
         mqtt_broker.stop()  # a clean stop saves the database as well
         mqtt_broker.start()
         wait_port(port)
-        _send(port, key, 1)  # before the worker is back
-        wait_until(lambda: Reading.objects.count() == 10, timeout=15, what="stored")
+        asyncio.run(_forward_until(fwd, journal, 10, timeout=30))  # worker not back yet
     finally:
         _stop(stop, threads)
+        fwd.close()
+        journal.close()
+    assert sorted(Reading.objects.values_list("seq", flat=True)) == list(range(1, 11))
+    assert link.batches >= 2  # the first copy was PUBACKed and lost: resent after 2 s
+
+
+async def _forward_until(fwd: Forwarder, journal: Journal, acked: int, timeout: float) -> None:
+    task = asyncio.create_task(fwd.run())
+    try:
+        deadline = time.monotonic() + timeout
+        while journal.cursor("mqtt") < acked:
+            assert time.monotonic() < deadline, f"cursor at {journal.cursor('mqtt')}"
+            await asyncio.sleep(0.05)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+def test_a_batch_the_platform_cannot_take_is_refused_to_the_agent(gateway, broker):
+    """Signed by the gateway but no batch the platform can store: the worker answers with a
+    refusal, which the agent counts towards quarantine (as an HTTP 400)."""
+    key = bytes.fromhex(gateway.hmac_key)
+    port = broker().port
+    consumers, stop, threads = _workers(port, 1)
+    body = dumps({"v": 1, "kind": "batch", "gateway": "gw-a", "first_seq": 1, "last_seq": 2,
+                  "records": "not a list"})
+    link = MqttTransport(f"mqtt://127.0.0.1:{port}", "gw-a", "safeatlas", "agent-x", key,
+                         ack_timeout=10.0)
+    try:
+        with pytest.raises(PermanentError) as refused:
+            link.send("batch", body, seqs=(1, 2))
+    finally:
+        link.close()
+        _stop(stop, threads)
+    assert str(refused.value) == "refused by the platform: unknown_kind"
+    assert consumers[0].handled == 1
+    assert not Reading.objects.exists()
+
+
+def test_the_platforms_ack_is_signed_and_names_the_batch(gateway, broker):
+    """What an agent of another make would see on `<prefix>/<gateway>/ack`."""
+    import json
+
+    import paho.mqtt.client as mqtt
+    from paho.mqtt.enums import CallbackAPIVersion
+
+    from collectors.protocol import verify_signature
+
+    key = bytes.fromhex(gateway.hmac_key)
+    port = broker().port
+    seen: list[tuple[str, dict, bytes]] = []
+    watcher = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+    watcher.on_message = lambda c, u, msg: seen.append(
+        (msg.topic, dict(msg.properties.UserProperty), msg.payload))
+    watcher.connect("127.0.0.1", port)
+    watcher.subscribe("safeatlas/gw-a/ack", qos=1)
+    watcher.loop_start()
+    consumers, stop, threads = _workers(port, 1)
+    try:
+        time.sleep(0.5)  # the watcher's SUBACK
+        _send(port, key, 11, 5)
+        wait_until(lambda: seen, what="the ack seen by a second subscriber")
+    finally:
+        _stop(stop, threads)
+        watcher.loop_stop()
+        watcher.disconnect()
+    topic, headers, payload = seen[0]
+    doc = json.loads(payload)
+    assert topic == "safeatlas/gw-a/ack"
+    assert verify_signature(key, payload, headers)
+    assert not verify_signature(b"y" * 32, payload, headers)
+    assert {k: v for k, v in doc.items() if k != "sent_at"} == {
+        "v": 1, "kind": "ack", "gateway": "gw-a", "first_seq": 11, "last_seq": 15,
+        "ok": True, "acked_seq": 15}
