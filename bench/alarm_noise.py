@@ -21,6 +21,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from bench import common
+from bench.gateways import gateway_remove
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "geo.settings")
 os.environ.setdefault("DATABASE_URL", common.database_url())
@@ -29,12 +30,9 @@ import django  # noqa: E402  (settings must be chosen first)
 
 django.setup()
 
-from django.db import connection  # noqa: E402
 
 from collectors.simulator.model import TankFarm  # noqa: E402
-from geo.models import Notification  # noqa: E402
 from monitoring.alarms.models import Alarm, EarlyWarning  # noqa: E402
-from monitoring.devices.models import Gateway, Sensor  # noqa: E402
 from monitoring.devices.services import gateway_create, sensor_create  # noqa: E402
 from monitoring.ingest.services import batch_store  # noqa: E402
 from registry.enterprises.models import Enterprise  # noqa: E402
@@ -108,14 +106,7 @@ def send(readings: list[tuple], start: datetime, batch_seconds: int = 10) -> flo
 
 
 def cleanup() -> None:
-    for warning in EarlyWarning.objects.filter(alarm__gateway=GATEWAY).values_list("pk",
-                                                                                 flat=True):
-        Notification.objects.filter(key__startswith=f"warning:{warning}:").delete()
-    Alarm.objects.filter(gateway=GATEWAY).delete()
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM monitoring_reading WHERE gateway = %s", [GATEWAY])
-    Sensor.objects.filter(gateway_id=GATEWAY).delete()
-    Gateway.objects.filter(code=GATEWAY).delete()
+    gateway_remove(GATEWAY)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -27,6 +27,7 @@ import time
 from datetime import UTC, datetime
 
 from bench import common
+from bench.gateways import gateway_remove
 from bench.sse import Stream
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "geo.settings")
@@ -38,10 +39,10 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
-from geo.models import Division, Notification, Role, User  # noqa: E402
+from geo.models import Division, Role, User  # noqa: E402
 from geo.tokens import token_create  # noqa: E402
-from monitoring.alarms.models import Alarm, EarlyWarning  # noqa: E402
-from monitoring.devices.models import Gateway, Sensor  # noqa: E402
+from monitoring.alarms.models import Alarm  # noqa: E402
+from monitoring.devices.models import Gateway  # noqa: E402
 from monitoring.devices.services import gateway_create, sensor_create  # noqa: E402
 from monitoring.ingest.services import batch_store  # noqa: E402
 from registry.enterprises.models import Enterprise  # noqa: E402
@@ -172,14 +173,7 @@ def county_user() -> User:
 
 
 def cleanup() -> None:
-    for warning in EarlyWarning.objects.filter(alarm__gateway=GATEWAY).values_list("pk",
-                                                                                 flat=True):
-        Notification.objects.filter(key__startswith=f"warning:{warning}:").delete()
-    Alarm.objects.filter(gateway=GATEWAY).delete()
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM monitoring_reading WHERE gateway = %s", [GATEWAY])
-    Sensor.objects.filter(gateway_id=GATEWAY).delete()
-    Gateway.objects.filter(code=GATEWAY).delete()
+    gateway_remove(GATEWAY)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -12,13 +12,14 @@ from pathlib import Path
 import pandas as pd
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from geo.querystrings import query_with
 from geo.scope import Scope, scope_for_request
 from layers.exports import FORMATS, export_table
 from monitoring.alarms import selectors
@@ -65,16 +66,8 @@ def grading(request: HttpRequest) -> HttpResponse:
 
 
 def _url(request: HttpRequest, **changes) -> str:
-    """This page with `changes` applied to its query (None drops a key), from page one."""
-    params: QueryDict = request.GET.copy()
-    params.pop("format", None)
-    params.pop("page", None)
-    for key, value in changes.items():
-        if value is None:
-            params.pop(key, None)
-        else:
-            params[key] = value
-    return "?" + params.urlencode()
+    """This page with `changes` applied to its query (an export link is not kept)."""
+    return "?" + query_with(request, drop=("format",), **changes)
 
 
 def _headers(request: HttpRequest, query: GradingQuery) -> list[dict]:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from geo import authority
+from geo.querystrings import query_with
 from geo.scope import scope_for_request
 from geo.workflow import ACCEPT, SUBMIT
 from monitoring.alarms import selectors, services
@@ -71,7 +72,7 @@ def alarm_list(request: HttpRequest) -> HttpResponse:
         "form": form, "page": page, "filters": filters,
         "tabs": _status_tabs(request, counts, filters.statuses),
         "total": sum(counts.values()),
-        "all_query": _query(request, status=None),
+        "all_query": query_with(request, status=None),
         "show_enterprise": len(enterprises) > 1,
         "grading_url": _grading_url(),
     })
@@ -87,19 +88,9 @@ def _grading_url() -> str | None:
 
 def _status_tabs(request: HttpRequest, counts: dict[str, int], chosen: tuple[str, ...]):
     return [{"value": value, "label": label, "n": counts.get(value, 0),
-             "on": chosen == (value,), "query": _query(request, status=value)}
+             "on": chosen == (value,), "query": query_with(request, status=value)}
             for value, label in AlarmStatus.choices]
 
-
-def _query(request: HttpRequest, **changes) -> str:
-    """The query string with `changes` applied (None drops the key), from page one."""
-    params = request.GET.copy()
-    params.pop("page", None)
-    for key, value in changes.items():
-        params.pop(key, None)
-        if value is not None:
-            params[key] = value
-    return params.urlencode()
 
 
 def _alarm_or_404(request: HttpRequest, pk: int) -> Alarm:

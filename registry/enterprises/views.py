@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from geo import authority
+from geo.querystrings import query_with
 from geo.scope import scope_for_request
 from layers import maps
 from layers.base import registry
@@ -53,11 +54,11 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         "divisions": _division_options(names, current),
         "trail": names.path(current, top=top),
         "counts": [{"prefix": p, "name": names.known(p), "n": n,
-                    "query": _query(request, division=p)} for p, n in counts],
+                    "query": query_with(request, division=p)} for p, n in counts],
         "counts_total": sum(n for _p, n in counts),
-        "exports": [(fmt, reverse("enterprise_export", args=[fmt]) + "?" + _query(request))
+        "exports": [(fmt, reverse("enterprise_export", args=[fmt]) + "?" + query_with(request))
                     for fmt in LIST_EXPORTS],
-        "page_query": _query(request, page=None),
+        "page_query": query_with(request, page=None),
     })
 
 
@@ -70,18 +71,6 @@ def _division_options(names: selectors.DivisionNames, current: str) -> list[tupl
         options.append((current, names.name(current)))
     return options
 
-
-def _query(request: HttpRequest, **changes) -> str:
-    """The current query string with `changes` applied (None drops a key); a new filter
-    starts again at page one."""
-    params = request.GET.copy()
-    params.pop("page", None)
-    for key, value in changes.items():
-        if value is None:
-            params.pop(key, None)
-        else:
-            params[key] = value
-    return params.urlencode()
 
 
 @login_required
