@@ -71,3 +71,132 @@ def test_rows_outside_the_area_are_not_sent(gateway, places, tcp_peer):
     upstream_tick(now=LATER)
     assert tcp_peer.messages == []
     assert OutboxRow.objects.count() == 0
+
+
+def test_replayed_twice_the_province_holds_each_row_once(gateway, places, tcp_peer):
+    send(series("T-1.level", LEVELS), at=9)
+    platform = platform_make(tcp_peer)
+    upstream_tick(now=LATER)
+    upstream_tick(now=LATER + timedelta(minutes=1))   # nothing new: nothing sent
+    assert len(tcp_peer.messages) == 3
+    # an acknowledgement lost on the way back: the cursors never moved, all is sent again
+    Cursor.objects.filter(platform=platform).update(acked_seq=0)
+    upstream_tick(now=LATER + timedelta(minutes=2))
+    upstream_tick(now=LATER + timedelta(minutes=3))
+    assert len(tcp_peer.messages) == 6
+    assert _received(tcp_peer) == _expected()
+    assert set(tcp_peer.receipts.values()) == {2}      # each row came twice, kept once
+    assert OutboxRow.objects.count() == 3               # and was enqueued once
+    # the replay carried the same bytes: same batch ids and rows
+    assert tcp_peer.messages[:3] == tcp_peer.messages[3:]
+
+
+def test_a_province_down_resumes_from_its_last_acknowledged_row(gateway, places, tcp_peer):
+    send(series("T-1.level", LEVELS), at=9)
+    platform = platform_make(tcp_peer)
+    upstream_tick(now=LATER)
+    first = {(c.table, c.acked_seq) for c in Cursor.objects.all()}
+    tcp_peer.stop()
+    # two more minutes of readings while the province is down
+    send(series("T-1.level", [19.2] * 3, seq0=20, s0=60), at=63)
+    send(series("T-1.level", [19.3] * 3, seq0=30, s0=120), at=123)
+    upstream_tick(now=LATER + timedelta(minutes=2))
+    cursors = Cursor.objects.filter(platform=platform)
+    assert {(c.table, c.acked_seq) for c in cursors} == first      # not advanced
+    minute_cursor = cursors.get(table="readings_minute")
+    assert "Connection refused" in minute_cursor.error
+    assert OutboxRow.objects.filter(table="readings_minute").count() == 3
+    tcp_peer.start()                                              # same port again
+    upstream_tick(now=LATER + timedelta(minutes=3))
+    assert _ids(tcp_peer, "t_monitor_minute") == [
+        "gw-a/T-1.level@2026-12-02T08:00:00Z", "gw-a/T-1.level@2026-12-02T08:01:00Z",
+        "gw-a/T-1.level@2026-12-02T08:02:00Z"]
+    assert set(tcp_peer.receipts.values()) == {1}                 # nothing doubled
+    minute_cursor.refresh_from_db()
+    assert (minute_cursor.acked_seq, minute_cursor.error) == (
+        OutboxRow.objects.filter(table="readings_minute").latest("seq").seq, "")
+
+
+def test_a_partial_acknowledgement_moves_the_cursor_over_the_acknowledged_only(
+        gateway, places, tcp_peer):
+    send(series("T-1.level", LEVELS), at=9)
+    send(series("T-1.level", [19.2] * 3, seq0=20, s0=60), at=63)
+    platform = platform_make(tcp_peer)
+    tcp_peer.ack_limit = 1
+    upstream_tick(now=LATER)
+    cursor = Cursor.objects.get(platform=platform, table="readings_minute")
+    rows = list(OutboxRow.objects.filter(table="readings_minute").order_by("seq"))
+    assert (cursor.acked_seq, cursor.error) == (rows[0].seq, "acknowledged 1 of 2")
+    tcp_peer.ack_limit = None
+    upstream_tick(now=LATER + timedelta(minutes=1))
+    cursor.refresh_from_db()
+    assert (cursor.acked_seq, cursor.error) == (rows[1].seq, "")
+    assert tcp_peer.receipts[("t_monitor_minute", rows[0].stable_id)] == 1
+    assert tcp_peer.receipts[("t_monitor_minute", rows[1].stable_id)] == 2
+
+
+def test_sm4_with_a_crlf_delimiter(gateway, places, sm4_peer):
+    send(series("T-1.level", LEVELS), at=9)
+    platform_make(sm4_peer, alg="sm4-cbc", delimiter="\\r\\n")
+    upstream_tick(now=LATER)
+    assert _received(sm4_peer) == _expected()
+
+
+def test_a_wrong_key_is_not_taken_as_acknowledged(gateway, places, tcp_peer):
+    send(series("T-1.level", LEVELS), at=9)
+    platform = platform_make(tcp_peer)
+    tcp_peer.key = bytes.fromhex("33" * 32)        # the province changed its key
+    upstream_tick(now=LATER)
+    assert set(Cursor.objects.filter(platform=platform).values_list("acked_seq", flat=True)) \
+        == {0}
+    assert tcp_peer.messages == []
+
+
+def test_http_adapter(gateway, places, http_peer):
+    send(series("T-1.level", LEVELS), at=9)
+    platform = platform_make(http_peer, kind="http")
+    assert upstream_tick(now=LATER) == {
+        platform.code: {"readings_minute": 1, "alarms": 1, "warnings": 1}}
+    assert _received(http_peer) == _expected()
+
+
+def test_kafka_is_an_interface_only(gateway, places, tcp_peer):
+    send(series("T-1.level", LEVELS), at=9)
+    platform = platform_make(tcp_peer, kind="kafka")
+    upstream_tick(now=LATER)
+    assert set(Cursor.objects.filter(platform=platform).values_list("error", flat=True)) \
+        == {"Kafka adapter not implemented"}
+
+
+@pytest.mark.parametrize(("change", "field", "words"), [
+    ({"tables": {"alarms": {"name": "t_alarm", "fields": {"id": "ID", "levle": "L"}}}},
+     "tables", "tables.alarms.fields.levle"),
+    ({"tables": {"alarm": {"name": "t", "fields": {"id": "ID"}}}}, "tables", "tables.alarm"),
+    ({"tables": {"alarms": {"name": "t", "fields": {"level": "L"}}}}, "tables",
+     "tables.alarms.fields"),
+    ({"key": "11" * 16}, "key", "32"),
+    ({"encryption": "sm4-cbc"}, "key", "16"),
+    ({"key": "not-hex"}, "key", "十六进制"),
+    ({"endpoint": "peer.example"}, "endpoint", "主机:端口"),
+    ({"delimiter": "END"}, "delimiter", "分隔符"),
+])
+def test_a_bad_configuration_is_refused_naming_the_field(db, change, field, words):
+    platform = Platform(code="p", name="省平台", area="32", kind="tcp",
+                        endpoint="127.0.0.1:9", sender="S", encryption="aes-256-gcm",
+                        key="11" * 32, delimiter="\\n", tables=TABLES)
+    platform_check(platform)                                  # the good one passes
+    for name, value in change.items():
+        setattr(platform, name, value)
+    with pytest.raises(ValidationError) as refused:
+        platform_check(platform)
+    assert list(refused.value.message_dict) == [field]
+    assert words in refused.value.message_dict[field][0]
+
+
+def test_a_refused_platform_is_skipped_by_the_job(db):
+    Platform.objects.create(code="bad", name="省平台", area="32", kind="tcp",
+                            endpoint="127.0.0.1:9", sender="S", encryption="aes-256-gcm",
+                            key="11" * 8, tables=TABLES)
+    done = upstream_tick(now=LATER)
+    assert list(done["bad"]["refused"]) == ["key"]
+    assert Cursor.objects.count() == 0
