@@ -30,8 +30,8 @@ def platform_make(peer, *, kind: str = "tcp", alg: str = "aes-256-gcm", area: st
     key = AES_KEY if alg == "aes-256-gcm" else SM4_KEY
     return Platform.objects.create(
         code=f"p-{kind}-{alg}", name="测试省平台", area=area, kind=kind, endpoint=peer.endpoint,
-        sender="SAFEATLAS-01", encryption=alg, key=key.hex(), tables=TABLES, timeout=2.0,
-        **extra)
+        sender="SAFEATLAS-01", encryption=alg, key=key.hex(), timeout=2.0,
+        **{"tables": TABLES, **extra})
 
 
 @pytest.fixture
