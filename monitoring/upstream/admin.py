@@ -15,7 +15,16 @@ class PlatformForm(forms.ModelForm):
     class Meta:
         model = Platform
         fields = "__all__"
-        widgets = {"key": forms.PasswordInput(render_value=True)}
+        # The key is never written back into the page; left blank on a change, it stays.
+        widgets = {"key": forms.PasswordInput(render_value=False)}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["key"].required = False
+
+    def clean_key(self) -> str:
+        return self.cleaned_data.get("key") or self.instance.key
 
     def clean(self) -> dict:
         data = super().clean()

@@ -16,7 +16,7 @@ from django.db import connection
 from monitoring.ingest.services import batch_store
 from monitoring.tasks import upstream_exchange
 from monitoring.upstream.admin import PlatformForm
-from monitoring.upstream.models import Cursor
+from monitoring.upstream.models import Cursor, Platform
 from tests.monitoring.upstream.conftest import TABLES, platform_make
 
 
@@ -58,3 +58,38 @@ def test_the_admin_form_refuses_a_field_it_does_not_know(db):
     form.data = {**form.data, "tables": json.dumps(TABLES)}
     form.full_clean()
     assert form.is_valid(), form.errors
+
+
+def _post(platform_fields: dict) -> dict:
+    return {"batch_size": 200, "timeout": 10, "enabled": "on", "cursors-TOTAL_FORMS": 0,
+            "cursors-INITIAL_FORMS": 0, **platform_fields}
+
+
+def test_the_admin_adds_a_platform_and_shows_its_cursors(world, client, tcp_peer):
+    good = {"code": "js", "name": "江淮省平台", "area": "39", "kind": "tcp",
+            "endpoint": tcp_peer.endpoint, "sender": "SAFEATLAS-01",
+            "encryption": "aes-256-gcm", "key": "11" * 32, "delimiter": "\\n"}
+    client.force_login(world.users["county_a"])
+    assert client.get("/admin/monitoring/platform/add/").status_code == 302   # not staff
+    client.force_login(world.users["admin"])
+    bad = {**good, "tables": json.dumps({"alarms": {"name": "t", "fields": {
+        "id": "ID", "levle": "L"}}})}
+    page = client.post("/admin/monitoring/platform/add/", _post(bad)).content.decode()
+    assert "tables.alarms.fields.levle" in page
+    response = client.post("/admin/monitoring/platform/add/",
+                           _post({**good, "tables": json.dumps(TABLES)}))
+    assert response.status_code == 302
+    platform = Platform.objects.get(code="js")
+    Cursor.objects.create(platform=platform, table="alarms", acked_seq=41,
+                          error="acknowledged 3 of 5")
+    page = client.get(f"/admin/monitoring/platform/{platform.pk}/change/").content.decode()
+    assert "acknowledged 3 of 5" in page and ">41<" in page.replace(" ", "")
+    assert "11" * 32 not in page                        # the key is not shown back
+    # a change that leaves the key blank keeps it
+    response = client.post(f"/admin/monitoring/platform/{platform.pk}/change/", _post({
+        **good, "name": "江淮省监管平台", "key": "", "tables": json.dumps(TABLES),
+        "cursors-TOTAL_FORMS": 1, "cursors-INITIAL_FORMS": 1,
+        "cursors-0-id": Cursor.objects.get().pk, "cursors-0-platform": platform.pk}))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    platform.refresh_from_db()
+    assert (platform.name, platform.key) == ("江淮省监管平台", "11" * 32)
