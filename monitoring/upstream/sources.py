@@ -21,9 +21,12 @@ from django.db import connection
 from geo.scope import Scope
 
 # A minute's rollup is sent once it is this old (late readings of a collector's journal
-# mostly arrive inside it); rows older than the lookback are never enqueued.
+# mostly arrive inside it); rows older than the lookback are never enqueued. The
+# lookback bounds what the job rescans every minute (bench.upstream, idle minute: 33 ms
+# for 2 h of 54 sensors, 1.15 s for a day): a collector journal replayed over 2 h late is
+# stored and charted here but not forwarded.
 SETTLE = timedelta(minutes=3)
-ROLLUP_LOOKBACK = timedelta(days=1)
+ROLLUP_LOOKBACK = timedelta(hours=2)
 STEP_LOOKBACK = timedelta(days=7)
 
 _ISO = "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'"
@@ -110,6 +113,14 @@ SOURCES: dict[str, Source] = {s.table: s for s in (_READINGS, _ALARMS, _WARNINGS
 def source_enqueue(*, platform_id: int, area: str, table: str, now: datetime) -> int:
     """Copy the rows of `table` in the platform's area not yet in its outbox; returns how
     many. In seq order of their time, so the peer receives them as they happened."""
+    sql, params = enqueue_statement(platform_id=platform_id, area=area, table=table, now=now)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def enqueue_statement(*, platform_id: int, area: str, table: str,
+                      now: datetime) -> tuple[str, dict]:
     source = SOURCES[table]
     where, scope_params = Scope(prefix=area).sql(division_col="e.division_code",
                                                  owner_col=None)
@@ -128,6 +139,4 @@ def source_enqueue(*, platform_id: int, area: str, table: str, now: datetime) ->
                               AND o.stable_id = src.sid)
          ORDER BY src.k1, src.k2
         ON CONFLICT DO NOTHING"""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
+    return sql, params
