@@ -200,3 +200,26 @@ def test_a_refused_platform_is_skipped_by_the_job(db):
     done = upstream_tick(now=LATER)
     assert list(done["bad"]["refused"]) == ["key"]
     assert Cursor.objects.count() == 0
+
+
+def test_acknowledged_rows_are_pruned_after_a_week_and_not_sent_again(
+        gateway, places, tcp_peer):
+    send(series("T-1.level", LEVELS), at=9)
+    platform = platform_make(tcp_peer)
+    tcp_peer.ack_limit = 0                              # nothing acknowledged
+    upstream_tick(now=LATER)
+    Cursor.objects.filter(platform=platform).exclude(table="readings_minute").update(
+        acked_seq=10**9)                                # but the alarms and warnings were
+    tcp_peer.stop()
+    upstream_tick(now=LATER + timedelta(days=8))
+    # acknowledged and old: gone, not queued again; the unacknowledged minute stays
+    assert list(OutboxRow.objects.values_list("table", flat=True)) == ["readings_minute"]
+    tcp_peer.ack_limit = None
+    tcp_peer.start()
+    upstream_tick(now=LATER + timedelta(days=8, minutes=1))
+    assert len(tcp_peer.messages) == 4                  # 3 unacknowledged, then the minute
+    minutes = [m for m in tcp_peer.messages if m["table"] == "t_monitor_minute"]
+    assert len(minutes) == 2 and minutes[0] == minutes[1]     # the same message again
+    assert OutboxRow.objects.count() == 0               # acknowledged and old: pruned too
+    upstream_tick(now=LATER + timedelta(days=8, minutes=2))
+    assert len(tcp_peer.messages) == 4                  # and not queued again
