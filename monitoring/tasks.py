@@ -10,6 +10,7 @@ from procrastinate.contrib.django import app
 
 from monitoring.alarms.services import gateways_silent_alarm, warnings_tick
 from monitoring.devices.services import gateways_offline_mark
+from monitoring.upstream.services import upstream_tick
 
 
 @app.periodic(cron="* * * * *")
@@ -38,3 +39,11 @@ def readings_partitions(timestamp: int) -> None:
     retention (migration 0002, ADR 0015)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT partman.run_maintenance('public.monitoring_reading')")
+
+
+@app.periodic(cron="* * * * *")
+@app.task(queue="monitoring", queueing_lock="upstream_exchange")
+def upstream_exchange(timestamp: int) -> dict:
+    """Every minute: the provincial platforms' outboxes filled and sent from their
+    cursors (ADR 0022); a peer that is down is tried again the next minute."""
+    return upstream_tick(now=datetime.fromtimestamp(timestamp, UTC))
