@@ -53,8 +53,8 @@ def enterprise_sql(model: dict, *, now: datetime, day: date,
     sql = f"""
 WITH h AS ({hazard_grades_sql()}),
 a AS (SELECT x.enterprise_id, count(*) AS n, least(%s, sum({alarm_pts})) AS pts,
-             least(%s, sum(CASE WHEN x.handled_at IS NULL THEN %s * least(1.0,
-               extract(epoch FROM (%s - x.raised_at)) / 3600.0 / %s) ELSE 0 END)) AS hpts
+             least(%s, sum(CASE WHEN x.handled_at IS NULL THEN %s * least(1.0, greatest(0.0,
+               extract(epoch FROM (%s - x.raised_at)) / 3600.0 / %s)) ELSE 0 END)) AS hpts
       FROM ({open_alarms_sql()}) x GROUP BY x.enterprise_id),
 w AS (SELECT x.enterprise_id, count(*) AS n, least(%s, sum({warn_pts})) AS pts
       FROM ({open_warnings_sql()}) x GROUP BY x.enterprise_id),
