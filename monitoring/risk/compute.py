@@ -124,5 +124,6 @@ ON CONFLICT (code, day) DO UPDATE SET name = EXCLUDED.name, geom = EXCLUDED.geom
 def current_sql(table: str, *, now: datetime, day: date) -> tuple[str, list]:
     """Only this run's rows are current: earlier days', and today's rows of what this run
     no longer scored (an enterprise cancelled since the last run)."""
-    return (f'UPDATE "{table}" SET current = (day = %s AND as_of = %s) '
-            "WHERE current OR day = %s", [day, now, day])
+    # this run's rows were written current; touch only the rows that stop being so
+    return (f'UPDATE "{table}" SET current = false '
+            "WHERE current AND (day <> %s OR as_of <> %s)", [day, now])
