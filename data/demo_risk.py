@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from layers.base import registry
 from monitoring.risk.services import risk_compute
 
 
@@ -15,3 +16,10 @@ def demo_risk_ensure(*, now: datetime, days: int = 7) -> int:
     for back in range(days - 1, -1, -1):  # oldest first: today's run ends current
         scored = risk_compute(now=now - timedelta(days=back)).enterprises
     return scored
+
+
+def demo_risk_delete(cursor, prefix: str) -> None:
+    """Drop the demo region's risk rows (before its enterprises and divisions go)."""
+    for layer_id in ("enterprise_risk", "region_risk"):
+        table = registry.get(layer_id).table()
+        cursor.execute(f'DELETE FROM "{table}" WHERE division_code LIKE %s', [prefix + "%"])
