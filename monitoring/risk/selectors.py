@@ -28,5 +28,5 @@ def industry_risk(*, scope: Scope, day: date | None = None) -> list[dict]:
     levels = {name: Count("id", filter=Q(level=n))
               for n, name in enumerate(("red", "orange", "yellow", "blue"), start=1)}
     return list(enterprise_risk_scoped(scope=scope, day=day).values("industry")
-                .annotate(enterprises=Count("id"), score=Avg("score"), max_score=Max("score"),
+                .annotate(enterprises=Count("id"), mean_score=Avg("score"), max_score=Max("score"),
                           **levels).order_by("industry"))

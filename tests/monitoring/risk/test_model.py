@@ -7,8 +7,10 @@ from datetime import timedelta
 
 import pytest
 
+from geo.scope import scope_for_user
 from monitoring.risk.model import MODEL, level_for
 from monitoring.risk.models import EnterpriseRisk, RegionRisk
+from monitoring.risk.selectors import industry_risk
 from monitoring.risk.services import risk_compute
 from tests.monitoring.risk.conftest import NOW, alarm
 
@@ -108,3 +110,14 @@ def test_history_one_row_per_enterprise_per_day_latest_kept(risky):
     assert set(RegionRisk.objects.filter(current=True).values_list("day", flat=True)) \
         == {day2.date()}
     assert EnterpriseRisk.objects.get(enterprise=a1, day=day1.date()).as_of == later
+
+
+def test_aggregation_by_industry_in_scope(risky):
+    risk_compute(now=NOW)
+    everyone = industry_risk(scope=scope_for_user(risky.users["province"]))
+    # all eight are C2614: 160.5 / 8 = 20.0625; one red (A3), one orange (A1), six blue
+    assert everyone == [{"industry": "C2614", "enterprises": 8, "mean_score": 20.0625,
+                         "max_score": 100.0, "red": 1, "orange": 1, "yellow": 0, "blue": 6}]
+    county_b = industry_risk(scope=scope_for_user(risky.users["county_b"]))
+    assert county_b == [{"industry": "C2614", "enterprises": 3, "mean_score": 0.0,
+                         "max_score": 0.0, "red": 0, "orange": 0, "yellow": 0, "blue": 3}]
