@@ -66,6 +66,10 @@ class Layer:
     # A declared date/date-time property that dates each feature: the OGC API's
     # `datetime=` filters on it and /queryables marks it `primary-instant`; None: undated.
     time_field: ClassVar[str | None] = None
+    # A declared boolean property true on the newest row of each feature, for a layer that
+    # keeps dated snapshots (one row per feature per day): OGC items without `datetime=`
+    # and tiles show those rows only; with `datetime=` every snapshot in the window.
+    current: ClassVar[str | None] = None
     # Dotted path of a `layers.imports.ImportHook` subclass for file columns that are not
     # model fields (e.g. a hazard source's chemicals); None imports plain rows only.
     import_hook: ClassVar[str | None] = None
@@ -122,6 +126,11 @@ class Layer:
         )
 
     @classmethod
+    def current_sql(cls, alias: str = "t") -> str:
+        """The condition keeping only current snapshots ("true" for a plain layer)."""
+        return f'{alias}."{cls.column(cls.current)}"' if cls.current else "true"
+
+    @classmethod
     def extent_sql(cls, scope: Scope) -> tuple[str, list]:
         """xmin, ymin, xmax, ymax in 4326 of the rows `scope` may read (NULLs if none)."""
         where, params = cls.scope_sql(scope, "t")
@@ -166,6 +175,12 @@ class LayerRegistry:
                 not in ("DateField", "DateTimeField")):
             raise ValueError(f"layer {layer.id}: time_field {layer.time_field!r} must be a "
                              "declared date or date-time property")
+        if layer.current is not None and (
+                layer.current not in layer.properties or layer.time_field is None
+                or layer.model._meta.get_field(layer.current).get_internal_type()
+                != "BooleanField"):
+            raise ValueError(f"layer {layer.id}: current {layer.current!r} must be a declared "
+                             "boolean property of a layer with a time_field")
         self._layers[layer.id] = layer
         return layer
 

@@ -5,3 +5,4 @@ them. Import lines only, in the order of OGC collections and map layers."""
 import monitoring.devices.layers  # noqa: F401
 import monitoring.alarms.layers  # noqa: F401
 import monitoring.ingest.layers  # noqa: F401
+import monitoring.risk.layers  # noqa: F401

@@ -10,6 +10,7 @@ from procrastinate.contrib.django import app
 
 from monitoring.alarms.services import gateways_silent_alarm, warnings_tick
 from monitoring.devices.services import gateways_offline_mark
+from monitoring.risk.services import risk_compute
 from monitoring.upstream.services import upstream_tick
 
 
@@ -30,6 +31,16 @@ def warnings_due(timestamp: int) -> dict:
     """Every minute: warnings graded again by duration, reminded at their level's
     interval until released, escalated one tier up when nobody acknowledged them."""
     return warnings_tick(now=datetime.fromtimestamp(timestamp, UTC))
+
+
+@app.periodic(cron="*/5 * * * *")
+@app.task(queue="monitoring", queueing_lock="risk_compute")
+def risk_scores(timestamp: int) -> dict:
+    """Every 5 minutes: every enterprise's dynamic risk and each division's aggregate,
+    kept as today's row (the day's latest run; ADR 0021)."""
+    run = risk_compute(now=datetime.fromtimestamp(timestamp, UTC))
+    return {"day": run.day.isoformat(), "enterprises": run.enterprises,
+            "regions": run.regions, "model_version": run.model_version}
 
 
 @app.periodic(cron="17 * * * *")

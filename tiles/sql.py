@@ -37,6 +37,7 @@ def tile_sql(layers: list[type[Layer]], scope: Scope, z: int, x: int, y: int
 
 def _layer_sql(layer: type[Layer], scope: Scope, z: int, x: int, y: int) -> tuple[str, list]:
     where, where_params = layer.scope_sql(scope, "t")
+    where = f"({where}) AND {layer.current_sql('t')}"  # tiles draw the newest snapshots
     geom = f't."{layer.geometry_field().column}"'
     thin = layer.geometry_type() == "Point" and z < DETAIL_ZOOM
     columns = ", ".join(_property_columns(layer, thin))

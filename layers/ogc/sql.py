@@ -118,6 +118,8 @@ def where_sql(layer: type[Layer], query: ItemQuery) -> tuple[str, list]:
             if bound is not None:
                 parts.append(f"{column(layer, layer.time_field)} {op} %s")
                 params.append(bound)
+    if query.when is None and layer.current:  # a snapshot layer: the newest rows only
+        parts.append(layer.current_sql("t"))
     if query.cql is not None:  # after the scope, ANDed: a filter narrows, never widens
         parts.append(f"({query.cql[0]})")
         params += query.cql[1]

@@ -113,6 +113,21 @@ def _day_start(day: date, *, next_day: bool = False) -> datetime:
     return start + timedelta(days=1) if next_day else start
 
 
+def open_alarms_sql() -> str:
+    """The alarms still open (neither released nor suppressed), as the text of a subquery
+    `(enterprise_id, level, raised_at, handled_at)`, for set-based reads over every
+    enterprise at once (the dynamic risk run); unscoped, the caller's statement scopes."""
+    closed = ", ".join(f"'{s}'" for s in CLOSED)
+    return (f'SELECT enterprise_id, level, raised_at, handled_at FROM "{Alarm._meta.db_table}" '
+            f"WHERE status NOT IN ({closed})")
+
+
+def open_warnings_sql() -> str:
+    """The warnings not closed, as a subquery `(enterprise_id, level)` (see above)."""
+    return (f'SELECT enterprise_id, level FROM "{EarlyWarning._meta.db_table}" '
+            "WHERE closed_at IS NULL")
+
+
 def alarm_get(*, scope: Scope, pk: int) -> Alarm | None:
     """One alarm the caller may read, with its timeline, photos and warning."""
     return (alarms_scoped(scope=scope)

@@ -117,3 +117,13 @@ def hazard_filings_returned(*, user: User) -> QuerySet[HazardSource] | None:
     """The user's organisation's filings sent back to it: /hazards/?state=returned."""
     return authority.owned_rows(user, HazardSource.objects.filter(
         filing_state=FilingState.RETURNED))
+
+
+def hazard_grades_sql() -> str:
+    """Per enterprise, as the text of a subquery `(enterprise_id, worst_level, s_sum)`: the
+    worst GB 18218 level of its major hazard sources (1 is worst; NULL when none is graded)
+    and the sum of their S = Σ q/Q. For set-based reads over every enterprise at once (the
+    dynamic risk run); unscoped, so the caller's statement applies the scope it needs."""
+    table = HazardSource._meta.db_table
+    return (f'SELECT enterprise_id, min(level) FILTER (WHERE is_major) AS worst_level, '
+            f'coalesce(sum(s_value), 0)::float8 AS s_sum FROM "{table}" GROUP BY enterprise_id')

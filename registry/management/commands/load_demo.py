@@ -16,6 +16,7 @@ from data.demo_licences import demo_licences_ensure
 from data.demo_monitoring import demo_monitoring_ensure
 from data.demo_region import LoadReport, RegionConflict, load_demo
 from data.demo_resources import demo_resources_ensure
+from data.demo_risk import demo_risk_ensure
 from data.divisions import TREES
 from data.region import DEFAULT_SEED, SMALL_ENTERPRISES, generate_region
 
@@ -70,6 +71,9 @@ class Command(BaseCommand):
                                      today=timezone.localdate())
         self.stdout.write(f"emergency resources created: {sum(made.values())} "
                           f"({', '.join(f'{layer} {n}' for layer, n in made.items())})")
+        if scale is None:  # a million enterprises × 7 days is the job runner's to make
+            scored = demo_risk_ensure(now=timezone.now())
+            self.stdout.write(f"dynamic risk: {scored} enterprises scored, last 7 days")
         self._report(report)
 
     def _report(self, report: LoadReport) -> None:

@@ -1,0 +1,32 @@
+"""Reads of the dynamic risk slice, always through the risk layers' scope."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Avg, Count, Max, Q, QuerySet
+
+from geo.scope import Scope
+from monitoring.risk.layers import EnterpriseRiskLayer
+from monitoring.risk.models import EnterpriseRisk
+
+
+def enterprise_risk_scoped(*, scope: Scope, day: date | None = None) -> QuerySet[EnterpriseRisk]:
+    """The caller's enterprise scores: the current ones, or those of `day`."""
+    qs = EnterpriseRiskLayer.queryset(scope)
+    return qs.filter(day=day) if day else qs.filter(current=True)
+
+
+def enterprise_risk_history(*, scope: Scope, enterprise_id: int) -> QuerySet[EnterpriseRisk]:
+    """One enterprise's daily scores, newest first (empty outside the caller's scope)."""
+    return EnterpriseRiskLayer.queryset(scope).filter(enterprise_id=enterprise_id).order_by("-day")
+
+
+def industry_risk(*, scope: Scope, day: date | None = None) -> list[dict]:
+    """The caller's scores aggregated by industry (GB/T 4754 code as filed): enterprises,
+    mean and highest score, and how many at each level — one grouped query."""
+    levels = {name: Count("id", filter=Q(level=n))
+              for n, name in enumerate(("red", "orange", "yellow", "blue"), start=1)}
+    return list(enterprise_risk_scoped(scope=scope, day=day).values("industry")
+                .annotate(enterprises=Count("id"), mean_score=Avg("score"), max_score=Max("score"),
+                          **levels).order_by("industry"))
