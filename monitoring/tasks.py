@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from django.db import connection
+from django.utils import timezone
 from procrastinate.contrib.django import app
 
 from monitoring.alarms.services import gateways_silent_alarm, warnings_tick
+from monitoring.commitments.services import commitments_mismatch_flag
 from monitoring.devices.services import gateways_offline_mark
 
 
@@ -38,3 +40,12 @@ def readings_partitions(timestamp: int) -> None:
     retention (migration 0002, ADR 0015)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT partman.run_maintenance('public.monitoring_reading')")
+
+
+@app.periodic(cron="*/10 * * * *")
+@app.task(queue="monitoring", queueing_lock="commitments_mismatch")
+def commitments_mismatch(timestamp: int) -> int:
+    """Every ten minutes: today's "safe" commitments that meet an HH alarm or a red or
+    orange warning are flagged to the supervising department (once per commitment)."""
+    now = datetime.fromtimestamp(timestamp, UTC)
+    return len(commitments_mismatch_flag(day=timezone.localtime(now).date(), now=now))
