@@ -164,6 +164,20 @@ def test_a_warning_raised_after_filing_is_flagged_by_the_job(world, people):
     assert len(_messages(people["bureau"])) == 1
 
 
+def test_the_job_runner_task_checks_the_local_day(world, people):
+    from monitoring.tasks import commitments_mismatch
+
+    ent = world.enterprises_a[0]
+    card = file(ent, people["enterprise"], at(8))
+    warning(ent, level=2, raised=at(20))
+    # 00:05 local of the next day: the task checks that day, where nothing is filed
+    assert commitments_mismatch(int(at(0, 5, day=DAY + datetime.timedelta(days=1))
+                                    .timestamp())) == 0
+    assert commitments_mismatch(int(at(23, 50).timestamp())) == 1
+    card.refresh_from_db()
+    assert card.flagged_at == at(23, 50)
+
+
 def test_orange_warning_open_since_yesterday_is_flagged(world, people):
     ent = world.enterprises_a[0]
     warning(ent, level=2, raised=at(20, day=DAY - datetime.timedelta(days=1)), closed=at(1))
