@@ -10,10 +10,12 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from geo import authority
 from geo.models import LEVEL_DIGITS, Division
-from geo.scope import Scope
+from geo.scope import Scope, scope_for_user_id
 from monitoring.commitments.deadline import Status, deadline
 from monitoring.commitments.models import COUNT_FIELDS, FLAG_FIELDS, Commitment
+from registry.enterprises.selectors import enterprises_scoped
 
 # What the public notice board (企业状态公告) shows of a card: the card itself and its
 # signatory, as on the board at the main gate; never who typed it, phones or the flag.
@@ -121,3 +123,12 @@ def commitments_recent(*, scope: Scope, enterprise_id: int, limit: int = 14) -> 
     return list(scope.filter(Commitment.objects.all(), division_field="division_code",
                              owner_field="organisation").filter(
         enterprise_id=enterprise_id).order_by("-day")[:limit])
+
+
+def enterprises_to_commit(*, user, day: datetime.date):
+    """The user's own registered enterprise while its card of `day` is not filed; None for
+    users who file nothing (the header's work queue)."""
+    rows = authority.owned_rows(user, enterprises_scoped(scope=scope_for_user_id(user.pk)))
+    if rows is None:
+        return None
+    return rows.filter(status="registered").exclude(commitments__day=day)

@@ -270,3 +270,15 @@ def test_public_board_shows_no_private_fields(client, world, people):
     assert "测试化工1号有限公司" in html and "王主任" in html
     for private in ("13912345678", "13987654321", "enterprise", "研判不符", "320101001001"):
         assert private not in html
+
+
+def test_the_header_queue_waits_until_today_is_filed(world, people):
+    from geo.queues import header_counts
+
+    def keys(user):
+        return [(q.queue.key, q.count) for q in header_counts(user).queues]
+
+    assert keys(people["enterprise"]) == [("commitment_today", 1)]
+    assert keys(people["county_a"]) == []  # supervisors file nothing
+    file(world.enterprises_a[0], people["enterprise"], timezone.now())
+    assert keys(people["enterprise"]) == []
