@@ -50,12 +50,13 @@ ON CONFLICT (enterprise_id, day) DO NOTHING"""
 
 
 def demo_commitments_ensure(park_code: str, *, now: datetime.datetime | None = None) -> int:
-    """File the park's cards of the last week and today; returns how many were new."""
+    """File the park's cards of the last week and today; returns how many were new.
+    `park_code` is the park's 12-digit division code (its places share the first 9)."""
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     _scripted_warning(today, now)
     with connection.cursor() as cursor:
-        cursor.execute(_INSERT, {"today": today, "days": DAYS, "park": park_code, "now": now,
+        cursor.execute(_INSERT, {"today": today, "days": DAYS, "park": park_code[:9], "now": now,
                                  "tz": timezone.get_current_timezone_name()})
         made = cursor.rowcount
     commitments_mismatch_flag(day=today, now=now)

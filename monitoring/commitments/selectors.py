@@ -20,6 +20,9 @@ from registry.enterprises.selectors import enterprises_scoped
 # What the public notice board (企业状态公告) shows of a card: the card itself and its
 # signatory, as on the board at the main gate; never who typed it, phones or the flag.
 PUBLIC_FIELDS = (*COUNT_FIELDS, *FLAG_FIELDS, "principal", "filed_at")
+# Who must commit (reference §4: hazardous-chemical producers and traders with storage,
+# holders of a use licence): registered enterprises in the 危险化学品 supervision category.
+OBLIGED = "hazardous_chemicals"
 _CARD = ", ".join(f"c.{f}" for f in (*PUBLIC_FIELDS, "flagged_at"))
 
 
@@ -33,7 +36,7 @@ class DayFilter:
 
 def _status_sql(*, scope: Scope, day: datetime.date, now: datetime.datetime,
                 where: DayFilter, public: bool = False) -> tuple[str, list]:
-    """Every registered enterprise in scope with its card of `day` (if any) and status."""
+    """Every obliged enterprise in scope with its card of `day` (if any) and status."""
     cond, params = scope.sql(division_col="e.division_code", owner_col="e.organisation_id",
                              public=public)
     due = deadline(day)
@@ -44,9 +47,10 @@ def _status_sql(*, scope: Scope, day: datetime.date, now: datetime.datetime,
         "  WHEN c.filed_at < %s THEN 'reported' ELSE 'late' END AS status "
         "FROM registry_enterprise e LEFT JOIN monitoring_commitment c "
         "  ON c.enterprise_id = e.id AND c.day = %s "
-        f"WHERE e.status = 'registered' AND ({cond}) "
+        f"WHERE e.status = 'registered' AND %s = ANY(e.categories) AND ({cond}) "
         "  AND e.division_code LIKE %s AND e.industry LIKE %s")
-    return sql, [now, due, due, day, *params, _like(where.prefix), _like(where.industry)]
+    return sql, [now, due, due, day, OBLIGED, *params, _like(where.prefix),
+                 _like(where.industry)]
 
 
 def _like(prefix: str) -> str:
@@ -126,9 +130,10 @@ def commitments_recent(*, scope: Scope, enterprise_id: int, limit: int = 14) -> 
 
 
 def enterprises_to_commit(*, user, day: datetime.date):
-    """The user's own registered enterprise while its card of `day` is not filed; None for
+    """The user's own obliged enterprise while its card of `day` is not filed; None for
     users who file nothing (the header's work queue)."""
     rows = authority.owned_rows(user, enterprises_scoped(scope=scope_for_user_id(user.pk)))
     if rows is None:
         return None
-    return rows.filter(status="registered").exclude(commitments__day=day)
+    return rows.filter(status="registered", categories__contains=[OBLIGED]).exclude(
+        commitments__day=day)

@@ -22,9 +22,12 @@ NOON = datetime.datetime(2026, 12, 2, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 @pytest.mark.django_db
 def test_demo_commitments(fast_passwords):  # noqa: F811
-    call_command("load_demo", stdout=StringIO())
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert "daily commitments in the park: 0 created" not in out.getvalue()
+    assert Commitment.objects.filter(division_code__startswith=PARK).count() > 0
     Commitment.objects.all().delete()  # filed on the real clock by the load: again at noon
-    made = demo_commitments_ensure(PARK, now=NOON)
+    made = demo_commitments_ensure(PARK + "000", now=NOON)
     park = DayFilter(prefix=PARK)
     today = commitment_day_counts(scope=EVERYTHING, day=NOON.date(), now=NOON, where=park)
     past = [commitment_day_counts(scope=EVERYTHING, day=NOON.date() - datetime.timedelta(days=k),
@@ -42,6 +45,6 @@ def test_demo_commitments(fast_passwords):  # noqa: F811
     assert sorted(told.values_list("recipient__username", flat=True)) == sorted(
         department.user_set.filter(is_active=True).values_list("username", flat=True))
     assert told.count() >= 1
-    assert demo_commitments_ensure(PARK, now=NOON) == 0  # idempotent
+    assert demo_commitments_ensure(PARK + "000", now=NOON) == 0  # idempotent
     again = commitment_day_counts(scope=EVERYTHING, day=NOON.date(), now=NOON, where=park)
     assert again == today

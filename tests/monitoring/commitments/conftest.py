@@ -13,6 +13,7 @@ from django.contrib.gis.geos import Point
 from geo.models import Organisation, Role, User
 from monitoring.alarms.models import Alarm, EarlyWarning
 from monitoring.commitments.services import commitment_file
+from registry.enterprises.models import Enterprise
 
 LOCAL = ZoneInfo("Asia/Shanghai")
 DAY = datetime.date(2026, 12, 2)
@@ -55,7 +56,11 @@ def warning(enterprise, *, level: int, raised: datetime.datetime,
 
 @pytest.fixture
 def people(world):
-    """County A's safety bureau supervises enterprise 1; county B has an enterprise user."""
+    """Every enterprise is a hazardous-chemical one (obliged to commit); county A's safety
+    bureau supervises enterprise 1; county B has an enterprise user."""
+    Enterprise.objects.update(categories=["hazardous_chemicals"])
+    for ent in world.enterprises_a + world.enterprises_b:
+        ent.refresh_from_db()
     bureau = Organisation.objects.create(name="甲县应急管理局", kind="government",
                                          division=world.county_a)
     officer = User.objects.create_user("bureau", password="pw", role=Role.COUNTY,

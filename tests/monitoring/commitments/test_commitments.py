@@ -128,6 +128,14 @@ def test_drill_down_by_division(world, people):
     assert [(r["name"], r["total"]) for r in rows] == [("甲县", 0), ("乙县", 3)]
 
 
+def test_only_hazardous_chemical_enterprises_must_commit(world, people):
+    ent = world.enterprises_a[1]
+    ent.categories = ["industry_trade"]
+    ent.save()
+    assert ent.pk not in _status(at(12))
+    assert len(_status(at(12))) == 7
+
+
 def test_industry_filter(world, people):
     ent = world.enterprises_a[1]
     ent.industry = "G5941"
