@@ -71,7 +71,6 @@ def test_each_user_sees_what_waits_for_them(world, waiting):
             ("hazard_filings", 2, "/hazards/?state=submitted"),
             ("plan_filings", 1, "/plans/?state=submitted")])
     assert counts(world.users["enterprise"]) == (0, [
-        ("commitment_today", 1, "/monitoring/commitments/"),
         ("hazard_returned", 1, "/hazards/?state=returned"),
         ("plan_returned", 1, "/plans/?state=returned")])
     assert counts(world.users["analyst"]) == (0, [])  # reads, decides nothing, owns nothing

@@ -280,16 +280,15 @@ def test_the_work_queues_follow_the_alarm(alarm, places):
     def keys(role):
         return [(q.queue.key, q.count) for q in header_counts(places[role]).queues]
 
-    # (the enterprise has not filed today's safety commitment either)
-    assert keys("enterprise") == [("commitment_today", 1), ("alarms_acknowledge", 1)]
+    assert keys("enterprise") == [("alarms_acknowledge", 1)]
     assert keys("county_a") == []
     page = text(client(places["enterprise"]).get("/monitoring/alarms/?status=raised&status=pushed"))
     assert page.count('class="alarm-row"') == 1 and 'id="queue-alarms_acknowledge"' in page
     enterprise = client(places["enterprise"])
     enterprise.post(f"/monitoring/alarms/{alarm.pk}/acknowledge")
-    assert keys("enterprise") == [("commitment_today", 1), ("alarms_handle", 1)]
+    assert keys("enterprise") == [("alarms_handle", 1)]
     enterprise.post(f"/monitoring/alarms/{alarm.pk}/handle", {"feedback": "已处理"})
-    assert keys("enterprise") == [("commitment_today", 1)]
+    assert keys("enterprise") == []
     assert keys("county_a") == [("alarms_release", 1)]
     assert keys("park") == [("alarms_release", 1)]
     assert keys("county_b") == [] and keys("grid") == []
