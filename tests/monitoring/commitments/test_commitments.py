@@ -290,3 +290,20 @@ def test_the_header_queue_waits_until_today_is_filed(world, people):
     assert keys(people["county_a"]) == []  # supervisors file nothing
     file(world.enterprises_a[0], people["enterprise"], timezone.now())
     assert keys(people["enterprise"]) == []
+
+
+def test_the_supervisor_page_costs_the_same_queries_whatever_the_rows(client, world, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(people["province"])
+    url = f"/monitoring/commitments/?division={world.city.code}"
+    client.get(url)
+    with CaptureQueriesContext(connection) as empty:
+        client.get(url)
+    file(world.enterprises_a[0], people["enterprise"], timezone.now())
+    file(world.enterprises_b[0], people["ent_b"], timezone.now())
+    with CaptureQueriesContext(connection) as filled:
+        page = client.get(url)
+    assert page.content.decode().count("王主任") == 2
+    assert len(filled.captured_queries) == len(empty.captured_queries)
