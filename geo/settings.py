@@ -298,3 +298,6 @@ GATEWAY_OFFLINE_SECONDS = int(os.environ.get("GATEWAY_OFFLINE_SECONDS", "180"))
 EVENT_STREAMS_MAX = _env_int("EVENT_STREAMS_MAX", 2)
 EVENT_HEARTBEAT_SECONDS = float(os.environ.get("EVENT_HEARTBEAT_SECONDS", "15"))
 EVENT_REPLAY_MAX = _env_int("EVENT_REPLAY_MAX", 500)  # events replayed after a reconnect
+# The daily safety commitment is due before this local time (HH:MM): reference §4, 广东 and
+# 浙江 require it "before 10:00 each day".
+COMMITMENT_DEADLINE = os.environ.get("COMMITMENT_DEADLINE", "10:00")

@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from django.db import connection
+from django.utils import timezone
 from procrastinate.contrib.django import app
 
 from monitoring.alarms.services import gateways_silent_alarm, warnings_tick
+from monitoring.commitments.services import commitments_mismatch_flag
 from monitoring.devices.services import gateways_offline_mark
 from monitoring.risk.services import risk_compute
 from monitoring.upstream.services import upstream_tick
@@ -58,3 +60,12 @@ def upstream_exchange(timestamp: int) -> dict:
     """Every minute: the provincial platforms' outboxes filled and sent from their
     cursors (ADR 0022); a peer that is down is tried again the next minute."""
     return upstream_tick(now=datetime.fromtimestamp(timestamp, UTC))
+
+
+@app.periodic(cron="*/10 * * * *")
+@app.task(queue="monitoring", queueing_lock="commitments_mismatch")
+def commitments_mismatch(timestamp: int) -> int:
+    """Every ten minutes: today's "safe" commitments that meet an HH alarm or a red or
+    orange warning are flagged to the supervising department (once per commitment)."""
+    now = datetime.fromtimestamp(timestamp, UTC)
+    return len(commitments_mismatch_flag(day=timezone.localtime(now).date(), now=now))

@@ -5,5 +5,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("ingest/", include("monitoring.ingest.urls")),
+    path("monitoring/commitments/", include("monitoring.commitments.urls")),
     path("monitoring/", include("monitoring.alarms.urls")),
 ]

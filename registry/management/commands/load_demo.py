@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from data.demo_alarms import demo_rules_ensure
+from data.demo_commitments import demo_commitments_ensure
 from data.demo_files import demo_files_ensure
 from data.demo_hazards import demo_hazard_sources_ensure
 from data.demo_knowledge import demo_knowledge_ensure
@@ -61,6 +62,8 @@ class Command(BaseCommand):
                           " created")
         version = demo_rules_ensure(region.province_code[:2])
         self.stdout.write(f"alarm rules of the demo province: version {version}")
+        cards = demo_commitments_ensure(region.park_code)
+        self.stdout.write(f"daily commitments in the park: {cards} created")
         self.stdout.write(f"plans, agencies, knowledge: {demo_knowledge_ensure(region.park_code)}")
         files = demo_files_ensure(region.park_code, everywhere=scale is None)
         self.stdout.write(f"one-enterprise files filled: {files}")

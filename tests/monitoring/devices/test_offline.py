@@ -71,6 +71,7 @@ def test_every_scheduled_job_is_registered():
     crons = {task.name: cron for task, cron in
              ((p.task, p.cron) for p in app.periodic_registry.periodic_tasks.values())}
     assert crons == {
+        "monitoring.tasks.commitments_mismatch": "*/10 * * * *",
         "monitoring.tasks.gateways_offline": "* * * * *",
         "monitoring.tasks.readings_partitions": "17 * * * *",
         "monitoring.tasks.upstream_exchange": "* * * * *",
