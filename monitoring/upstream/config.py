@@ -92,7 +92,7 @@ def _check_tables(tables, errors: dict) -> None:
 
 def _table_problem(table: str, spec, where: str) -> str | None:
     if not isinstance(spec, dict) or not isinstance(spec.get("fields"), dict):
-        return _("%s：须为 {\"name\": 对端表名, \"fields\": {本平台字段: 对端字段}}") % where
+        return _("%s：须为含 name（对端表名）与 fields（本平台字段到对端字段的映射）的对象") % where
     if not _THEIR_NAME.match(str(spec.get("name", ""))):
         return _("%s.name：对端表名无效") % where
     fields = spec["fields"]
