@@ -167,20 +167,36 @@ class Agent:
         os.replace(tmp, path)
 
     async def stop(self) -> None:
+        # The watchdog first: a slow stop must not look like a stall and re-exec the
+        # agent, which would forget the SIGTERM and run on.
+        self.watchdog.stop()
         for task in self.tasks:
             task.cancel()
-        await asyncio.gather(*self.tasks, return_exceptions=True)
-        self.watchdog.stop()
+        # Closing the transports wakes a send blocked in its thread (a batch waiting
+        # for the platform's ack); its batch stays in the journal.
+        for fwd in self.forwarders:
+            await asyncio.to_thread(fwd.close)
+        await _cancel_all(self.tasks)
         self.watchdog.forget()
         for src in self.sources.values():
             await src.close()
-        for fwd in self.forwarders:
-            await asyncio.to_thread(fwd.close)
         if self.journal:
             self.write_status()  # `status` shows the final state, not one from seconds ago
             if self._owns_journal:
                 self.journal.close()
             self.journal = None
+
+
+async def _cancel_all(tasks: list[asyncio.Task]) -> None:
+    """Wait for cancelled tasks, cancelling again any that swallowed its cancel (a
+    library's wait_for can on Python 3.11) instead of waiting for it forever."""
+    pending = {t for t in tasks if not t.done()}
+    while pending:
+        for task in pending:
+            task.cancel()
+        _, pending = await asyncio.wait(pending, timeout=1.0)
+        for task in pending:
+            log.warning("loop %s ignored its cancel; cancelling again", task.get_name())
 
 
 def watchdog_timeout(cfg: Config) -> float:

@@ -130,8 +130,12 @@ class Forwarder:
                 continue
             if not sent:
                 self.wake.clear()
+                # Not wait_for: on Python 3.11 it returns normally when a sampler's
+                # wake.set() and Agent.stop's cancel land in the same loop iteration,
+                # so the cancelled forwarder kept running after a SIGTERM.
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.wake.wait(), 1.0)
+                    async with asyncio.timeout(1.0):
+                        await self.wake.wait()
 
     def close(self) -> None:
         self.transport.close()

@@ -124,11 +124,13 @@ class MqttTransport:
         self.username, self.password = username, password
         self.ack, self.ack_timeout = ack, ack_timeout
         self.session: _Session | None = None
+        self._lock = threading.Lock()  # close() runs in another thread than send()
+        self._closed = False  # closed for good: Agent.stop; no reconnect after it
 
     def _connect(self) -> _Session:
         if self.session is not None and self.session.alive():
             return self.session
-        self.close()
+        self._drop()
         # reconnect_on_failure=False: paho must not reconnect (and resend) behind our
         # back; the journal, not the MQTT library, decides what gets resent.
         client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=self.client_id,
@@ -137,16 +139,20 @@ class MqttTransport:
             client.username_pw_set(self.username, self.password)
         if self.tls:
             client.tls_set_context(self.tls)
-        self.session = session = _Session(client)
+        session = _Session(client)
+        with self._lock:
+            if self._closed:  # a send orphaned by Agent.stop must not open a session
+                raise TransientError("uplink closed")
+            self.session = session
         try:
             # clean_start: paho's own retry queue is dropped with the session.
             client.connect(self.host, self.port, keepalive=15, clean_start=True)
         except OSError as exc:
-            self.close()
+            self._drop()
             raise TransientError(f"connect: {exc}") from None
         client.loop_start()
         if not session.wait(lambda: session.up, self.timeout):
-            self.close()
+            self._drop()
             raise TransientError(session.closed or "CONNACK not received")
         if self.ack == "platform":
             self._subscribe_acks(session)
@@ -158,7 +164,7 @@ class MqttTransport:
                                                                  self.gateway)
         session.client.subscribe(f"{self.prefix}/{self.gateway}/ack", qos=1)
         if not session.wait(lambda: session.subscribed, self.timeout):
-            self.close()
+            self._drop()
             raise TransientError(session.closed or "SUBACK not received")
 
     def send(self, kind: str, body: bytes, *, seqs: tuple[int, int] | None = None) -> None:
@@ -171,11 +177,11 @@ class MqttTransport:
         info = session.client.publish(f"{self.prefix}/{self.gateway}/{kind}", body, qos=1,
                                       properties=props)
         if info.rc != mqtt.MQTT_ERR_SUCCESS:
-            self.close()
+            self._drop()
             raise TransientError(f"publish rc={info.rc}")
         if not session.wait(lambda: info.mid in session.acks, self.timeout):
             # Unknown fate: drop the session; the batch is resent with the same seqs.
-            self.close()
+            self._drop()
             raise TransientError(session.closed or "PUBACK not received")
         rc = session.acks.pop(info.mid)
         if rc.is_failure:
@@ -189,15 +195,30 @@ class MqttTransport:
         one copy per (gateway, seq)); the session stays, so a late ack still counts."""
         if not session.wait(lambda: session.platform_answer(first, last)[0], self.ack_timeout):
             if session.closed is not None:
-                self.close()
+                self._drop()
             raise TransientError(session.closed or f"no platform ack of {first}-{last}"
                                  f" within {self.ack_timeout:g} s")
         refusal = session.platform_answer(first, last)[1]
         if refusal is not None:
             raise PermanentError(f"refused by the platform: {refusal}")
 
+    def _drop(self, why: str = "session dropped") -> None:
+        """End the current session (a reconnect may follow). Whoever waits on it wakes
+        now: a wait for the platform's ack would otherwise hold its thread for
+        `ack_timeout`, and asyncio's executor shutdown waits for that thread."""
+        with self._lock:
+            session, self.session = self.session, None
+        if session is None:
+            return
+        with session.cond:
+            session.closed = session.closed or why
+            session.cond.notify_all()
+        session.client.disconnect()
+        session.client.loop_stop()
+
     def close(self) -> None:
-        if self.session is not None:
-            self.session.client.disconnect()
-            self.session.client.loop_stop()
-            self.session = None
+        """Close for good (the agent stops): interrupt any wait, refuse new sessions.
+        An unacknowledged batch stays in the journal and is resent on the next start."""
+        with self._lock:
+            self._closed = True
+        self._drop("uplink closed")
