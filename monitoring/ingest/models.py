@@ -91,3 +91,22 @@ class ReadingRollup(models.Model):
     @property
     def mean(self) -> float:
         return self.total / self.count
+
+
+class InvalidTally(models.Model):
+    """Invalid readings of a sensor per hour and reason (无效数据计数), kept by the ingest in
+    the statement that stores the readings (only rows new to the table count), so data-
+    quality statistics never scan the readings' partitions."""
+
+    sensor = models.ForeignKey("monitoring.Sensor", models.CASCADE, related_name="+",
+                               verbose_name=_("监测点位"))
+    bucket = models.DateTimeField(_("时段起点"))
+    reason = models.CharField(_("原因"), max_length=64)
+    count = models.PositiveIntegerField(_("条数"))
+
+    class Meta:
+        verbose_name = _("无效数据计数")
+        verbose_name_plural = _("无效数据计数")
+        constraints = [models.UniqueConstraint(fields=["sensor", "bucket", "reason"],
+                                               name="invalidtally_once_per_bucket")]
+        indexes = [models.Index(fields=["bucket"], name="invalidtally_bucket")]

@@ -72,6 +72,7 @@ def test_every_scheduled_job_is_registered():
              ((p.task, p.cron) for p in app.periodic_registry.periodic_tasks.values())}
     assert crons == {
         "monitoring.tasks.gateways_offline": "* * * * *",
+        "monitoring.tasks.outages_old": "23 3 * * *",
         "monitoring.tasks.readings_partitions": "17 * * * *",
         "monitoring.tasks.warnings_due": "* * * * *",
         "registry.tasks.daily_reminders": "30 23 * * *",
