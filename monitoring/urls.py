@@ -6,4 +6,5 @@ from django.urls import include, path
 urlpatterns = [
     path("ingest/", include("monitoring.ingest.urls")),
     path("monitoring/", include("monitoring.alarms.urls")),
+    path("monitoring/", include("monitoring.operation.urls")),
 ]
