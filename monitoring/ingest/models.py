@@ -7,6 +7,7 @@ when the agent resends them, and the partition key must be in any unique key.
 """
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -40,7 +41,8 @@ class DataGap(models.Model):
     gateway = models.CharField(_("网关编码"), max_length=64, db_index=True)
     before_seq = models.BigIntegerField(_("缺失截止序号"))
     count = models.PositiveIntegerField(_("缺失条数"))
-    reported = models.DateTimeField(_("报告时间"), auto_now_add=True)
+    # the ingest's clock when the report came (its `now`, injectable in tests)
+    reported = models.DateTimeField(_("报告时间"), default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("数据缺失")

@@ -129,7 +129,7 @@ def batch_store(doc: dict, *, now: datetime | None = None) -> Stored:
         ids, times, values, invalid = (x or [] for x in judged)
         alarms.batch_evaluate(gateway=gateway, sensor_ids=ids, times=times, values=values,
                               invalid_only=invalid, now=now)
-    _gap(gateway, doc.get("dropped"))
+    _gap(gateway, doc.get("dropped"), now)
     _seen(gateway, now, valid=bool(ids))
     if rows.refused:
         security_event(None, SecurityEventKind.INGEST_REFUSED, gateway=gateway,
@@ -168,11 +168,11 @@ def _move(rows: list[tuple]) -> tuple:
         return cursor.fetchone()
 
 
-def _gap(gateway: str, dropped) -> None:
+def _gap(gateway: str, dropped, now: datetime) -> None:
     if isinstance(dropped, dict) and isinstance(dropped.get("count"), int) \
             and isinstance(dropped.get("before_seq"), int) and dropped["count"] > 0:
         DataGap.objects.get_or_create(gateway=gateway, before_seq=dropped["before_seq"],
-                                      defaults={"count": dropped["count"]})
+                                      defaults={"count": dropped["count"], "reported": now})
 
 
 # One statement whatever the state; it returns whether the gateway was offline before
