@@ -14,7 +14,7 @@ from monitoring.operation import selectors
 from monitoring.operation.models import Outage
 from monitoring.operation.selectors import OutageFilter
 from monitoring.operation.services import outages_prune
-from tests.monitoring.operation.conftest import H, T0, heartbeat, job
+from tests.monitoring.operation.conftest import T0, H, heartbeat, job
 
 DAY = timedelta(days=1)
 

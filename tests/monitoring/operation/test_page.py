@@ -11,7 +11,7 @@ from django.urls import reverse
 from geo.models import Role, User
 from monitoring.devices.services import gateway_create
 from monitoring.operation.services import outages_open
-from tests.monitoring.operation.conftest import H, T0
+from tests.monitoring.operation.conftest import T0, H
 
 URL = "/monitoring/operation/"
 DAY = {"start": "2026-12-01", "end": "2026-12-01"}

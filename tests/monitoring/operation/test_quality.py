@@ -12,7 +12,7 @@ from monitoring.ingest.models import InvalidTally
 from monitoring.ingest.services import batch_store
 from monitoring.operation import selectors
 from tests.monitoring.alarms.grading_data import alarm
-from tests.monitoring.operation.conftest import H, T0
+from tests.monitoring.operation.conftest import T0, H
 
 MS = int(T0.timestamp() * 1000)
 
