@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET
 
 from geo.querystrings import query_with
@@ -21,6 +22,11 @@ from monitoring.operation.models import OutageCause
 from monitoring.operation.rates import OperationRow
 
 LOG_PAGE = 50
+# The ingest's reasons for an invalid reading (ingest/records.py); an agent's own quality
+# reason is shown as it came.
+REASONS = {"out_of_range": _l("超量程"), "bad_time": _l("时间无法解析"),
+           "future_time": _l("时间超前"), "not_a_number": _l("非数值"),
+           "not_finite": _l("非有限数"), "bad": _l("质量位无效"), "uncertain": _l("质量位可疑")}
 
 
 @login_required
@@ -58,10 +64,11 @@ def _row(request: HttpRequest, level: str, row: OperationRow) -> dict:
     below = child_level(level)
     link = reverse("enterprise_detail", args=[int(row.key)]) if below is None \
         else _url(request, level=below, within=row.key)
-    reasons = "、".join(f"{reason} {n}" for reason, n in sorted(row.invalid.items()))
+    reasons = "、".join(f"{REASONS.get(reason, reason)} {n}"
+                       for reason, n in sorted(row.invalid.items()))
     return {"row": row, "link": link, "drill": below is not None,
             "rate": _percent(row.rate), "down_hours": _hours(row.down_seconds),
-            "reasons": reasons or _("无")}
+            "reasons": reasons}
 
 
 def _percent(value: float | None) -> str:

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from geo.models import Role, User
 from monitoring.devices.services import gateway_create
+from monitoring.ingest.services import batch_store
 from monitoring.operation.services import outages_open
 from tests.monitoring.operation.conftest import T0, H
 
@@ -111,3 +112,11 @@ def test_query_count_is_pinned(client, outage, role, expected):
         gw = gateway_create(enterprise=e1, code=f"gw-x{i}", name=f"x{i}", geom=e1.geom)
         outages_open([gw.code], now=T0 + H)
     assert _count(client) == expected
+
+
+def test_quality_reasons_read_in_chinese(client, outage):
+    batch_store(_batch("gw-a", [_reading(1, "gw-a.level", 25.0),
+                                _reading(2, "gw-a.level", 5.0, ts=MS + 1000,
+                                         quality="bad")]), now=T0 + 4 * H)
+    response = page(client, outage.world.users["enterprise"])
+    assert [r["reasons"] for r in response.context["rows"]] == ["质量位无效 1、超量程 1"]
