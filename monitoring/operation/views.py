@@ -10,8 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from geo.querystrings import query_with
@@ -24,9 +23,9 @@ from monitoring.operation.rates import OperationRow
 LOG_PAGE = 50
 # The ingest's reasons for an invalid reading (ingest/records.py); an agent's own quality
 # reason is shown as it came.
-REASONS = {"out_of_range": _l("超量程"), "bad_time": _l("时间无法解析"),
-           "future_time": _l("时间超前"), "not_a_number": _l("非数值"),
-           "not_finite": _l("非有限数"), "bad": _l("质量位无效"), "uncertain": _l("质量位可疑")}
+REASONS = {"out_of_range": _("超量程"), "bad_time": _("时间无法解析"),
+           "future_time": _("时间超前"), "not_a_number": _("非数值"),
+           "not_finite": _("非有限数"), "bad": _("质量位无效"), "uncertain": _("质量位可疑")}
 
 
 @login_required

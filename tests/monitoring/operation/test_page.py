@@ -13,6 +13,7 @@ from monitoring.devices.services import gateway_create
 from monitoring.ingest.services import batch_store
 from monitoring.operation.services import outages_open
 from tests.monitoring.operation.conftest import T0, H
+from tests.monitoring.operation.test_quality import MS, _batch, _reading
 
 URL = "/monitoring/operation/"
 DAY = {"start": "2026-12-01", "end": "2026-12-01"}
