@@ -70,7 +70,8 @@ down AS (
     SELECT o.gateway_id AS code, sum(extract(epoch FROM
         least(coalesce(o.ended, %s), %s) - greatest(o.started, %s))) AS s
     FROM {outage} o JOIN gw ON gw.code = o.gateway_id
-    WHERE o.started < %s AND (o.ended IS NULL OR o.ended > %s) GROUP BY o.gateway_id),
+    WHERE o.cause = 'offline' AND o.started < %s AND (o.ended IS NULL OR o.ended > %s)
+    GROUP BY o.gateway_id),
 r AS (
     SELECT gw.part, count(*) AS n, count(*) FILTER (WHERE gw.online) AS up,
         sum(CASE WHEN gw.last_seen IS NULL THEN %s ELSE coalesce(d.s, 0) END) AS down

@@ -1,6 +1,8 @@
-"""Writes of the operation slice: the outage log (设备异常日志). Called at the two places a
-gateway's `online` flag changes — `devices.services.gateways_offline_mark` (falls) and the
-ingest's `_seen` (rises) — inside their transactions, and by the job runner's prune."""
+"""Writes of the operation slice: the outage log (设备异常日志). Called where the states
+change, inside their transactions: a gateway's `online` flag in
+`devices.services.gateways_offline_mark` (falls) and the ingest's `_seen` (rises); its
+sensors' no-valid-data alarm where the alarm rules raise it (`alarms.evaluate._no_data`)
+and clear it (`alarms.services.gateway_heard`); and by the job runner's prune."""
 
 from __future__ import annotations
 
@@ -13,18 +15,19 @@ from monitoring.operation.models import Outage, OutageCause
 
 _OPEN = f"""
 INSERT INTO {Outage._meta.db_table} (gateway_id, cause, started)
-SELECT code, %s, coalesce(last_seen, %s) FROM monitoring_gateway WHERE code = ANY(%s)
+SELECT code, %s, coalesce(%s, last_seen, %s) FROM monitoring_gateway WHERE code = ANY(%s)
 ON CONFLICT DO NOTHING"""
 
 
-def outages_open(codes: list[str], *, now: datetime,
-                 cause: str = OutageCause.OFFLINE) -> int:
-    """Open an outage for each of these gateways, from when it was last heard (now when
-    never); one already open for the cause stays as it is. One statement."""
+def outages_open(codes: list[str], *, now: datetime, cause: str = OutageCause.OFFLINE,
+                 since: datetime | None = None) -> int:
+    """Open an outage for each of these gateways from `since`, else from when it was last
+    heard (now when never); one already open for the cause stays as it is. One
+    statement."""
     if not codes:
         return 0
     with connection.cursor() as cursor:
-        cursor.execute(_OPEN, [cause, now, list(codes)])
+        cursor.execute(_OPEN, [cause, since, now, list(codes)])
         return cursor.rowcount
 
 

@@ -13,7 +13,7 @@ from monitoring.devices.models import Gateway
 from monitoring.operation import selectors
 from monitoring.operation.models import Outage
 from monitoring.operation.selectors import OutageFilter
-from monitoring.operation.services import outages_prune
+from monitoring.operation.services import outages_open, outages_prune
 from tests.monitoring.operation.conftest import T0, H, heartbeat, job
 
 DAY = timedelta(days=1)
@@ -69,6 +69,10 @@ def test_online_rates_hand_computed(outage):
     rows = selectors.operation_rows(scope=EVERYTHING, level="enterprise", start=T0 + 2 * H,
                                     end=T0 + 6 * H, now=T0 + 6 * H)
     assert {r.key: r.rate for r in rows}[str(e1.pk)] == 0.75
+    # a no-valid-data outage is data quality, not offline time: the rates stay
+    outages_open(["gw-b"], now=T0 + 2 * H, cause="no_data", since=T0 + H)
+    assert _rates()["320101"] == (2, 2, 10800.0, 0.75)
+    assert [c for _g, c, _s, _e in _log()] == ["no_data", "offline"]
 
 
 def test_an_open_outage_counts_to_now(gateways):
