@@ -11,6 +11,7 @@ from procrastinate.contrib.django import app
 from monitoring.alarms.services import gateways_silent_alarm, warnings_tick
 from monitoring.devices.services import gateways_offline_mark
 from monitoring.operation.services import outages_prune
+from monitoring.upstream.services import upstream_tick
 
 
 @app.periodic(cron="* * * * *")
@@ -46,3 +47,11 @@ def readings_partitions(timestamp: int) -> None:
 def outages_old(timestamp: int) -> int:
     """Daily: ended outages past OUTAGE_RETENTION_DAYS leave the outage log."""
     return outages_prune(now=datetime.fromtimestamp(timestamp, UTC))
+
+
+@app.periodic(cron="* * * * *")
+@app.task(queue="monitoring", queueing_lock="upstream_exchange")
+def upstream_exchange(timestamp: int) -> dict:
+    """Every minute: the provincial platforms' outboxes filled and sent from their
+    cursors (ADR 0022); a peer that is down is tried again the next minute."""
+    return upstream_tick(now=datetime.fromtimestamp(timestamp, UTC))

@@ -74,6 +74,7 @@ def test_every_scheduled_job_is_registered():
         "monitoring.tasks.gateways_offline": "* * * * *",
         "monitoring.tasks.outages_old": "23 3 * * *",
         "monitoring.tasks.readings_partitions": "17 * * * *",
+        "monitoring.tasks.upstream_exchange": "* * * * *",
         "monitoring.tasks.warnings_due": "* * * * *",
         "registry.tasks.daily_reminders": "30 23 * * *",
         "tiles.tasks.tile_cache_prune": "41 * * * *",

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('monitoring', '0006_alarms'),
+        ('monitoring', '0007_upstream'),
     ]
 
     operations = [
