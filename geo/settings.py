@@ -292,6 +292,9 @@ CONTENT_SECURITY_POLICY = {
 # --- Job runner (procrastinate on this database, ADR 0012) ----------------------------------
 # A gateway with no message for this long is offline (the agent's heartbeat is every 30 s).
 GATEWAY_OFFLINE_SECONDS = int(os.environ.get("GATEWAY_OFFLINE_SECONDS", "180"))
+# The outage log (设备异常日志) keeps ended outages this many days (issue 11: at least a
+# month); the job runner prunes older ones daily.
+OUTAGE_RETENTION_DAYS = max(31, int(os.environ.get("OUTAGE_RETENTION_DAYS", "92")))
 # The live event stream (/monitoring/events, ADR 0018). Each open stream holds one of the
 # web worker's threads, so a process takes at most EVENT_STREAMS_MAX of them: the demo's
 # workers run 4 threads, leaving 2 for pages; a dedicated events worker raises it.

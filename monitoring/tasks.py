@@ -12,6 +12,7 @@ from procrastinate.contrib.django import app
 from monitoring.alarms.services import gateways_silent_alarm, warnings_tick
 from monitoring.commitments.services import commitments_mismatch_flag
 from monitoring.devices.services import gateways_offline_mark
+from monitoring.operation.services import outages_prune
 from monitoring.risk.services import risk_compute
 from monitoring.upstream.services import upstream_tick
 
@@ -52,6 +53,13 @@ def readings_partitions(timestamp: int) -> None:
     retention (migration 0002, ADR 0015)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT partman.run_maintenance('public.monitoring_reading')")
+
+
+@app.periodic(cron="23 3 * * *")
+@app.task(queue="monitoring", queueing_lock="outages_prune")
+def outages_old(timestamp: int) -> int:
+    """Daily: ended outages past OUTAGE_RETENTION_DAYS leave the outage log."""
+    return outages_prune(now=datetime.fromtimestamp(timestamp, UTC))
 
 
 @app.periodic(cron="* * * * *")

@@ -7,4 +7,5 @@ urlpatterns = [
     path("ingest/", include("monitoring.ingest.urls")),
     path("monitoring/commitments/", include("monitoring.commitments.urls")),
     path("monitoring/", include("monitoring.alarms.urls")),
+    path("monitoring/", include("monitoring.operation.urls")),
 ]

@@ -17,6 +17,8 @@ from monitoring.alarms.raising import Raise, alarm_clear, alarm_raise, alarms_gr
 from monitoring.alarms.rules import rules_for
 from monitoring.alarms.states import Sensors, sensors_lock, sensors_store
 from monitoring.devices.models import MonitoredUnit, Sensor
+from monitoring.operation.models import OutageCause
+from monitoring.operation.services import outages_open
 
 _LIMIT = {(1, "high"): "threshold_hh", (2, "high"): "threshold_h",
           (1, "low"): "threshold_ll", (2, "low"): "threshold_l"}
@@ -133,6 +135,9 @@ def _no_data(sensors: Sensors, state, gateway: str, invalid_only: set[int],
               enterprise_id=first.enterprise_id, division_code=first.division_code,
               organisation_id=first.organisation_id, geom=first.geom,
               rules=sensors.rules[silent[0]], value=float(len(silent)), gateway=gateway)
+    # the outage log: since the earliest last valid value of those sensors
+    since = datetime.fromtimestamp(min(state.prev_t[i] for i in silent), UTC)
+    outages_open([gateway], now=now, cause=OutageCause.NO_DATA, since=since)
     return [alarm_raise(r, now=now)]
 
 

@@ -33,6 +33,8 @@ from monitoring.alarms.models import (
 from monitoring.alarms.routing import warnings_push
 from monitoring.alarms.rules import rules_for, rules_forget, rules_problems
 from monitoring.devices.models import Gateway
+from monitoring.operation.models import OutageCause
+from monitoring.operation.services import outage_close
 
 __all__ = ["batch_evaluate", "gateway_heard", "gateways_silent_alarm", "warnings_tick",
            "alarm_acknowledge", "alarm_handle", "alarm_release", "alarm_return",
@@ -50,6 +52,8 @@ def gateway_heard(gateway: str, *, now: datetime, valid: bool = False) -> None:
                                                   if valid else [])
     for key in Alarm.objects.filter(OPEN, key__in=keys).values_list("key", flat=True):
         raising.alarm_clear(key, at=now, now=now)
+        if key.startswith(f"{AlarmKind.NO_DATA}:"):  # its outage ends with it
+            outage_close(gateway, now=now, cause=OutageCause.NO_DATA)
 
 
 @transaction.atomic

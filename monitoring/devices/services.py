@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from geo.places import owned_copy
 from monitoring.devices.models import ALARM_LEVELS, AlarmState, Gateway, MonitoredUnit, Sensor
+from monitoring.operation.services import outages_open
 
 
 def _save(row):
@@ -45,12 +46,14 @@ def sensor_create(*, gateway: Gateway, point: str, name: str, indicator: str, ge
 @transaction.atomic
 def gateways_offline_mark(*, now: datetime) -> list[str]:
     """Gateways silent for GATEWAY_OFFLINE_SECONDS go offline, and their sensors show
-    `offline` (blue) until a reading comes again; returns the codes marked."""
+    `offline` (blue) until a reading comes again, and each opens an outage in the log
+    (设备异常日志) from when it was last heard; returns the codes marked."""
     cutoff = now - timedelta(seconds=settings.GATEWAY_OFFLINE_SECONDS)
     silent = Gateway.objects.filter(online=True, in_use=True) \
         .filter(Q(last_seen__lt=cutoff) | Q(last_seen__isnull=True))
     codes = list(silent.values_list("code", flat=True))
     Gateway.objects.filter(code__in=codes).update(online=False)
+    outages_open(codes, now=now)
     Sensor.objects.filter(gateway_id__in=codes, in_use=True).update(
         alarm_state=AlarmState.OFFLINE, alarm_level=ALARM_LEVELS[AlarmState.OFFLINE])
     return codes

@@ -7,6 +7,7 @@ when the agent resends them, and the partition key must be in any unique key.
 """
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -40,7 +41,8 @@ class DataGap(models.Model):
     gateway = models.CharField(_("网关编码"), max_length=64, db_index=True)
     before_seq = models.BigIntegerField(_("缺失截止序号"))
     count = models.PositiveIntegerField(_("缺失条数"))
-    reported = models.DateTimeField(_("报告时间"), auto_now_add=True)
+    # the ingest's clock when the report came (its `now`, injectable in tests)
+    reported = models.DateTimeField(_("报告时间"), default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("数据缺失")
@@ -91,3 +93,22 @@ class ReadingRollup(models.Model):
     @property
     def mean(self) -> float:
         return self.total / self.count
+
+
+class InvalidTally(models.Model):
+    """Invalid readings of a sensor per hour and reason (无效数据计数), kept by the ingest in
+    the statement that stores the readings (only rows new to the table count), so data-
+    quality statistics never scan the readings' partitions."""
+
+    sensor = models.ForeignKey("monitoring.Sensor", models.CASCADE, related_name="+",
+                               verbose_name=_("监测点位"))
+    bucket = models.DateTimeField(_("时段起点"))
+    reason = models.CharField(_("原因"), max_length=64)
+    count = models.PositiveIntegerField(_("条数"))
+
+    class Meta:
+        verbose_name = _("无效数据计数")
+        verbose_name_plural = _("无效数据计数")
+        constraints = [models.UniqueConstraint(fields=["sensor", "bucket", "reason"],
+                                               name="invalidtally_once_per_bucket")]
+        indexes = [models.Index(fields=["bucket"], name="invalidtally_bucket")]

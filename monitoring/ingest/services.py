@@ -21,6 +21,7 @@ from monitoring.alarms import services as alarms
 from monitoring.devices.models import ALARM_LEVELS, Gateway, Sensor
 from monitoring.ingest.models import DataGap
 from monitoring.ingest.records import Point, reading_rows
+from monitoring.operation.services import outage_close
 
 COLUMNS = "gateway, seq, ts, sensor_id, value, raw, quality, valid, reason, received"
 _ALARM = """CASE
@@ -49,6 +50,11 @@ rolled AS (  -- per-minute and per-hour sums of the valid new readings, for char
     ON CONFLICT (sensor_id, step, bucket) DO UPDATE SET count = r.count + excluded.count,
         total = r.total + excluded.total, low = least(r.low, excluded.low),
         high = greatest(r.high, excluded.high)),
+tallied AS (  -- invalid new readings per sensor, hour and reason (data-quality statistics)
+    INSERT INTO monitoring_invalidtally AS t (sensor_id, bucket, reason, count)
+    SELECT sensor_id, date_trunc('hour', ts), reason, count(*) FROM ins
+    WHERE NOT valid GROUP BY sensor_id, date_trunc('hour', ts), reason
+    ON CONFLICT (sensor_id, bucket, reason) DO UPDATE SET count = t.count + excluded.count),
 upd AS (
     UPDATE monitoring_sensor s SET last_value = j.value, last_quality = j.quality,
         last_at = j.ts, alarm_state = coalesce(j.state, s.alarm_state),
@@ -123,7 +129,7 @@ def batch_store(doc: dict, *, now: datetime | None = None) -> Stored:
         ids, times, values, invalid = (x or [] for x in judged)
         alarms.batch_evaluate(gateway=gateway, sensor_ids=ids, times=times, values=values,
                               invalid_only=invalid, now=now)
-    _gap(gateway, doc.get("dropped"))
+    _gap(gateway, doc.get("dropped"), now)
     _seen(gateway, now, valid=bool(ids))
     if rows.refused:
         security_event(None, SecurityEventKind.INGEST_REFUSED, gateway=gateway,
@@ -162,13 +168,26 @@ def _move(rows: list[tuple]) -> tuple:
         return cursor.fetchone()
 
 
-def _gap(gateway: str, dropped) -> None:
+def _gap(gateway: str, dropped, now: datetime) -> None:
     if isinstance(dropped, dict) and isinstance(dropped.get("count"), int) \
             and isinstance(dropped.get("before_seq"), int) and dropped["count"] > 0:
         DataGap.objects.get_or_create(gateway=gateway, before_seq=dropped["before_seq"],
-                                      defaults={"count": dropped["count"]})
+                                      defaults={"count": dropped["count"], "reported": now})
+
+
+# One statement whatever the state; it returns whether the gateway was offline before
+# (the row locked first, so of two workers only one sees the flag rise).
+_SEEN = f"""
+WITH old AS (SELECT id, online FROM {Gateway._meta.db_table} WHERE code = %s FOR UPDATE)
+UPDATE {Gateway._meta.db_table} g SET last_seen = %s, online = TRUE FROM old
+WHERE g.id = old.id RETURNING old.online"""
 
 
 def _seen(gateway: str, now: datetime, valid: bool = False) -> None:
-    Gateway.objects.filter(code=gateway).update(last_seen=now, online=True)
+    """The gateway is heard: online again; when it was offline, its outage ends."""
+    with connection.cursor() as cursor:
+        cursor.execute(_SEEN, [gateway, now])
+        row = cursor.fetchone()
+    if row is not None and not row[0]:
+        outage_close(gateway, now=now)
     alarms.gateway_heard(gateway, now=now, valid=valid)

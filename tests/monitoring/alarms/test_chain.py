@@ -15,6 +15,7 @@ from monitoring.alarms import rules, services
 from monitoring.alarms.models import Alarm, AlarmStep, AlertPreference, EarlyWarning
 from monitoring.devices.models import Sensor
 from monitoring.devices.services import monitored_unit_create, sensor_create
+from monitoring.operation.models import Outage
 from tests.monitoring.alarms.conftest import NOW, reading, send, series
 
 
@@ -143,10 +144,16 @@ def test_a_source_down_behind_a_live_gateway_is_one_no_data_alarm(gateway, place
     send(bad, at=102)
     alarm = Alarm.objects.get()
     assert (alarm.key, alarm.level, alarm.value) == ("no_data:gw-a", 4, 2.0)
+    # the outage log (设备异常日志): from the sensors' last valid value, while it lasts
+    def outages():
+        return list(Outage.objects.values_list("gateway_id", "cause", "started", "ended"))
+
+    assert outages() == [("gw-a", "no_data", NOW, None)]
     send(series("T-1.level", [10.0], seq0=9, s0=103)
          + series("GD-1.lel", [1.0], seq0=10, s0=103), at=104)
     alarm.refresh_from_db()
     assert alarm.cleared_at is not None
+    assert outages() == [("gw-a", "no_data", NOW, NOW + timedelta(seconds=104))]
 
 
 def test_overdue_warnings_are_escalated_then_reminded(gateway, places):

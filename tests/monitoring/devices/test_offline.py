@@ -73,6 +73,7 @@ def test_every_scheduled_job_is_registered():
     assert crons == {
         "monitoring.tasks.commitments_mismatch": "*/10 * * * *",
         "monitoring.tasks.gateways_offline": "* * * * *",
+        "monitoring.tasks.outages_old": "23 3 * * *",
         "monitoring.tasks.readings_partitions": "17 * * * *",
         "monitoring.tasks.upstream_exchange": "* * * * *",
         "monitoring.tasks.risk_scores": "*/5 * * * *",
