@@ -18,13 +18,13 @@ from datetime import datetime, timedelta
 from django.db import connection
 
 from geo.models import Division
+from geo.regions import LEVELS
 from geo.scope import Scope
 from layers.base import registry
 from monitoring.alarms.models import Alarm, AlarmStatus, RuleSet
 from monitoring.alarms.rules import DEFAULT, version_label
 
 # Aggregation levels and the division-code digits they group by (None: the enterprise).
-LEVELS: dict[str, int | None] = {"province": 2, "city": 4, "county": 6, "enterprise": None}
 # The enterprise's handling report was given and not sent back (退回 resets it).
 _HANDLED = f"a.status IN ('{AlarmStatus.HANDLED.value}', '{AlarmStatus.RELEASED.value}')"
 _SUPPRESSED = AlarmStatus.SUPPRESSED.value

@@ -16,6 +16,7 @@ from datetime import datetime
 from django.db import connection
 
 from geo.models import Division
+from geo.regions import LEVELS
 from layers.base import registry
 from monitoring.devices.models import Gateway
 from monitoring.ingest.models import DataGap, InvalidTally
@@ -23,7 +24,6 @@ from monitoring.operation.models import Outage
 
 # Aggregation levels and the division-code digits they group by (None: the enterprise),
 # as on the grading page.
-LEVELS: dict[str, int | None] = {"province": 2, "city": 4, "county": 6, "enterprise": None}
 
 
 @dataclass
