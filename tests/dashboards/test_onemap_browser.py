@@ -66,6 +66,6 @@ def test_onemap_draws_tiles_and_shows_a_clicked_enterprise(live_server, world,
         # the layer switcher: unticking 企业 rebuilds the style without its source
         sources = sorted(catalogue.ids())  # a supervisor sees every layer
         assert page.evaluate(STYLE_SOURCES) == sources
-        page.locator("#onemap-layers label", has_text="企业").click()
+        page.locator("#onemap-layers").get_by_role("option", name="企业", exact=True).click()
         without = ",".join(s for s in sources if s != "enterprises")
         page.wait_for_function(f"() => {STYLE_SOURCES}().join() === '{without}'")
