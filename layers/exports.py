@@ -9,9 +9,11 @@ as the same security event.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import warnings
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +22,7 @@ import pandas as pd
 import shapely
 from django.db import connection
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 
 from geo.models import SecurityEventKind
 from geo.scope import Scope
@@ -79,9 +81,7 @@ def export_layer(layer: type[Layer], scope: Scope, fmt: str, directory: Path, *,
     command or a job, logged without an address)."""
     spec = FORMATS[fmt]
     frame = layer_frame(layer, scope, only)
-    security_event(request, SecurityEventKind.EXPORT, layer=layer.id, format=fmt,
-                   rows=len(frame), scope=scope.key,
-                   query=request.GET.urlencode()[:500] if request is not None else "")
+    _logged(request, scope, fmt, len(frame), layer=layer.id)
     target = directory / f"{layer.id}{spec.suffix}"
     if fmt in TABLE_FORMATS:
         _write_table(_tabular(frame), fmt, target, layer.id)
@@ -101,12 +101,35 @@ def export_table(table: pd.DataFrame, name: str, scope: Scope, fmt: str, directo
     XLSX into `directory` and return the file; a security event like a layer's export."""
     if fmt not in TABLE_FORMATS:
         raise ValueError(f"a table is exported as {' or '.join(TABLE_FORMATS)}, not {fmt}")
-    security_event(request, SecurityEventKind.EXPORT, table=name, format=fmt,
-                   rows=len(table), scope=scope.key,
-                   query=request.GET.urlencode()[:500] if request is not None else "")
+    _logged(request, scope, fmt, len(table), table=name)
     target = directory / f"{name}{FORMATS[fmt].suffix}"
     _write_table(table, fmt, target, name)
     return target
+
+
+def export_response(write: Callable[[Path], Path], fmt: str, *,
+                    filename: str | None = None) -> FileResponse:
+    """`write(directory)` (an `export_layer` or `export_table` call) run in a temporary
+    directory, answered as a private download of the file it returns."""
+    directory = Path(tempfile.mkdtemp(prefix="export-"))
+    try:
+        path = write(directory)
+        handle = path.open("rb")
+    finally:
+        # The open handle keeps the file readable after its directory entry is gone.
+        shutil.rmtree(directory, ignore_errors=True)
+    response = FileResponse(handle, as_attachment=True, filename=filename or path.name,
+                            content_type=FORMATS[fmt].content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _logged(request: HttpRequest | None, scope: Scope, fmt: str, rows: int, **what) -> None:
+    """Every export is a security event of `request`'s caller (None: a command or a job,
+    logged without an address)."""
+    security_event(request, SecurityEventKind.EXPORT, **what, format=fmt, rows=rows,
+                   scope=scope.key,
+                   query=request.GET.urlencode()[:500] if request is not None else "")
 
 
 def _write_table(table: pd.DataFrame, fmt: str, target: Path, name: str) -> None:

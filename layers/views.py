@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from pathlib import Path
-
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,7 +11,7 @@ from django.views.decorators.http import require_GET
 from geo.openapi import documented, path_param, refs
 from geo.scope import scope_for_request
 from layers.base import registry
-from layers.exports import FORMATS, export_layer
+from layers.exports import FORMATS, export_layer, export_response
 from layers.selectors import layer_counts
 
 
@@ -46,14 +42,5 @@ def layer_export(request: HttpRequest, layer_id: str, fmt: str) -> HttpResponse:
     scope = scope_for_request(request)
     if not layer.visible_to(scope):
         return JsonResponse({"detail": _("请先登录")}, status=401)
-    directory = Path(tempfile.mkdtemp(prefix="export-"))
-    try:
-        path = export_layer(layer, scope, fmt, directory, request=request)
-        handle = path.open("rb")
-    finally:
-        # The open handle keeps the file readable after its directory entry is gone.
-        shutil.rmtree(directory, ignore_errors=True)
-    response = FileResponse(handle, as_attachment=True, filename=path.name,
-                            content_type=FORMATS[fmt].content_type)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return export_response(
+        lambda directory: export_layer(layer, scope, fmt, directory, request=request), fmt)

@@ -5,14 +5,10 @@ one exporter (`layers.exports.export_table`); the sensors with the most false al
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from pathlib import Path
-
 import pandas as pd
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from geo.querystrings import query_with
 from geo.scope import Scope, scope_for_request
-from layers.exports import FORMATS, export_table
+from layers.exports import FORMATS, export_response, export_table
 from monitoring.alarms import selectors
 from monitoring.alarms.grading_filters import (
     COLUMNS,
@@ -113,18 +109,11 @@ def _number(value: float | None, places: int) -> str:
 
 def _export(request: HttpRequest, scope: Scope, query: GradingQuery,
             rows: list[GradingRow]) -> HttpResponse:
-    directory = Path(tempfile.mkdtemp(prefix="export-"))
-    try:
-        path = export_table(_table(query, rows), "alarm_grading", scope, query.fmt,
-                            directory, request=request)
-        handle = path.open("rb")
-    finally:
-        shutil.rmtree(directory, ignore_errors=True)  # the open handle keeps the file readable
-    name = f"alarm_grading_{query.level}_{query.start:%Y%m%d}_{query.end:%Y%m%d}{path.suffix}"
-    response = FileResponse(handle, as_attachment=True, filename=name,
-                            content_type=FORMATS[query.fmt].content_type)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    name = f"alarm_grading_{query.level}_{query.start:%Y%m%d}_{query.end:%Y%m%d}"
+    return export_response(
+        lambda directory: export_table(_table(query, rows), "alarm_grading", scope, query.fmt,
+                                       directory, request=request),
+        query.fmt, filename=name + FORMATS[query.fmt].suffix)
 
 
 def _table(query: GradingQuery, rows: list[GradingRow]) -> pd.DataFrame:

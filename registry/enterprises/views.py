@@ -3,13 +3,9 @@ one-enterprise file (一企一档) of one enterprise with its map. Scope from ge
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from pathlib import Path
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,7 +18,7 @@ from geo.querystrings import query_with
 from geo.scope import scope_for_request
 from layers import maps
 from layers.base import registry
-from layers.exports import FORMATS, export_layer
+from layers.exports import FORMATS, export_layer, export_response
 from registry.enterprises import sections, selectors
 from registry.enterprises.display import profile_sections, rows
 from registry.enterprises.filters import LicenceState, filters_from
@@ -82,17 +78,9 @@ def enterprise_export(request: HttpRequest, fmt: str) -> HttpResponse:
     scope = scope_for_request(request)
     filters, _form = filters_from(request.GET)
     qs = selectors.enterprise_list(scope=scope, filters=filters, today=timezone.localdate())
-    directory = Path(tempfile.mkdtemp(prefix="export-"))
-    try:
-        path = export_layer(registry.get("enterprises"), scope, fmt, directory,
-                            request=request, only=qs)
-        handle = path.open("rb")
-    finally:
-        shutil.rmtree(directory, ignore_errors=True)  # the open handle keeps the file readable
-    response = FileResponse(handle, as_attachment=True, filename=path.name,
-                            content_type=FORMATS[fmt].content_type)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return export_response(
+        lambda directory: export_layer(registry.get("enterprises"), scope, fmt, directory,
+                                       request=request, only=qs), fmt)
 
 
 @login_required
