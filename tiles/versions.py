@@ -22,28 +22,24 @@ from the database instead (correct, just slower).
 
 from __future__ import annotations
 
-import logging
-import os
 import threading
 
 from django.db import connections, transaction
 
+from geo import listen
 from tiles.cells import CELL_ZOOM, cell_range, finest
 
-log = logging.getLogger(__name__)
 CHANNEL = "layer_version"
 _layers: dict[str, int] = {}
 _cells: dict[str, list[dict[tuple[int, int], int]]] = {}
 _reads: dict[tuple[int, str, str], int] = {}  # (thread, db, table) -> re-reads
 _lock = threading.Lock()
-_listener: _Listener | None = None
 
 
 def current(tables: list[str], z: int, x: int, y: int) -> tuple[int, ...] | None:
     """Versions of tile z/x/y of `tables` from memory, or None when memory cannot be
     trusted."""
-    listener = _listener
-    if listener is None or not listener.live.is_set() or listener.pid != os.getpid():
+    if not listen.live(CHANNEL):
         return None
     cells = cell_range(z, x, y)
     return tuple(_tile_version(table, cells) for table in tables)
@@ -67,17 +63,9 @@ def _tile_version(table: str, cells: tuple[int, int, int, int, int]) -> int:
 
 
 def ensure_listening(wait: float = 2.0) -> bool:
-    """Start this process's listener (once) and wait briefly until it is live."""
-    global _listener
-    listener = _listener
-    if listener is not None and listener.live.is_set() and listener.pid == os.getpid():
-        return True
-    with _lock:
-        if _listener is None or _listener.pid != os.getpid() or not _listener.is_alive():
-            _listener = _Listener(_connection_kwargs())
-            _listener.start()
-        listener = _listener
-    return listener.live.wait(wait)
+    """Have this process's one listener (`geo.listen`) keep the copy current, and wait
+    briefly until it is live."""
+    return listen.listen(_CHANNEL, wait=wait)
 
 
 _FROM_DATABASE = """
@@ -142,7 +130,7 @@ def refresh_after_commit(table: str, using: str = "default") -> None:
     callback (so a savepoint rolled back cannot take the only one with it), and the
     callbacks of one commit run one after another on this thread, so all but the first
     see that this thread has read the table since they were scheduled and skip."""
-    if _listener is None:
+    if not listen.listening(CHANNEL):
         return  # this process serves no tiles (a command, a worker): nothing to refresh
     key = (threading.get_ident(), using, table)
     scheduled = _reads.get(key, 0)
@@ -184,63 +172,38 @@ def forget() -> None:
     with _lock:
         _layers.clear()
         _cells.clear()
-        listener = _listener
-    if listener is not None:
-        listener.reload.set()
+    _CHANNEL.reload.set()
 
 
 def stop_listening() -> None:
     """Stop this process's listener and close its connection (test teardown drops the
     database, which fails while a session is connected)."""
-    global _listener
-    with _lock:
-        listener, _listener = _listener, None
-    if listener is not None and listener.pid == os.getpid():
-        listener.stopping.set()
-        listener.join(5.0)
+    listen.stop()
 
 
-def _connection_kwargs() -> dict:
-    """Django's own connection parameters (so tests listen on the test database), minus
-    the Django-specific cursor and adapter objects."""
-    params = connections["default"].get_connection_params()
-    return {k: v for k, v in params.items() if k not in {"cursor_factory", "context"}}
+class _Versions:
+    """The `layer_version` channel: loaded whole on (re)connecting, a payload at a time
+    after, and again on request (`forget`)."""
 
+    name = CHANNEL
 
-class _Listener(threading.Thread):
-    """LISTEN on its own autocommit connection; reconnects with a pause after errors."""
-
-    def __init__(self, kwargs: dict) -> None:
-        super().__init__(name="tiles-layer-version-listener", daemon=True)
-        self.kwargs = kwargs
-        self.pid = os.getpid()
-        self.live = threading.Event()
+    def __init__(self) -> None:
         self.reload = threading.Event()
-        self.stopping = threading.Event()
 
-    def run(self) -> None:
-        import psycopg
+    def connected(self, conn, *, again: bool) -> None:
+        self._load(conn)
 
-        while not self.stopping.is_set():
-            try:
-                with psycopg.connect(**self.kwargs, autocommit=True) as conn:
-                    conn.execute(f"LISTEN {CHANNEL}")
-                    self._load(conn)
-                    self._listen(conn)
-            except Exception:
-                log.warning("tile version listener lost its connection", exc_info=True)
-            self.live.clear()
-            self.stopping.wait(1.0)
+    def notified(self, payload: str) -> None:
+        note_payload(payload)
 
-    def _listen(self, conn) -> None:
-        while not self.stopping.is_set():
-            for notify in conn.notifies(timeout=1.0):
-                note_payload(notify.payload)
-            if self.reload.is_set():
-                self._load(conn)
+    def tick(self, conn) -> None:
+        if self.reload.is_set():
+            self._load(conn)
 
     def _load(self, conn) -> None:
         self.reload.clear()
         with conn.cursor() as cursor:
             _load(cursor)
-        self.live.set()
+
+
+_CHANNEL = listen.register(_Versions())

@@ -14,10 +14,11 @@ from django.db import connection
 from django.test import Client
 
 from bench.sse import Stream
+from geo import listen
 from geo.models import ApiToken, Role, User
 from geo.scope import scope_for_user
 from geo.tokens import token_revoke
-from monitoring.alarms import events, selectors
+from monitoring.alarms import selectors
 from monitoring.alarms.fanout import HUB
 from monitoring.alarms.models import (
     Alarm,
@@ -258,7 +259,8 @@ def test_events_committed_while_the_listener_reconnects_are_caught_up(served, wo
         assert stream.next().type == "stream.ready"
         with connection.cursor() as cursor:  # PostgreSQL drops the process's LISTEN session
             cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                           "WHERE query = %s", [f"LISTEN {events.CHANNEL}"])
+                           "WHERE application_name = %s AND datname = current_database()",
+                           [listen.APPLICATION_NAME])
             assert cursor.fetchone() == (True,)
         _high_high("gw-a")  # within the listener's 1 s pause: no notification reaches it
         assert [e.type for e in stream.events(2)] == ["alarm.raised", "warning.raised"]
