@@ -51,7 +51,6 @@ django.setup()
 from django.test import Client  # noqa: E402
 from playwright.async_api import async_playwright  # noqa: E402
 
-from dashboards.mapfigure import fit_view  # noqa: E402
 from dashboards.selectors import division_extent  # noqa: E402
 from geo.models import User  # noqa: E402
 from geo.scope import scope_for_user  # noqa: E402
@@ -60,8 +59,7 @@ from tests.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 GOAL_SECONDS = 3.0
 VENDOR = common.ROOT / "var" / "vendor" / "maplibre-gl"
 USERNAME = "province"  # made by `manage.py load_demo`, in the demo and the bench database
-ONEMAP_MAP = ("document.querySelector('#onemap-graph .js-plotly-plot')"
-              "?._fullLayout?.map?._subplot?.map")
+ONEMAP_MAP = "window.SafeAtlas?.maps?.['onemap-map']"  # assets/onemap_map.js (ADR 0023)
 # ms since navigation start once `map` has drawn enterprises, else false (polled per frame)
 RENDERED = """(map) => {
   if (!map || !map.loaded()) return false;
@@ -75,7 +73,7 @@ PLAIN_PAGE = """<!doctype html>
 <script src="maplibre-gl.js"></script></head>
 <body><div id="map"></div><script>
 window.benchMap = new maplibregl.Map({container: "map", style: "/tiles/style.json",
-                                      center: %(center)s, zoom: %(zoom)s});
+                                      bounds: %(bounds)s, fitBoundsOptions: {padding: 24}});
 </script></body></html>
 """
 
@@ -117,9 +115,9 @@ def plain_page(root: Path) -> None:
     for name in ("maplibre-gl.js", "maplibre-gl.css"):
         shutil.copy(VENDOR / name, page / name)
     user = User.objects.get(username=USERNAME)
-    centre, zoom = fit_view(division_extent(scope=scope_for_user(user)))
+    box = division_extent(scope=scope_for_user(user))
     (page / "index.html").write_text(PLAIN_PAGE % {
-        "center": json.dumps([centre["lon"], centre["lat"]]), "zoom": zoom})
+        "bounds": json.dumps([box.west, box.south, box.east, box.north])})
 
 
 PAGES = [  # (workload, path, the page's MapLibre map as a JS expression)

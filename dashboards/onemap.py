@@ -1,16 +1,18 @@
-"""一张图 (one map): every layer the caller may see, drawn from vector tiles, with a layer
-switcher and click -> record. The click is picked up by assets/onemap_click.js."""
+"""一张图 (one map): every layer the caller may see, drawn by MapLibre GL JS from the vector
+tiles of the caller's style.json (ADR 0023), with a layer switcher that keeps the view and
+click -> record for any feature. The map itself lives in assets/onemap_map.js."""
 
 from __future__ import annotations
 
-from dash import Input, Output, dcc, html
+import json
+
+from dash import ClientsideFunction, Input, Output, State, dcc, html
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dashboards.bridge import current_request, current_scope
 from dashboards.dashapp import DjangoDash, make_dash
-from dashboards.mapfigure import fit_view, map_figure
 from dashboards.record_panel import record_hint, record_panel
 from dashboards.selectors import (
     colour_legend,
@@ -20,15 +22,17 @@ from dashboards.selectors import (
 )
 from layers.base import registry
 
-GRAPH, LAYERS, RECORD = "onemap-graph", "onemap-layers", "onemap-record"
-SELECTED = "onemap-selected"  # set by assets/onemap_click.js
+MAP, LAYERS, RECORD = "onemap-map", "onemap-layers", "onemap-record"
+SELECTED = "onemap-selected"  # set by assets/onemap_map.js on a click
+SHOWN = "onemap-shown"        # the clientside switcher's (unused) output
 
 
 def build(base_path: str) -> DjangoDash:
     app = make_dash(base_path, page_title=gettext_lazy("一张图"))
     app.layout = layout
-    app.callback(Output(GRAPH, "figure"), Input(LAYERS, "value"),
-                 prevent_initial_call=True)(switch_layers)
+    app.clientside_callback(ClientsideFunction("safeatlas", "showLayers"),
+                            Output(SHOWN, "data"), Input(LAYERS, "value"), State(MAP, "id"),
+                            prevent_initial_call=True)
     app.callback(Output(RECORD, "children"), Input(SELECTED, "data"),
                  prevent_initial_call=True)(show_record)
     return app
@@ -39,8 +43,6 @@ def layout() -> html.Div:
     scope = current_scope()
     layers = layers_visible(scope=scope)
     ids = [layer.id for layer in layers]
-    figure = map_figure(scope=scope, base_url=base_url(), layer_ids=ids,
-                        view=fit_view(division_extent(scope=scope)))
     side = html.Aside([
         html.H1(_("一张图")),
         html.H2(_("图层")),
@@ -50,9 +52,18 @@ def layout() -> html.Div:
         html.H2(_("要素详情")),
         html.Div(record_hint(), id=RECORD),
     ], className="side")
-    graph = dcc.Graph(id=GRAPH, figure=figure, className="map",
-                      config={"displaylogo": False, "scrollZoom": True, "responsive": True})
-    return html.Div([side, graph, dcc.Store(id=SELECTED)], className="onemap")
+    return html.Div([side, map_div(MAP, scope=scope, selected=SELECTED),
+                     dcc.Store(id=SELECTED), dcc.Store(id=SHOWN)], className="onemap")
+
+
+def map_div(div_id: str, *, scope, selected: str) -> html.Div:
+    """The div assets/onemap_map.js starts a MapLibre map in: the caller's style (the
+    session cookie scopes it and its tiles), opened on the caller's jurisdiction."""
+    box = division_extent(scope=scope)
+    bounds = [box.west, box.south, box.east, box.north] if box else None
+    return html.Div(id=div_id, className="map safeatlas-map", **{
+        "data-style": f"{base_url()}/tiles/style.json", "data-bounds": json.dumps(bounds),
+        "data-selected": selected})
 
 
 def _legend(layers) -> html.Div:
@@ -63,15 +74,6 @@ def _legend(layers) -> html.Div:
         if items:
             blocks += [html.H3(str(layer.title)), html.Ul(items, className="legend")]
     return html.Div(blocks)
-
-
-def switch_layers(layer_ids: list[str] | None) -> dict:
-    """The map with exactly the chosen layers (unknown or invisible ids are dropped)."""
-    scope = current_scope()
-    chosen = set(layer_ids or [])
-    ids = [layer.id for layer in layers_visible(scope=scope) if layer.id in chosen]
-    return map_figure(scope=scope, base_url=base_url(), layer_ids=ids,
-                      view=fit_view(division_extent(scope=scope)))
 
 
 def show_record(selected: dict | None):

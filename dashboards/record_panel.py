@@ -21,9 +21,12 @@ def record_panel(record: FeatureRecord | None, *, layer_title: str) -> html.Div:
         if field.colour:
             value.insert(0, html.Span(className="swatch", style={"background": field.colour}))
         rows += [html.Dt(field.label), html.Dd(value)]
-    return html.Div([html.H3(record.heading),
-                     html.Dl(rows)], className="record", id="onemap-record-body")
+    body = [html.H3(record.heading), html.Dl(rows)]
+    if record.url:
+        body.append(html.A(_("查看档案"), href=record.url, className="record-link",
+                           id="onemap-record-link"))
+    return html.Div(body, className="record", id="onemap-record-body")
 
 
 def record_hint() -> html.P:
-    return html.P(_("点击地图上的企业查看详情"), className="hint")
+    return html.P(_("点击地图上的要素查看详情"), className="hint")

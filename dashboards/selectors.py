@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.contrib.gis.db.models import Extent
 from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, ForeignKey, Model
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from geo.scope import Scope
@@ -36,6 +37,7 @@ class FeatureRecord:
     layer_title: str
     heading: str  # the feature's label (its name), else its text form
     fields: list[RecordField]
+    url: str | None = None  # the feature's own page (Layer.page)
 
 
 def layers_visible(*, scope: Scope) -> list[type[Layer]]:
@@ -75,7 +77,8 @@ def feature_record(*, scope: Scope, layer_id: str, pk) -> FeatureRecord | None:
         return None
     fields = [_record_field(layer, row, name) for name in layer.properties]
     heading = str(getattr(row, layer.label)) if layer.label else str(row)
-    return FeatureRecord(layer.id, str(layer.title), heading, fields)
+    url = reverse(layer.page, args=[row.pk]) if layer.page else None
+    return FeatureRecord(layer.id, str(layer.title), heading, fields, url)
 
 
 def _record_field(layer: type[Layer], row: Model, name: str) -> RecordField:

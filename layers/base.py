@@ -73,6 +73,9 @@ class Layer:
     # Dotted path of a `layers.imports.ImportHook` subclass for file columns that are not
     # model fields (e.g. a hazard source's chemicals); None imports plain rows only.
     import_hook: ClassVar[str | None] = None
+    # URL name of a feature's own page (一企一档, 一源一档…), reversed with its pk: the
+    # map's record panel links to it; None: the record is all there is.
+    page: ClassVar[str | None] = None
 
     # ---- derived, not declared -------------------------------------------------
     @classmethod

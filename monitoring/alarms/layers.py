@@ -19,6 +19,7 @@ class _Live(Layer):
 class Alarms(_Live):
     model = Alarm  # 报警
     id = "alarms"
+    page = "alarms:alarm"
     title = _("报警")
     description = _("监测点位超限、速率异常、数据不变、无数据、网关离线与多点关联报警，含处置状态")
     properties = ["title", "kind", "level", "direction", "status", "value", "peak", "threshold",
@@ -33,6 +34,7 @@ class Alarms(_Live):
 class Warnings(_Live):
     model = EarlyWarning  # 分级预警
     id = "warnings"
+    page = "alarms:warning"
     title = _("预警")
     description = _("按分级预警矩阵定级的红、橙、黄、蓝预警，含推送层级与关闭时间")
     properties = ["title", "level", "reason", "raised_at", "upgraded_at", "tier", "pushes",

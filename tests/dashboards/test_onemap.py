@@ -3,13 +3,14 @@ endpoints, and the selectors its callbacks use."""
 
 from __future__ import annotations
 
+import json
 import re
 
 from django.contrib.auth import SESSION_KEY
 from django.test import Client
 
 from dashboards.bridge import serving
-from dashboards.onemap import GRAPH, LAYERS, RECORD, SELECTED, show_record
+from dashboards.onemap import LAYERS, MAP, RECORD, SELECTED, show_record
 from dashboards.selectors import RecordField, division_extent, feature_record
 from geo.scope import scope_for_user
 from layers.base import registry
@@ -143,7 +144,9 @@ def test_record_callback_inside_scope_shows_the_record(world):
     expected = ["测试化工1号有限公司"]
     for field in A1_FIELDS:
         expected += [field.label, field.value]
-    assert texts(panel) == expected
+    assert texts(panel) == [*expected, "查看档案"]
+    link = find(panel, "onemap-record-link")["props"]
+    assert link["href"] == f"/enterprises/{world.enterprises_a[0].pk}/"  # 一企一档
     assert swatches(panel) == ["#FF8C00"]  # the risk level shows its four-colour class
 
 
@@ -167,21 +170,21 @@ def _anonymous_callback():
 
 # ---- layer switcher -------------------------------------------------------------------------
 
-def test_layer_switcher_returns_a_style_with_exactly_the_chosen_layers(world, grid_cell):
+def test_layer_switcher_is_clientside_and_the_map_style_is_the_callers(world, grid_cell):
+    """Ticking layers changes visibility in the browser (the view stays); the style the
+    map loads is the caller's style.json, with exactly the layers the checklist offers."""
     client = logged_in(world.users["county_a"])
-    response = dash_callback(client, output=GRAPH, prop="figure", input_id=LAYERS,
-                             input_prop="value", value=["enterprises", "grid_cells", "nope"])
-    assert response.status_code == 200
-    style = response.json()["response"][GRAPH]["figure"]["layout"]["map"]["style"]
-    assert set(style["sources"]) == {"enterprises", "grid_cells"}
-    assert {layer["source"] for layer in style["layers"] if "source" in layer} == {
-        "enterprises", "grid_cells"}
-
-    response = dash_callback(client, output=GRAPH, prop="figure", input_id=LAYERS,
-                             input_prop="value", value=[])
-    style = response.json()["response"][GRAPH]["figure"]["layout"]["map"]["style"]
-    assert style["sources"] == {}
-    assert [layer for layer in style["layers"] if "source" in layer] == []
+    config = client.get("/dash/onemap/_dash-dependencies").json()
+    switcher = [c for c in config if c["inputs"] == [{"id": LAYERS, "property": "value"}]]
+    assert len(switcher) == 1
+    assert switcher[0]["clientside_function"] == {"namespace": "safeatlas",
+                                                  "function_name": "showLayers"}
+    layout = client.get("/dash/onemap/_dash-layout").json()
+    style_url = find(layout, MAP)["props"]["data-style"]
+    assert style_url == "http://testserver/tiles/style.json"
+    style = client.get(style_url).json()
+    offered = [o["value"] for o in find(layout, LAYERS)["props"]["options"]]
+    assert sorted(style["sources"]) == sorted(offered)
 
 
 # ---- the page and its layout ----------------------------------------------------------------
@@ -202,29 +205,25 @@ def test_page_is_served_with_local_assets_only(world):
     sources = re.findall(r'<script src="([^"]+)"', html)
     assert len(sources) >= 5
     assert all(src.startswith("/dash/onemap/") for src in sources), sources
-    assert any("onemap_click.js" in src for src in sources)
+    assert any("onemap_map.js" in src for src in sources)
+    assert any("vendor/maplibre-gl.js" in src for src in sources)  # ADR 0023: no plotly
+    assert not any("plotly" in src for src in sources)
     for src in sources:
         asset = client.get(src)
         assert asset.status_code == 200, src
         assert len(asset.content) > 0
 
 
-def test_layout_holds_the_graph_drawn_from_vector_tiles(world, grid_cell):
+def test_layout_holds_the_map_opened_on_the_callers_jurisdiction(world, grid_cell):
     response = logged_in(world.users["county_a"]).get("/dash/onemap/_dash-layout")
     assert response.status_code == 200
     layout = response.json()
-    graph = find(layout, GRAPH)
-    assert graph["type"] == "Graph"
-    map_layout = graph["props"]["figure"]["layout"]["map"]
-    assert map_layout["center"] == {"lon": 118.25, "lat": 32.250344134865585}
-    assert map_layout["zoom"] == 9.54
+    div = find(layout, MAP)
+    assert div["type"] == "Div" and "safeatlas-map" in div["props"]["className"]
+    assert json.loads(div["props"]["data-bounds"]) == [118.0, 32.0, 118.5, 32.5]
+    assert div["props"]["data-selected"] == SELECTED
     visible = [layer for layer in registry.all()
                if layer.visible_to(scope_for_user(world.users["county_a"]))]
-    sources = map_layout["style"]["sources"]
-    assert set(sources) == {layer.id for layer in visible}
-    assert {"divisions", "grid_cells", "enterprises"} <= set(sources)
-    assert all(source["type"] == "vector" for source in sources.values())
-    assert "data" not in str(sources)  # no GeoJSON dumps: tiles only
 
     checklist = find(layout, LAYERS)["props"]
     assert checklist["options"] == [
@@ -235,7 +234,7 @@ def test_layout_holds_the_graph_drawn_from_vector_tiles(world, grid_cell):
         {"label": "企业", "value": "enterprises"},
     ]
     assert checklist["value"] == [layer.id for layer in visible]
-    assert texts(find(layout, RECORD)) == ["点击地图上的企业查看详情"]
+    assert texts(find(layout, RECORD)) == ["点击地图上的要素查看详情"]
 
 
 def test_legend_names_each_colour_a_layer_uses():

@@ -12,12 +12,12 @@ from playwright.sync_api import expect
 from tests import catalogue
 from tests.browser import chromium_page, login, screenshot
 
-# The MapLibre instance plotly creates inside the graph.
-MAP = "document.querySelector('#onemap-graph .js-plotly-plot')?._fullLayout?.map?._subplot?.map"
+# The page's MapLibre map (assets/onemap_map.js, ADR 0023).
+MAP = "window.SafeAtlas?.maps?.['onemap-map']"
 
 TILES_DRAWN = f"""() => {{
   const map = {MAP};
-  if (!map || !map.loaded() || !map.__safeatlasHooked) return false;
+  if (!map || !map.loaded()) return false;
   const count = (id) => map.querySourceFeatures(id, {{sourceLayer: id}}).length;
   return count('enterprises') >= 5 && count('divisions') > 0 && count('grid_cells') > 0;
 }}"""
@@ -29,9 +29,15 @@ SCREEN_POINT = f"""([lon, lat]) => {{
   return [box.left + point.x, box.top + point.y];
 }}"""
 
-# Registry layers in the live MapLibre style (plotly adds layers of its own, untagged).
-STYLE_SOURCES = f"""() => [...new Set({MAP}.getStyle().layers
-  .filter((l) => l.metadata && l.metadata['safeatlas:layer']).map((l) => l.source))].sort()"""
+# Registry layers drawn now (the switcher hides the others, keeping the view).
+STYLE_SOURCES = f"""() => {{
+  const map = {MAP};
+  return [...new Set(map.getStyle().layers
+    .filter((l) => l.metadata && l.metadata['safeatlas:layer'])
+    .filter((l) => map.getLayoutProperty(l.id, 'visibility') !== 'none')
+    .map((l) => l.source))].sort();
+}}"""
+VIEW = f"() => {{ const m = {MAP}; return [m.getCenter().lng, m.getCenter().lat, m.getZoom()]; }}"
 
 ENTERPRISE_IDS = f"""() => {{
   const map = {MAP};
@@ -60,12 +66,23 @@ def test_onemap_draws_tiles_and_shows_a_clicked_enterprise(live_server, world,
         expect(record.locator("h3")).to_have_text(target.name, timeout=15_000)
         expect(record).to_contain_text(target.credit_code)
         expect(record).to_contain_text("低风险（蓝）")
+        link = page.locator("#onemap-record-link")  # 一企一档
+        expect(link).to_have_attribute("href", f"/enterprises/{target.pk}/")
+        expect(page.locator(".maplibregl-ctrl-scale")).to_be_visible()
 
         screenshot(page, "onemap", full_page=False)
 
-        # the layer switcher: unticking 企业 rebuilds the style without its source
+        # a polygon is clickable too: the grid cell under a spot with no enterprise
+        x, y = page.evaluate(SCREEN_POINT, [118.27, 32.27])
+        page.mouse.click(x, y)
+        expect(record.locator("h3")).to_have_text(grid_cell.name, timeout=15_000)
+
+        # the layer switcher: unticking 企业 hides its source and keeps the user's view
         sources = sorted(catalogue.ids())  # a supervisor sees every layer
         assert page.evaluate(STYLE_SOURCES) == sources
+        page.evaluate(f"() => {MAP}.jumpTo({{center: [118.2, 32.2], zoom: 11}})")
+        view = page.evaluate(VIEW)
         page.locator("#onemap-layers").get_by_role("option", name="企业", exact=True).click()
         without = ",".join(s for s in sources if s != "enterprises")
-        page.wait_for_function(f"() => {STYLE_SOURCES}().join() === '{without}'")
+        page.wait_for_function(f"() => ({STYLE_SOURCES})().join() === '{without}'")
+        assert page.evaluate(VIEW) == view

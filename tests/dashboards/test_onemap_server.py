@@ -21,6 +21,7 @@ from bench import common
 
 ROUNDS = 3  # each URL this many times at once: more requests than a worker has threads
 SUITES = "/dash/onemap/_dash-component-suites/"
+VENDOR = common.ROOT / "dashboards" / "assets" / "vendor"
 
 
 @pytest.fixture
@@ -41,14 +42,14 @@ def session_cookie(user) -> str:
 
 def page_paths(cookie: str) -> list[str]:
     """The script and style URLs of the one map's page (as this process renders it: the same
-    installed files, so the same fingerprints) plus the async chunks dcc loads itself."""
+    installed files, so the same fingerprints)."""
     html = Client(headers={"cookie": cookie}).get("/dash/onemap/").content.decode()
     scripts = re.findall(r'(?:src|href)="(/dash/onemap/(?:_dash-component-suites|assets)/[^"]+)"',
                          html)
-    assert len([s for s in scripts if "/assets/" in s]) == 2, "onemap.css, onemap_click.js"
-    chunks = [SUITES + "dash/dcc/async-graph.v4_4_1m1784647828.js",  # as dcc names them
-              SUITES + "plotly/package_data/plotly.min.js"]           # unfingerprinted
-    return scripts + chunks
+    assets = sorted(s.rsplit("/assets/", 1)[1].split("?")[0] for s in scripts if "/assets/" in s)
+    assert assets == ["onemap.css", "onemap_map.js", "vendor/maplibre-gl.css",
+                      "vendor/maplibre-gl.js"]
+    return scripts
 
 
 def get_all(site, paths: list[str], cookie: str) -> list[tuple[str, int, Message, bytes]]:
@@ -88,9 +89,9 @@ def test_fresh_workers_answer_concurrent_first_requests(server, world):
     assert body == pkgutil.get_data("dash", "dash-renderer/build/dash_renderer.min.js")
     assert "max-age=31536000" in headers["Cache-Control"]
     assert "javascript" in headers["Content-Type"]
-    path, _, headers, body = next(r for r in results if r[0].endswith("plotly.min.js"))
-    assert body == pkgutil.get_data("plotly", "package_data/plotly.min.js")
-    assert headers["ETag"] and headers["Cache-Control"] == "no-cache"  # no fingerprint
+    path, _, headers, body = next(r for r in results if "maplibre-gl.js" in r[0])
+    assert body == (VENDOR / "maplibre-gl.js").read_bytes()  # the vendored file (ADR 0023)
+    assert headers["ETag"] and "javascript" in headers["Content-Type"]
 
 
 def test_only_dash_files_are_served(db):
@@ -104,8 +105,8 @@ def test_only_dash_files_are_served(db):
 
 def test_dash_files_revalidate_without_a_fingerprint(db):
     client = Client()
-    first = client.get("/dash/onemap/assets/onemap_click.js")
+    first = client.get("/dash/onemap/assets/onemap_map.js")
     assert first.status_code == 200 and first["Cache-Control"] == "no-cache"
-    again = client.get("/dash/onemap/assets/onemap_click.js",
+    again = client.get("/dash/onemap/assets/onemap_map.js",
                        headers={"if-none-match": first["ETag"]})
     assert again.status_code == 304 and again.content == b""

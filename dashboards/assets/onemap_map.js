@@ -1,0 +1,111 @@
+// The maps of the Dash pages, on MapLibre GL JS itself (ADR 0023): vendored by
+// scripts/vendor-js.sh into assets/vendor/, no plotly on the page.
+//
+// A map is a <div class="safeatlas-map"> whose data- attributes say what to draw:
+//   data-style    the style document's URL (/tiles/style.json: the caller's layers, scoped
+//                 by the same session cookie the tiles use)
+//   data-bounds   [west, south, east, north] to open on (the caller's jurisdiction)
+//   data-selected the id of the dcc.Store that receives {layer, id} of a clicked feature
+// Dash renders the div; this script starts MapLibre in it once both are there. Layers are
+// switched here (visibility only), so the view and the loaded tiles stay as they are.
+(function () {
+  "use strict";
+  var TOLERANCE = 5; // pixels around a click: points are small
+  var ns = (window.SafeAtlas = window.SafeAtlas || {maps: {}, wanted: {}});
+
+  // Tiles carry integer keys as the MVT feature id and every key as the "id" property.
+  function featureId(feature) {
+    if (feature.id !== undefined && feature.id !== null) {
+      return feature.id;
+    }
+    var props = feature.properties || {};
+    return props.id !== undefined ? props.id : null;
+  }
+
+  function registryLayer(styleLayer) {
+    var meta = styleLayer && styleLayer.metadata;
+    return meta ? meta["safeatlas:layer"] : undefined;
+  }
+
+  // The top-most registry feature under the point: a point drawn over a polygon wins,
+  // since the style draws polygons first and MapLibre lists the top-most first.
+  function featureAt(map, point) {
+    var box = [[point.x - TOLERANCE, point.y - TOLERANCE],
+               [point.x + TOLERANCE, point.y + TOLERANCE]];
+    var hits = map.queryRenderedFeatures(box).filter(function (f) {
+      return registryLayer(f.layer) && featureId(f) !== null;
+    });
+    return hits.length ? hits[0] : null;
+  }
+
+  function applyVisibility(map) {
+    var wanted = ns.wanted[map.getContainer().id];
+    // not isStyleLoaded(): that waits for every source's tiles, and a switch made while
+    // tiles load would be lost; layout properties can be set once the style is parsed
+    if (!wanted || !map.__styleReady) {
+      return;
+    }
+    map.getStyle().layers.forEach(function (layer) {
+      var id = registryLayer(layer);
+      if (id) {
+        map.setLayoutProperty(layer.id, "visibility",
+                              wanted.indexOf(id) >= 0 ? "visible" : "none");
+      }
+    });
+  }
+
+  function start(el) {
+    var map = new window.maplibregl.Map({
+      container: el,
+      style: el.dataset.style,
+      bounds: JSON.parse(el.dataset.bounds || "null") || undefined,
+      fitBoundsOptions: {padding: 24},
+      localIdeographFontFamily: "'Noto Sans CJK SC', 'Noto Sans SC', sans-serif",
+      dragRotate: false,
+    });
+    map.addControl(new window.maplibregl.NavigationControl({showCompass: true}), "top-right");
+    map.addControl(new window.maplibregl.ScaleControl({unit: "metric"}), "bottom-left");
+    map.on("click", function (event) {
+      var feature = featureAt(map, event.point);
+      var target = el.dataset.selected;
+      if (feature && target && window.dash_clientside && window.dash_clientside.set_props) {
+        window.dash_clientside.set_props(target, {
+          data: {layer: registryLayer(feature.layer), id: featureId(feature)},
+        });
+      }
+    });
+    map.on("mousemove", function (event) {
+      map.getCanvas().style.cursor = featureAt(map, event.point) ? "pointer" : "";
+    });
+    map.on("style.load", function () {
+      map.__styleReady = true;
+      applyVisibility(map);
+    });
+    el.__map = map;
+    ns.maps[el.id] = map;
+  }
+
+  // Dash renders (and may re-render) the layout after this script ran: start each new div.
+  window.setInterval(function () {
+    if (!window.maplibregl) {
+      return;
+    }
+    document.querySelectorAll(".safeatlas-map").forEach(function (el) {
+      if (!el.__map) {
+        start(el);
+      }
+    });
+  }, 100);
+
+  // Clientside callbacks: the layer switcher's ticked ids -> visibility on the map.
+  window.dash_clientside = window.dash_clientside || {};
+  window.dash_clientside.safeatlas = {
+    showLayers: function (ids, mapId) {
+      ns.wanted[mapId] = ids || [];
+      if (ns.maps[mapId]) {
+        applyVisibility(ns.maps[mapId]);
+      }
+      return window.dash_clientside.no_update;
+    },
+  };
+})();
