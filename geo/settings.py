@@ -168,6 +168,8 @@ TILE_CACHE_DIR = Path(os.environ.get("TILE_CACHE_DIR", VAR_DIR / "tiles"))
 TILE_MEMORY_ITEMS = int(os.environ.get("TILE_MEMORY_ITEMS", "20000"))
 # Optional basemap (e.g. Tianditu with a key); the site works offline without it.
 BASEMAP_URL = os.environ.get("BASEMAP_URL", "")
+# Map labels' font stack: local font names (fonts-noto-cjk) unless MAP_GLYPHS_URL serves it.
+MAP_FONTS = os.environ.get("MAP_FONTS", "Noto Sans CJK SC").split(",")
 BASEMAP_ATTRIBUTION = os.environ.get("BASEMAP_ATTRIBUTION", "")
 MQTT_URL = os.environ.get("MQTT_URL", "")
 # Optional Nominatim-compatible geocoder for enterprise addresses; without it users place

@@ -62,6 +62,10 @@ class Layer:
     owner: ClassVar[str | None] = None               # field holding the owning organisation id
     public: ClassVar[bool] = False                   # readable by anyone, logged in or not
     label: ClassVar[str | None] = "name"             # property used for map labels
+    # Labels by zoom band, for a layer whose features nest (divisions): (property,
+    # [(from zoom, value), …]) labels the features whose property is that value from that
+    # zoom to the next band's; None: every feature is labelled from DETAIL_ZOOM on.
+    label_bands: ClassVar[tuple[str, list[tuple[float, str]]] | None] = None
     search_fields: ClassVar[list[str]] = ["name"]
     # A declared date/date-time property that dates each feature: the OGC API's
     # `datetime=` filters on it and /queryables marks it `primary-instant`; None: undated.

@@ -18,7 +18,6 @@ from layers.styles import style_layers
 
 def _entry(layer: type[Layer], collection: str) -> dict:
     ids = [style["id"] for style in style_layers(layer)]
-    labelled = [style["id"] for style in style_layers(layer, labels=True)]
     meta = layer.model._meta
     return {
         "id": layer.id,
@@ -33,8 +32,7 @@ def _entry(layer: type[Layer], collection: str) -> dict:
         "model": meta.label_lower,
         "collection": collection,
         "style_layers": ids,
-        # drawn only when the site has glyphs (settings.MAP_GLYPHS_URL)
-        "label_layer": next((i for i in labelled if i not in ids), None),
+        "label_layer": next((i for i in ids if i.endswith("-label")), None),
     }
 
 

@@ -18,6 +18,9 @@ class Divisions(Layer):
     scope = "code"
     public = True
     search_fields = ["name", "code"]
+    # the names of the level below the one filling the screen: cities on a province, …
+    label_bands = ("level", [(0, "province"), (6, "city"), (8.5, "county"), (10.5, "town"),
+                             (12.5, "village")])
     import_hook = "layers.division_imports.DivisionsImport"  # codes, levels, parents, upsert
 
 

@@ -1,8 +1,10 @@
 """MapLibre styles (style spec v8) derived from Layer declarations.
 
-Works offline: a plain background, no external glyphs or sprites unless configured
-(`settings.MAP_GLYPHS_URL` turns label layers on), and `settings.BASEMAP_URL` (a raster
-XYZ template, e.g. Tianditu with a key) adds a basemap below the vector layers.
+Works offline: a plain background, labels drawn from the browser's local fonts
+(`settings.MAP_FONTS`; MapLibre GL JS ≥ 5.11 does so when the style names no glyphs
+server, and CJK ideographs always come from `localIdeographFontFamily`) unless
+`settings.MAP_GLYPHS_URL` names a glyphs server, no sprites, and `settings.BASEMAP_URL`
+(a raster XYZ template, e.g. Tianditu with a key) adds a basemap below the vector layers.
 Used by `/tiles/style.json`, the Dash maps and any MapLibre or QGIS client.
 """
 
@@ -19,9 +21,9 @@ BACKGROUND = "#F4F3EF"
 _DRAW_ORDER = {"Polygon": 0, "LineString": 1, "Point": 2}  # points on top
 
 
-def style_layers(layer: type[Layer], *, labels: bool = False) -> list[dict]:
+def style_layers(layer: type[Layer]) -> list[dict]:
     """The style layers of one declaration: circle for points, fill + line for
-    polygons, line for lines, plus a symbol layer for labels when `labels`."""
+    polygons, line for lines, plus a symbol layer for its labels."""
     colour = layer.colour_by.expression()
     kind = layer.geometry_type()
     common = {"source": layer.id, "source-layer": layer.id, "minzoom": layer.zoom[0],
@@ -42,20 +44,37 @@ def style_layers(layer: type[Layer], *, labels: bool = False) -> list[dict]:
     else:
         out = [{"id": f"{layer.id}-line", "type": "line", **common,
                 "paint": {"line-color": colour, "line-width": 2}}]
-    if labels and layer.label:
+    if layer.label:
         out.append(_label_layer(layer, common))
     return out
 
 
 def _label_layer(layer: type[Layer], common: dict) -> dict:
-    placement = "point" if layer.geometry_type() != "LineString" else "line"
-    return {"id": f"{layer.id}-label", "type": "symbol", **common,
-            "minzoom": max(layer.zoom[0], DETAIL_ZOOM),
-            "layout": {"text-field": ["get", layer.label], "text-size": 12,
-                       "symbol-placement": placement, "text-offset": [0, 1.2],
-                       "text-anchor": "top"},
+    kind = layer.geometry_type()
+    layout = {"text-field": _label_text(layer), "text-font": list(settings.MAP_FONTS),
+              "text-size": 12, "symbol-placement": "line" if kind == "LineString" else "point"}
+    if kind == "Point":  # below the dot; a polygon's name sits inside it
+        layout |= {"text-offset": [0, 0.8], "text-anchor": "top"}
+    else:
+        layout |= {"text-size": 13, "text-max-width": 8}
+    minzoom = layer.zoom[0] if layer.label_bands else max(layer.zoom[0], DETAIL_ZOOM)
+    return {"id": f"{layer.id}-label", "type": "symbol", **common, "minzoom": minzoom,
+            "layout": layout,
             "paint": {"text-color": "#212121", "text-halo-color": "#FFFFFF",
                       "text-halo-width": 1.2}}
+
+
+def _label_text(layer: type[Layer]) -> list:
+    """["get", label], or by zoom band the label of the features in that band only."""
+    if not layer.label_bands:
+        return ["get", layer.label]
+    prop, bands = layer.label_bands
+    step: list = ["step", ["zoom"]]
+    for i, (zoom, value) in enumerate(bands):
+        if i:
+            step.append(zoom)
+        step.append(["match", ["get", prop], value, ["get", layer.label], ""])
+    return step
 
 
 def style_document(scope: Scope, base_url: str, token: str | None = None,
@@ -77,7 +96,7 @@ def style_document(scope: Scope, base_url: str, token: str | None = None,
         layers.append({"id": "basemap", "type": "raster", "source": "basemap"})
     for layer in chosen:
         sources[layer.id] = {"type": "vector", "url": f"{base_url}/tiles/{layer.id}.json{query}"}
-        layers += style_layers(layer, labels=bool(glyphs))
+        layers += style_layers(layer)
     doc = {"version": 8, "name": "SafeAtlas", "sources": sources, "layers": layers,
            "center": getattr(settings, "MAP_CENTER", [118.78, 32.04]),
            "zoom": getattr(settings, "MAP_ZOOM", 6)}

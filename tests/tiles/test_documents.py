@@ -13,7 +13,7 @@ DRAW_ORDER = {"Polygon": 0, "LineString": 1, "Point": 2}  # polygons first, poin
 
 
 def drawn(layers: list[dict]) -> list[str]:
-    """Style layer ids of catalogue entries as a style draws them (no labels without glyphs)."""
+    """Style layer ids of catalogue entries as a style draws them."""
     ordered = sorted(layers, key=lambda layer: DRAW_ORDER[layer["geometry_type"]])
     return ["background"] + [style for layer in ordered for style in layer["style_layers"]]
 
@@ -99,4 +99,20 @@ def test_style_options(world, settings):
     assert doc["sources"]["basemap"]["tiles"] == ["https://t0.example/{z}/{x}/{y}.png"]
     assert [layer["id"] for layer in doc["layers"]] == [
         "background", "basemap", "divisions-fill", "divisions-line", "divisions-label"]
-    assert doc["layers"][-1]["layout"]["text-field"] == ["get", "name"]
+    label = doc["layers"][-1]["layout"]
+    assert label["text-font"] == ["Noto Sans CJK SC"]
+    # divisions are named by zoom band: the province alone, then cities from z6, …
+    assert label["text-field"][:5] == ["step", ["zoom"],
+                                       ["match", ["get", "level"], "province", ["get", "name"], ""],
+                                       6, ["match", ["get", "level"], "city", ["get", "name"], ""]]
+
+
+def test_labels_are_drawn_from_local_fonts_without_a_glyphs_server(world, settings):
+    settings.MAP_GLYPHS_URL = ""
+    doc = style_document(PUBLIC, "http://example.org", layer_ids=["divisions", "shelters"])
+    assert "glyphs" not in doc  # MapLibre GL JS then renders text-font with local fonts
+    labels = {layer["id"]: layer for layer in doc["layers"] if layer["type"] == "symbol"}
+    assert set(labels) == {"divisions-label", "shelters-label"}
+    assert labels["shelters-label"]["minzoom"] == 12  # points are named at DETAIL_ZOOM
+    assert labels["shelters-label"]["layout"]["text-field"] == ["get", "name"]
+    assert labels["divisions-label"]["minzoom"] == 0
