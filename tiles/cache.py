@@ -19,6 +19,11 @@ from pathlib import Path
 from django.conf import settings
 
 GZIP_LEVEL = 1  # measured: 2-3x faster than level 5 for 1-6 % more bytes
+# The vector tiles' file suffix carries their format: a change of what a tile holds for
+# the same data (v2: polygon layers' label points) is a new name, and `tiles.pruning`
+# deletes files of any other suffix.
+MVT_SUFFIX = "v2.mvt.gz"
+PNG_SUFFIX = "png"
 
 
 @dataclass(frozen=True)
@@ -29,7 +34,7 @@ class TileKey:
     z: int
     x: int
     y: int
-    suffix: str = "mvt.gz"  # "png" for raster tiles, stored as they are
+    suffix: str = MVT_SUFFIX  # PNG_SUFFIX for raster tiles, stored as they are
 
     def path(self) -> str:
         """`layers/scope/z/x/y.versions.suffix`: the versions differ per tile (ADR 0019),

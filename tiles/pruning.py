@@ -1,9 +1,10 @@
 """Pruning the file cache: a tile's files of older versions are never served again.
 
 A tile's files lie side by side (`layers/scope/z/x/y.<versions>.<suffix>`, see
-`TileKey.path`). Versions only grow, so the highest is the current one (or newer than
-a lagging process knows); every other file of that tile is orphaned. Deleting a cache
-file is always safe: at worst the next request renders it again.
+`TileKey.path`); a suffix other than the current formats' is an older format. Versions
+only grow, so the highest is the current one (or newer than a lagging process knows);
+every other file of that tile is orphaned. Deleting a cache file is always safe: at
+worst the next request renders it again.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+
+from tiles.cache import MVT_SUFFIX, PNG_SUFFIX
 
 TMP_SECONDS = 3600  # a writer's temporary file older than this was left by a crash
 
@@ -36,8 +39,8 @@ def _prune_folder(folder: str, names: list[str], now: float) -> int:
                 doomed.append(name)
             continue
         tile, versions, suffix = _parts(name)
-        if versions is None:  # the layout before ADR 0019 (versions in a folder)
-            doomed.append(name)
+        if versions is None or suffix not in (MVT_SUFFIX, PNG_SUFFIX):
+            doomed.append(name)  # the layout before ADR 0019, or an older tile format
             continue
         kept = latest.get((tile, suffix))
         if kept is None or versions > kept[0]:

@@ -4,7 +4,7 @@ cached like vector tiles: the key carries the item's version, so a change is a n
 from __future__ import annotations
 
 from layers.rasters import RasterItem, intersects, tile_bounds
-from tiles.cache import TileEntry, TileKey, tile_cache
+from tiles.cache import PNG_SUFFIX, TileEntry, TileKey, tile_cache
 
 EMPTY = TileEntry.from_compressed(b"")
 
@@ -16,7 +16,7 @@ def raster_tile_get(source_id: str, item_id: int, item: RasterItem, z: int, x: i
     if item.extent is None or not intersects(bounds, item.extent):
         return EMPTY
     # the scope was checked when the item was found; the picture is the same for everyone
-    key = TileKey((source_id, str(item_id)), (item.version,), "any", z, x, y, suffix="png")
+    key = TileKey((source_id, str(item_id)), (item.version,), "any", z, x, y, suffix=PNG_SUFFIX)
     cache = tile_cache()
     entry = cache.get(key)
     if entry is None:

@@ -32,7 +32,16 @@ def tile_sql(layers: list[type[Layer]], scope: Scope, z: int, x: int, y: int
         sql, p = _layer_sql(layer, scope, z, x, y)
         parts.append(sql)
         params += p
+        if layer.label and layer.geometry_type() == "Polygon":
+            sql, p = _label_sql(layer, scope, z, x, y)
+            parts.append(sql)
+            params += p
     return "SELECT " + " || ".join(parts), params
+
+
+def label_layer_name(layer: type[Layer]) -> str:
+    """The MVT layer of a polygon layer's label points (one point per feature)."""
+    return f"{layer.id}_label"
 
 
 def _layer_sql(layer: type[Layer], scope: Scope, z: int, x: int, y: int) -> tuple[str, list]:
@@ -54,6 +63,40 @@ def _layer_sql(layer: type[Layer], scope: Scope, z: int, x: int, y: int) -> tupl
         f" FROM ({rows}) t) q WHERE q.geom IS NOT NULL)"
     )
     return sql, params
+
+
+def _label_sql(layer: type[Layer], scope: Scope, z: int, x: int, y: int
+               ) -> tuple[str, list]:
+    """A point on each polygon's surface, in the one tile that holds it: a name drawn per
+    tile piece of a polygon would repeat along every tile edge it crosses. With
+    `label_bands`, only the features named at this tile's zooms (z to z + 1)."""
+    where, where_params = layer.scope_sql(scope, "t")
+    where = f"({where}) AND {layer.current_sql('t')}"
+    band_sql, band_params = _band_filter(layer, z)
+    geom = f't."{layer.geometry_field().column}"'
+    columns = ", ".join(_property_columns(layer, thin=False))
+    id_arg = ", '__fid'" if _integer_pk(layer) else ""
+    rows = (f'SELECT t.*, ST_Transform(ST_PointOnSurface({geom}), 3857) AS g '
+            f'FROM "{layer.table()}" t '
+            f"WHERE {geom} && {_SEARCH_BOX} AND ({where}){band_sql}")
+    sql = (
+        f"(SELECT COALESCE(ST_AsMVT(q, %s, {EXTENT}, 'geom'{id_arg}), ''::bytea) FROM ("
+        f"SELECT {columns}, ST_AsMVTGeom(g, {_ENVELOPE}, {EXTENT}, {BUFFER}, true) AS geom"
+        f" FROM ({rows}) t WHERE ST_Intersects(g, {_ENVELOPE})) q WHERE q.geom IS NOT NULL)"
+    )
+    params = [label_layer_name(layer), z, x, y, z, x, y, 0.0, *where_params, *band_params,
+              z, x, y]
+    return sql, params
+
+
+def _band_filter(layer: type[Layer], z: int) -> tuple[str, list]:
+    if not layer.label_bands:
+        return "", []
+    prop, bands = layer.label_bands
+    ends = [zoom for zoom, _ in bands[1:]] + [float("inf")]
+    shown = [value for (start, value), end in zip(bands, ends, strict=True)
+             if start < z + 1 and end > z]
+    return f' AND t."{layer.column(prop)}" = ANY(%s)', [shown]
 
 
 def _survivors(layer: type[Layer], geom: str, where: str, z: int, y: int) -> str:

@@ -237,10 +237,11 @@ def test_pruning_keeps_the_newest_file_of_each_tile(tmp_path):
     old_layout = tmp_path / "sensors" / "4" / "all" / "14" / "3"
     old_layout.mkdir(parents=True)
     (old_layout / "1.mvt.gz").write_bytes(b"")
-    assert cache_prune(tmp_path) == 4
+    (tmp_path / "sensors" / "all" / "14" / "3" / "1.8.mvt.gz").write_bytes(b"")  # format 1
+    assert cache_prune(tmp_path) == 5
     left = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
-    assert left == ["sensors+alarms/all/14/3/1.3-9.mvt.gz", "sensors/all/14/3/1.7.mvt.gz",
-                    "sensors/all/14/3/2.3.mvt.gz"]
+    assert left == ["sensors+alarms/all/14/3/1.3-9.v2.mvt.gz", "sensors/all/14/3/1.7.v2.mvt.gz",
+                    "sensors/all/14/3/2.3.v2.mvt.gz"]
     assert not (tmp_path / "sensors" / "4").exists()
     assert cache.get(TileKey(("sensors",), (7,), "all", 14, 3, 1)) == TileEntry.from_mvt(b"x")
 

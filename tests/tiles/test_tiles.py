@@ -69,17 +69,36 @@ def test_zoom_outside_the_layer_range_is_an_empty_tile(admin, world):
         == A_NAMES | B_NAMES
     # grid_cells starts at zoom 8: at 7 the composite keeps only the layers in range
     tile = decode(admin.get(tile_url("divisions,grid_cells", *tile_of(*CENTRE, 7))))
-    assert set(tile) == {"divisions"}
+    assert set(tile) == {"divisions", "divisions_label"}
 
 
 def test_composite_tile_has_one_layer_per_id(admin, world):
     tile = decode(admin.get(tile_url("divisions,enterprises", *tile_of(*CENTRE, 9))))
-    assert set(tile) == {"divisions", "enterprises"}
+    assert set(tile) == {"divisions", "divisions_label", "enterprises"}
     assert {f["properties"]["name"] for f in tile["divisions"]["features"]} \
         == {"测试省", "测试市", "甲县", "乙县"}
     assert {f["properties"]["id"] for f in tile["divisions"]["features"]} \
         == {"320000000000", "320100000000", "320101000000", "320102000000"}
     assert names(tile) == A_NAMES | B_NAMES
+
+
+def test_polygon_names_are_one_point_each_in_the_band_of_the_tiles_zoom(admin, world):
+    """Divisions' label points: only the level named at this zoom (counties from 8.5 to
+    10.5, so a z9 tile), each a point in the one tile that holds it."""
+    z9 = decode(admin.get(tile_url("divisions", *tile_of(*CENTRE, 9))))["divisions_label"]
+    assert sorted(f["properties"]["name"] for f in z9["features"]) == ["乙县", "甲县"]
+    assert {f["geometry"]["type"] for f in z9["features"]} == {"Point"}
+    z6 = decode(admin.get(tile_url("divisions", *tile_of(*CENTRE, 6))))["divisions_label"]
+    assert [f["properties"]["name"] for f in z6["features"]] == ["测试市"]  # cities: 6–8.5
+    seen = []
+    for dx in (-1, 0, 1):  # the neighbours of the z9 tile hold no second 甲县 / 乙县
+        for dy in (-1, 0, 1):
+            z, x, y = tile_of(*CENTRE, 9)
+            response = admin.get(tile_url("divisions", z, x + dx, y + dy))
+            if response.status_code == 200:
+                labels = decode(response).get("divisions_label", {"features": []})
+                seen += [f["properties"]["name"] for f in labels["features"]]
+    assert sorted(seen) == ["乙县", "甲县"]
 
 
 @pytest.mark.parametrize(("path", "status"), [
