@@ -96,6 +96,12 @@ class Layer:
         return {"POINT": "Point", "LINESTRING": "LineString", "POLYGON": "Polygon"}[kind]
 
     @classmethod
+    def label_points(cls) -> str | None:
+        """The vector tiles' layer of this polygon layer's label points (one point per
+        feature, `tiles.sql`), None for points and lines, which are named where they are."""
+        return f"{cls.id}_label" if cls.label and cls.geometry_type() == "Polygon" else None
+
+    @classmethod
     def table(cls) -> str:
         return cls.model._meta.db_table
 

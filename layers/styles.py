@@ -58,8 +58,8 @@ def _label_layer(layer: type[Layer], common: dict) -> dict:
     else:
         layout |= {"text-size": 13, "text-max-width": 8}
     minzoom = layer.zoom[0] if layer.label_bands else max(layer.zoom[0], DETAIL_ZOOM)
-    if kind == "Polygon":  # one point per polygon, in the tile that holds it (tiles.sql)
-        common = {**common, "source-layer": f"{layer.id}_label"}
+    if layer.label_points():  # one point per polygon, in the tile that holds it
+        common = {**common, "source-layer": layer.label_points()}
     return {"id": f"{layer.id}-label", "type": "symbol", **common, "minzoom": minzoom,
             "layout": layout,
             "paint": {"text-color": "#212121", "text-halo-color": "#FFFFFF",

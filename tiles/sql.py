@@ -32,16 +32,12 @@ def tile_sql(layers: list[type[Layer]], scope: Scope, z: int, x: int, y: int
         sql, p = _layer_sql(layer, scope, z, x, y)
         parts.append(sql)
         params += p
-        if layer.label and layer.geometry_type() == "Polygon":
+        if layer.label_points():
             sql, p = _label_sql(layer, scope, z, x, y)
             parts.append(sql)
             params += p
     return "SELECT " + " || ".join(parts), params
 
-
-def label_layer_name(layer: type[Layer]) -> str:
-    """The MVT layer of a polygon layer's label points (one point per feature)."""
-    return f"{layer.id}_label"
 
 
 def _layer_sql(layer: type[Layer], scope: Scope, z: int, x: int, y: int) -> tuple[str, list]:
@@ -84,7 +80,7 @@ def _label_sql(layer: type[Layer], scope: Scope, z: int, x: int, y: int
         f"SELECT {columns}, ST_AsMVTGeom(g, {_ENVELOPE}, {EXTENT}, {BUFFER}, true) AS geom"
         f" FROM ({rows}) t WHERE ST_Intersects(g, {_ENVELOPE})) q WHERE q.geom IS NOT NULL)"
     )
-    params = [label_layer_name(layer), z, x, y, z, x, y, 0.0, *where_params, *band_params,
+    params = [layer.label_points(), z, x, y, z, x, y, 0.0, *where_params, *band_params,
               z, x, y]
     return sql, params
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 from geo.scope import Scope
 from layers.base import Layer
@@ -38,16 +39,21 @@ def tilejson_document(layers: list[type[Layer]], scope: Scope, *, base_url: str,
         "maxzoom": maxzoom,
         "bounds": bounds,
         "center": [(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2, center_zoom],
-        "vector_layers": [_vector_layer(layer) for layer in layers],
+        "vector_layers": [v for layer in layers for v in _vector_layers(layer)],
     }
 
 
-def _vector_layer(layer: type[Layer]) -> dict:
+def _vector_layers(layer: type[Layer]) -> list[dict]:
+    """The layer's own, and its label points' when it has them (same fields)."""
     fields = {"id": _field_type(layer.model._meta.pk)}
     for name in layer.properties:
         fields[name] = _field_type(layer.model._meta.get_field(name))
-    return {"id": layer.id, "description": str(layer.title), "fields": fields,
-            "minzoom": layer.zoom[0], "maxzoom": layer.zoom[1]}
+    own = {"id": layer.id, "description": str(layer.title), "fields": fields,
+           "minzoom": layer.zoom[0], "maxzoom": layer.zoom[1]}
+    if not layer.label_points():
+        return [own]
+    return [own, {**own, "id": layer.label_points(),
+                  "description": f"{layer.title} · {_('注记点')}"}]
 
 
 def _field_type(field) -> str:

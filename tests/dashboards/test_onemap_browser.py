@@ -53,6 +53,8 @@ def test_onemap_draws_tiles_and_shows_a_clicked_enterprise(live_server, world,
     target = world.enterprises_a[2]  # 测试化工3号有限公司, risk level 4 (blue)
     with chromium_page(viewport=(1280, 800)) as browser:
         page = browser.page
+        errors: list[str] = []  # MapLibre reports style faults (a missing source layer) here
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         login(page, f"{live_server.url}/dash/onemap/", "county_a")
         expect(page).to_have_title("一张图")
 
@@ -86,3 +88,4 @@ def test_onemap_draws_tiles_and_shows_a_clicked_enterprise(live_server, world,
         without = ",".join(s for s in sources if s != "enterprises")
         page.wait_for_function(f"() => ({STYLE_SOURCES})().join() === '{without}'")
         assert page.evaluate(VIEW) == view
+        assert errors == []

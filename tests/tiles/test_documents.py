@@ -57,7 +57,8 @@ def test_public_tilejson_without_login_and_without_token(client, world):
 
 def test_composite_tilejson(client, world):
     doc = client.get(f"/tiles/divisions,enterprises.json?token={world.tokens['admin']}").json()
-    assert [v["id"] for v in doc["vector_layers"]] == ["divisions", "enterprises"]
+    assert [v["id"] for v in doc["vector_layers"]] == ["divisions", "divisions_label",
+                                                      "enterprises"]
     assert (doc["minzoom"], doc["maxzoom"]) == (0, 22)
     assert doc["bounds"] == [118.0, 32.0, 119.0, 32.5]
 
