@@ -42,28 +42,29 @@ def layout() -> html.Div:
     """Built per request: the layer list, the map view and the legend depend on the caller."""
     scope = current_scope()
     layers = layers_visible(scope=scope)
-    ids = [layer.id for layer in layers]
+    shown = [layer.id for layer in layers if layer.shown]
     side = html.Aside([
         html.H1(_("一张图")),
         html.H2(_("图层")),
-        dcc.Checklist(id=LAYERS, value=ids, className="layers",
+        dcc.Checklist(id=LAYERS, value=shown, className="layers",
                       options=[{"label": str(layer.title), "value": layer.id} for layer in layers]),
         _legend(layers),
         html.H2(_("要素详情")),
         html.Div(record_hint(), id=RECORD),
     ], className="side")
-    return html.Div([side, map_div(MAP, scope=scope, selected=SELECTED),
+    return html.Div([side, map_div(MAP, scope=scope, selected=SELECTED, shown=shown),
                      dcc.Store(id=SELECTED), dcc.Store(id=SHOWN)], className="onemap")
 
 
-def map_div(div_id: str, *, scope, selected: str) -> html.Div:
+def map_div(div_id: str, *, scope, selected: str, shown: list[str]) -> html.Div:
     """The div assets/onemap_map.js starts a MapLibre map in: the caller's style (the
-    session cookie scopes it and its tiles), opened on the caller's jurisdiction."""
+    session cookie scopes it and its tiles), opened on the caller's jurisdiction with
+    the `shown` layers visible."""
     box = division_extent(scope=scope)
     bounds = [box.west, box.south, box.east, box.north] if box else None
     return html.Div(id=div_id, className="map safeatlas-map", **{
         "data-style": f"{base_url()}/tiles/style.json", "data-bounds": json.dumps(bounds),
-        "data-selected": selected})
+        "data-selected": selected, "data-shown": json.dumps(shown)})
 
 
 def _legend(layers) -> html.Div:

@@ -62,6 +62,8 @@ class Layer:
     owner: ClassVar[str | None] = None               # field holding the owning organisation id
     public: ClassVar[bool] = False                   # readable by anyone, logged in or not
     label: ClassVar[str | None] = "name"             # property used for map labels
+    # Drawn when a map opens (the orienting few); the others are one tick away.
+    shown: ClassVar[bool] = False
     # Labels by zoom band, for a layer whose features nest (divisions): (property,
     # [(from zoom, value), …]) labels the features whose property is that value from that
     # zoom to the next band's; None: every feature is labelled from DETAIL_ZOOM on.

@@ -29,6 +29,7 @@ def _entry(layer: type[Layer], collection: str) -> dict:
         "owner": layer.owner,
         "properties": list(layer.properties),
         "time_field": layer.time_field,
+        "shown": layer.shown,
         "model": meta.label_lower,
         "collection": collection,
         "style_layers": ids,

@@ -10,6 +10,7 @@ from layers.base import Fixed, Layer, register
 class Divisions(Layer):
     model = Division
     id = "divisions"
+    shown = True
     title = _("行政区划")
     description = _("省、市、县、乡镇、村各级行政区划边界")
     properties = ["code", "name", "level", "parent"]

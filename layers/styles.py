@@ -55,15 +55,15 @@ def _label_layer(layer: type[Layer], common: dict) -> dict:
               "text-size": 12, "symbol-placement": "line" if kind == "LineString" else "point"}
     if kind == "Point":  # below the dot; a polygon's name sits inside it
         layout |= {"text-offset": [0, 0.8], "text-anchor": "top"}
-    else:
-        layout |= {"text-size": 13, "text-max-width": 8}
+    else:  # a place name: larger, and readable over anything drawn below it
+        layout |= {"text-size": 15, "text-max-width": 8}
     minzoom = layer.zoom[0] if layer.label_bands else max(layer.zoom[0], DETAIL_ZOOM)
     if layer.label_points():  # one point per polygon, in the tile that holds it
         common = {**common, "source-layer": layer.label_points()}
     return {"id": f"{layer.id}-label", "type": "symbol", **common, "minzoom": minzoom,
             "layout": layout,
-            "paint": {"text-color": "#212121", "text-halo-color": "#FFFFFF",
-                      "text-halo-width": 1.2}}
+            "paint": {"text-color": "#1F2933", "text-halo-color": "#FFFFFF",
+                      "text-halo-width": 1.2 if kind == "Point" else 2}}
 
 
 def _label_text(layer: type[Layer]) -> list:

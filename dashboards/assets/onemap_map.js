@@ -6,6 +6,7 @@
 //                 by the same session cookie the tiles use)
 //   data-bounds   [west, south, east, north] to open on (the caller's jurisdiction)
 //   data-selected the id of the dcc.Store that receives {layer, id} of a clicked feature
+//   data-shown    the registry layers visible at first (the switcher's ticks)
 // Dash renders the div; this script starts MapLibre in it once both are there. Layers are
 // switched here (visibility only), so the view and the loaded tiles stay as they are.
 (function () {
@@ -55,6 +56,9 @@
   }
 
   function start(el) {
+    if (!ns.wanted[el.id]) {
+      ns.wanted[el.id] = JSON.parse(el.dataset.shown || "null");
+    }
     var map = new window.maplibregl.Map({
       container: el,
       style: el.dataset.style,

@@ -34,6 +34,7 @@ class Alarms(_Live):
 class Warnings(_Live):
     model = EarlyWarning  # 分级预警
     id = "warnings"
+    shown = True
     page = "alarms:warning"
     title = _("预警")
     description = _("按分级预警矩阵定级的红、橙、黄、蓝预警，含推送层级与关闭时间")

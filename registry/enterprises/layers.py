@@ -10,6 +10,7 @@ from registry.enterprises.models import Enterprise
 class Enterprises(Layer):
     model = Enterprise
     id = "enterprises"
+    shown = True
     page = "enterprise_detail"
     title = _("企业")
     description = _("辖区内安全生产监管企业，按风险等级四色显示")

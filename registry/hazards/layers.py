@@ -10,6 +10,7 @@ from registry.hazards.models import HazardSource
 class HazardSources(Layer):
     model = HazardSource  # 重大危险源
     id = "hazard_sources"
+    shown = True
     page = "hazards:detail"
     title = _("重大危险源")
     description = _("危险化学品重大危险源（生产单元、储存单元），按GB 18218分级四色显示")

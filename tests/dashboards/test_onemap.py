@@ -233,7 +233,9 @@ def test_layout_holds_the_map_opened_on_the_callers_jurisdiction(world, grid_cel
         {"label": "监管网格", "value": "grid_cells"},
         {"label": "企业", "value": "enterprises"},
     ]
-    assert checklist["value"] == [layer.id for layer in visible]
+    assert checklist["value"] == [layer.id for layer in visible if layer.shown]
+    assert checklist["value"] == ["divisions", "enterprises", "hazard_sources", "warnings"]
+    assert json.loads(div["props"]["data-shown"]) == checklist["value"]
     assert texts(find(layout, RECORD)) == ["点击地图上的要素查看详情"]
 
 
