@@ -39,18 +39,42 @@ def _status_sql(*, scope: Scope, day: datetime.date, now: datetime.datetime,
     """Every obliged enterprise in scope with its card of `day` (if any) and status."""
     cond, params = scope.sql(division_col="e.division_code", owner_col="e.organisation_id",
                              public=public)
-    due = deadline(day)
+    status, status_params = _status_case(day=day, now=now)
     sql = (
         "SELECT e.id AS enterprise_id, e.name, e.division_code, e.industry, c.id AS card_id, "
-        f"{_CARD}, CASE WHEN c.id IS NULL THEN "
-        "  CASE WHEN %s >= %s THEN 'missing' ELSE 'pending' END "
-        "  WHEN c.filed_at < %s THEN 'reported' ELSE 'late' END AS status "
+        f"{_CARD}, {status} AS status "
         "FROM registry_enterprise e LEFT JOIN monitoring_commitment c "
         "  ON c.enterprise_id = e.id AND c.day = %s "
         f"WHERE e.status = 'registered' AND %s = ANY(e.categories) AND ({cond}) "
         "  AND e.division_code LIKE %s AND e.industry LIKE %s")
-    return sql, [now, due, due, day, OBLIGED, *params, _like(where.prefix),
+    return sql, [*status_params, day, OBLIGED, *params, _like(where.prefix),
                  _like(where.industry)]
+
+
+def _status_case(*, day: datetime.date, now: datetime.datetime) -> tuple[str, list]:
+    """The status of card `c` (NULL: none) of `day` at `now`, the rules of `deadline.py`:
+    filed before the deadline → reported, after → late; none → missing once the deadline
+    has passed, pending before."""
+    due = deadline(day)
+    return ("CASE WHEN c.id IS NULL THEN "
+            "  CASE WHEN %s >= %s THEN 'missing' ELSE 'pending' END "
+            "  WHEN c.filed_at < %s THEN 'reported' ELSE 'late' END", [now, due, due])
+
+
+def commitment_status_sql(*, day: datetime.date,
+                          now: datetime.datetime) -> tuple[str, list]:
+    """Every obliged enterprise's commitment status of `day` as known at `now`, as the
+    text and parameters of a subquery `(enterprise_id, status)`, for set-based reads over
+    every enterprise at once (the dynamic risk run); unscoped, the caller's statement
+    scopes. Enterprises not obliged have no row. A card filed after `now` counts as not
+    yet filed, so a run replayed at a past instant (the demo's past days) sees that
+    instant's status."""
+    status, params = _status_case(day=day, now=now)
+    sql = (f"SELECT e.id AS enterprise_id, {status} AS status "
+           "FROM registry_enterprise e LEFT JOIN monitoring_commitment c "
+           "  ON c.enterprise_id = e.id AND c.day = %s AND c.filed_at <= %s "
+           "WHERE e.status = 'registered' AND %s = ANY(e.categories)")
+    return sql, [*params, day, now, OBLIGED]
 
 
 def _like(prefix: str) -> str:
