@@ -88,18 +88,26 @@ def _fetch(sql: str, params: list) -> list[dict]:
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+# Orders of the day's rows: a supervisor's list puts what needs chasing first; the public
+# board (企业状态公告) is a board of the day's commitments, so the filed cards come first and
+# those without one (still due, missing) follow — listed, never hidden.
+ORDERS = {"worst": ("missing", "late", "pending", "reported"),
+          "board": ("reported", "late", "pending", "missing")}
+
+
 def commitment_day_rows(*, scope: Scope, day: datetime.date, now: datetime.datetime,
                         where: DayFilter = DayFilter(), status: str = "",
-                        public: bool = False) -> list[dict]:
+                        public: bool = False, order: str = "worst") -> list[dict]:
     """One dict per enterprise: its name, place, industry, status and card columns
-    (None without a card), worst first (missing, late, pending, reported), then by name."""
+    (None without a card), by status in the `ORDERS[order]` sequence (worst first by
+    default), then by name."""
     sql, params = _status_sql(scope=scope, day=day, now=now, where=where, public=public)
     outer = f"SELECT * FROM ({sql}) s"
     if status:
         outer += " WHERE s.status = %s"
         params.append(status)
-    outer += (" ORDER BY array_position(ARRAY['missing','late','pending','reported'], "
-              "s.status), s.name, s.enterprise_id")
+    outer += " ORDER BY array_position(%s::text[], s.status), s.name, s.enterprise_id"
+    params.append(list(ORDERS[order]))
     return _fetch(outer, params)
 
 
