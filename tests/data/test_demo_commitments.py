@@ -15,11 +15,13 @@ from django.core.management import call_command
 
 from data.demo_commitments import SCRIPTED_KEY, demo_commitments_ensure
 from data.demo_region import region_delete
+from data.demo_risk import demo_risk_ensure
 from geo.models import Notification
 from geo.scope import EVERYTHING
 from monitoring.alarms.models import Alarm, EarlyWarning
 from monitoring.commitments.models import Commitment
 from monitoring.commitments.selectors import OBLIGED, DayFilter, commitment_day_counts
+from monitoring.risk.models import EnterpriseRisk
 from registry.enterprises.models import Enterprise
 from tests.data.test_load_demo import PARK, fast_passwords  # noqa: F401
 
@@ -56,6 +58,13 @@ def test_demo_commitments(fast_passwords):  # noqa: F811
     assert made == Commitment.objects.count() == sum(
         d["reported"] + d["late"] for d in province)
     assert not Commitment.objects.exclude(enterprise__in=obliged).exists()
+    # the demo's risk history (a run at noon on each day) scores each day's own status
+    demo_risk_ensure(now=NOON, days=8)
+    terms = EnterpriseRisk.objects.filter(division_code__startswith="39").values_list(
+        "day", "commitment_term")
+    assert [(sum(1 for d, t in terms if d == day and t == 5.0),
+             sum(1 for d, t in terms if d == day and t == 10.0)) for day in days] == [
+        (late, missing) for _, late, missing, _ in PROVINCE_DAYS]
     # filed after the one-enterprise files, so signed by the file's legal representative
     assert not Commitment.objects.filter(principal="主要负责人").exists()
     flagged = Commitment.objects.filter(flagged_at__isnull=False)
