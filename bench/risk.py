@@ -1,5 +1,6 @@
 """The dynamic risk run (monitoring/risk, ADR 0021) at scale: N enterprises with gateways,
-open alarms and warnings written in one transaction, then `risk_compute` timed (the first
+open alarms and warnings, half of them obliged to commit with the day's cards (one in
+twenty of those missing), written in one transaction, then `risk_compute` timed (the first
 run inserts today's rows, the next ones upsert them); rolled back at the end, so the
 database is left as it was.
 
@@ -57,6 +58,15 @@ SELECT 'bench-' || e.id || '-' || k, 'threshold', 1 + k %% 4, '', '', 'b', 'r',
   e.division_code
 FROM registry_enterprise e CROSS JOIN generate_series(1, 3) k
 WHERE e.name LIKE '基准企业%%' AND e.id %% 5 = 0;
+UPDATE registry_enterprise SET categories = '{hazardous_chemicals}'
+WHERE name LIKE '基准企业%%' AND id %% 2 = 0;
+INSERT INTO monitoring_commitment (enterprise_id, division_code, day, units_total,
+  units_running, units_stopped, units_overhaul, hot_work_special, hot_work_first,
+  hot_work_second, confined_space, trial_production, start_stop, hazards_safe, principal,
+  filed_at)
+SELECT e.id, e.division_code, (%s AT TIME ZONE 'Asia/Shanghai')::date, 1, 1, 0, 0, 0, 0, 0,
+  0, false, false, true, '负责人', %s - ((e.id %% 7) || ' minutes')::interval
+FROM registry_enterprise e WHERE e.name LIKE '基准企业%%' AND e.id %% 2 = 0 AND e.id %% 40 <> 0;
 """
 
 
@@ -67,7 +77,7 @@ def main() -> None:
     args = parser.parse_args()
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute(_FILL, [args.enterprises, NOW, NOW])
+            cursor.execute(_FILL, [args.enterprises, NOW, NOW, NOW, NOW])
             cursor.execute("ANALYZE")
             cursor.execute("SELECT count(*) FROM registry_enterprise")
             total = cursor.fetchone()[0]

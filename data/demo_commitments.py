@@ -1,12 +1,15 @@
-"""The demo park's daily commitments (安全承诺, reference §4) for the last week and today.
+"""The demo region's daily commitments (安全承诺, reference §4) for the last week and today.
 
+Every obliged enterprise of the demo province (registered, 监管类别 危险化学品 — the
+categories the demo files give, so this runs after them) files a card on each of these days.
 Deterministic from each enterprise's credit code and the day's distance from the load day:
-about one card in seven is filed late (10:05–11:59), the rest on time (07:00–09:59); today
-the park's last enterprise by credit code has filed nothing (missing once the deadline has
-passed), and today's cards are only those whose time has come. The demo `enterprise`
-account's firm files "safe" today while a scripted HH alarm with an orange warning is open
-at its tank farm, so the mismatch check flags it to its supervising department. Set-based
-SQL, idempotent (ON CONFLICT on the one-per-day constraint)."""
+about one card in seven is filed late (10:05–11:59), the rest on time (07:00–09:59); outside
+the park about one enterprise-day in forty files nothing (missing). In the park every card
+is filed except today's of its last enterprise by credit code (missing once the deadline has
+passed); today's cards are only those whose time has come. The demo `enterprise` account's
+firm files "safe" today while a scripted HH alarm with an orange warning is open at its
+tank farm, so the mismatch check flags it to its supervising department. Set-based SQL (one
+INSERT … SELECT for the region), idempotent (ON CONFLICT on the one-per-day constraint)."""
 
 from __future__ import annotations
 
@@ -18,21 +21,27 @@ from django.utils import timezone
 
 from geo.models import Role, User
 from monitoring.alarms.models import Alarm, EarlyWarning
+from monitoring.commitments.selectors import OBLIGED
 from monitoring.commitments.services import commitments_mismatch_flag
 from registry.enterprises.models import Enterprise
 
 DAYS = 7  # past days besides today
 SCRIPTED_KEY = "demo:commitment-mismatch"
 _H = "('x' || substr(md5(e.credit_code || k::text), 1, 7))::bit(28)::int"
+# the missing draw: other digits of the same hash, independent of the card's time
+_M = "('x' || substr(md5(e.credit_code || k::text), 8, 7))::bit(28)::int"
 _INSERT = f"""
 WITH cards AS (
   SELECT e.id, e.organisation_id, e.division_code, e.legal_representative, k, {_H} AS h,
          (%(today)s::date - k) AS day
   FROM registry_enterprise e, generate_series(0, %(days)s) AS k
-  WHERE starts_with(e.division_code, %(park)s) AND e.status = 'registered'
-    AND NOT (k = 0 AND e.id = (SELECT id FROM registry_enterprise
-                               WHERE starts_with(division_code, %(park)s)
-                               ORDER BY credit_code DESC LIMIT 1))),
+  WHERE starts_with(e.division_code, %(area)s) AND e.status = 'registered'
+    AND %(obliged)s = ANY(e.categories)
+    AND CASE WHEN starts_with(e.division_code, %(park)s)
+             THEN NOT (k = 0 AND e.id = (SELECT id FROM registry_enterprise
+                                         WHERE starts_with(division_code, %(park)s)
+                                         ORDER BY credit_code DESC LIMIT 1))
+             ELSE {_M} %% 40 <> 0 END),
 timed AS (
   SELECT *, (day + CASE WHEN h %% 7 = 1 THEN time '10:05' + (h %% 115) * interval '1 minute'
                         ELSE time '07:00' + (h %% 180) * interval '1 minute' END)
@@ -50,13 +59,15 @@ ON CONFLICT (enterprise_id, day) DO NOTHING"""
 
 
 def demo_commitments_ensure(park_code: str, *, now: datetime.datetime | None = None) -> int:
-    """File the park's cards of the last week and today; returns how many were new.
-    `park_code` is the park's 12-digit division code (its places share the first 9)."""
+    """File the province's cards of the last week and today; returns how many were new.
+    `park_code` is the park's 12-digit division code (its places share the first 9, the
+    province the first 2)."""
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     _scripted_warning(today, now)
     with connection.cursor() as cursor:
-        cursor.execute(_INSERT, {"today": today, "days": DAYS, "park": park_code[:9], "now": now,
+        cursor.execute(_INSERT, {"today": today, "days": DAYS, "area": park_code[:2],
+                                 "park": park_code[:9], "obliged": OBLIGED, "now": now,
                                  "tz": timezone.get_current_timezone_name()})
         made = cursor.rowcount
     commitments_mismatch_flag(day=today, now=now)

@@ -1,6 +1,8 @@
 """The demo's dynamic risk history: a run at this time on each of the last days, so the
 risk layers have past days to show (`datetime=`) before the job runner has made them.
-Demo only: a past day is scored from today's registry, alarms and gateways as they are."""
+Demo only: a past day is scored from today's registry, alarms and gateways as they are;
+its commitment term is that day's (the demo cards of the last week, `demo_commitments`, are
+filed before this runs, and a card filed after the replayed instant counts as not yet filed)."""
 
 from __future__ import annotations
 

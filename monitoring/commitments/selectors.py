@@ -39,18 +39,42 @@ def _status_sql(*, scope: Scope, day: datetime.date, now: datetime.datetime,
     """Every obliged enterprise in scope with its card of `day` (if any) and status."""
     cond, params = scope.sql(division_col="e.division_code", owner_col="e.organisation_id",
                              public=public)
-    due = deadline(day)
+    status, status_params = _status_case(day=day, now=now)
     sql = (
         "SELECT e.id AS enterprise_id, e.name, e.division_code, e.industry, c.id AS card_id, "
-        f"{_CARD}, CASE WHEN c.id IS NULL THEN "
-        "  CASE WHEN %s >= %s THEN 'missing' ELSE 'pending' END "
-        "  WHEN c.filed_at < %s THEN 'reported' ELSE 'late' END AS status "
+        f"{_CARD}, {status} AS status "
         "FROM registry_enterprise e LEFT JOIN monitoring_commitment c "
         "  ON c.enterprise_id = e.id AND c.day = %s "
         f"WHERE e.status = 'registered' AND %s = ANY(e.categories) AND ({cond}) "
         "  AND e.division_code LIKE %s AND e.industry LIKE %s")
-    return sql, [now, due, due, day, OBLIGED, *params, _like(where.prefix),
+    return sql, [*status_params, day, OBLIGED, *params, _like(where.prefix),
                  _like(where.industry)]
+
+
+def _status_case(*, day: datetime.date, now: datetime.datetime) -> tuple[str, list]:
+    """The status of card `c` (NULL: none) of `day` at `now`, the rules of `deadline.py`:
+    filed before the deadline → reported, after → late; none → missing once the deadline
+    has passed, pending before."""
+    due = deadline(day)
+    return ("CASE WHEN c.id IS NULL THEN "
+            "  CASE WHEN %s >= %s THEN 'missing' ELSE 'pending' END "
+            "  WHEN c.filed_at < %s THEN 'reported' ELSE 'late' END", [now, due, due])
+
+
+def commitment_status_sql(*, day: datetime.date,
+                          now: datetime.datetime) -> tuple[str, list]:
+    """Every obliged enterprise's commitment status of `day` as known at `now`, as the
+    text and parameters of a subquery `(enterprise_id, status)`, for set-based reads over
+    every enterprise at once (the dynamic risk run); unscoped, the caller's statement
+    scopes. Enterprises not obliged have no row. A card filed after `now` counts as not
+    yet filed, so a run replayed at a past instant (the demo's past days) sees that
+    instant's status."""
+    status, params = _status_case(day=day, now=now)
+    sql = (f"SELECT e.id AS enterprise_id, {status} AS status "
+           "FROM registry_enterprise e LEFT JOIN monitoring_commitment c "
+           "  ON c.enterprise_id = e.id AND c.day = %s AND c.filed_at <= %s "
+           "WHERE e.status = 'registered' AND %s = ANY(e.categories)")
+    return sql, [*params, day, now, OBLIGED]
 
 
 def _like(prefix: str) -> str:
@@ -64,18 +88,26 @@ def _fetch(sql: str, params: list) -> list[dict]:
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+# Orders of the day's rows: a supervisor's list puts what needs chasing first; the public
+# board (企业状态公告) is a board of the day's commitments, so the filed cards come first and
+# those without one (still due, missing) follow — listed, never hidden.
+ORDERS = {"worst": ("missing", "late", "pending", "reported"),
+          "board": ("reported", "late", "pending", "missing")}
+
+
 def commitment_day_rows(*, scope: Scope, day: datetime.date, now: datetime.datetime,
                         where: DayFilter = DayFilter(), status: str = "",
-                        public: bool = False) -> list[dict]:
+                        public: bool = False, order: str = "worst") -> list[dict]:
     """One dict per enterprise: its name, place, industry, status and card columns
-    (None without a card), worst first (missing, late, pending, reported), then by name."""
+    (None without a card), by status in the `ORDERS[order]` sequence (worst first by
+    default), then by name."""
     sql, params = _status_sql(scope=scope, day=day, now=now, where=where, public=public)
     outer = f"SELECT * FROM ({sql}) s"
     if status:
         outer += " WHERE s.status = %s"
         params.append(status)
-    outer += (" ORDER BY array_position(ARRAY['missing','late','pending','reported'], "
-              "s.status), s.name, s.enterprise_id")
+    outer += " ORDER BY array_position(%s::text[], s.status), s.name, s.enterprise_id"
+    params.append(list(ORDERS[order]))
     return _fetch(outer, params)
 
 

@@ -6,6 +6,7 @@ board of today's commitments (企业状态公告). Thin, like every page."""
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from django.core.exceptions import (
     PermissionDenied,
     ValidationError,
 )
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -28,6 +30,8 @@ from monitoring.commitments import selectors, services
 from monitoring.commitments.deadline import Status, deadline, local_day
 from monitoring.commitments.models import COUNT_FIELDS, PLEDGE, Commitment
 from registry.enterprises.selectors import enterprises_scoped
+
+BOARD_PAGE = 50  # enterprises per page of the public board
 
 
 class CommitmentForm(forms.ModelForm):
@@ -165,8 +169,11 @@ def board(request: HttpRequest) -> HttpResponse:
     day = local_day(now)
     where = selectors.DayFilter(prefix=request.GET.get("division", "").strip())
     rows = selectors.commitment_day_rows(scope=scope_for_request(request), day=day, now=now,
-                                         where=where, public=True)
-    public = [{k: r[k] for k in ("name", "status", *selectors.PUBLIC_FIELDS)} for r in rows]
+                                         where=where, public=True, order="board")
+    counts = Counter(r["status"] for r in rows)
+    page = Paginator(rows, BOARD_PAGE).get_page(request.GET.get("page"))
+    public = [{k: r[k] for k in ("name", "status", *selectors.PUBLIC_FIELDS)} for r in page]
     return render(request, "monitoring/commitments/board.html", {
-        "day": day, "deadline": deadline(day), "rows": public, "pledge": PLEDGE,
-        "labels": dict(Status.choices)})
+        "day": day, "deadline": deadline(day), "rows": public, "page": page, "pledge": PLEDGE,
+        "labels": dict(Status.choices),
+        "counts": [(value, label, counts[value]) for value, label in Status.choices]})

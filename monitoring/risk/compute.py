@@ -14,7 +14,7 @@ from monitoring.risk.models import EnterpriseRisk, RegionRisk
 from registry.hazards.selectors import hazard_grades_sql
 
 # A commitments input giving no rows: every enterprise gets the model's neutral term.
-NO_COMMITMENTS = "SELECT NULL::bigint AS enterprise_id, NULL::text AS status WHERE false"
+NO_COMMITMENTS = ("SELECT NULL::bigint AS enterprise_id, NULL::text AS status WHERE false", [])
 AGGREGATED = ("province", "city", "county", "town")  # a park is a town-level division
 
 TERMS = ["static_term", "alarm_term", "warning_term", "handling_term", "commitment_term",
@@ -35,8 +35,11 @@ def _bands(column: str, model: dict) -> tuple[str, list]:
 
 
 def enterprise_sql(model: dict, *, now: datetime, day: date,
-                   commitments_sql: str | None) -> tuple[str, list]:
-    """INSERT … SELECT of every registered enterprise's score for `day`, upserted."""
+                   commitments: tuple[str, list] | None) -> tuple[str, list]:
+    """INSERT … SELECT of every registered enterprise's score for `day`, upserted.
+    `commitments` is the subquery `(enterprise_id, status)` and its parameters; a status
+    without points in the model (pending, before the deadline) or no row is neutral."""
+    commitments_sql, p_c = commitments or NO_COMMITMENTS
     st, al, wa, ha, co, on = (model[k] for k in ("static", "alarms", "warnings", "handling",
                                                   "commitment", "online"))
     level_pts, p1 = _case("h.worst_level", st["level_points"])
@@ -60,7 +63,7 @@ w AS (SELECT x.enterprise_id, count(*) AS n, least(%s, sum({warn_pts})) AS pts
       FROM ({open_warnings_sql()}) x GROUP BY x.enterprise_id),
 g AS (SELECT enterprise_id, (count(*) FILTER (WHERE online))::float8 / count(*) AS rate
       FROM "{gateways}" WHERE in_use GROUP BY enterprise_id),
-c AS ({commitments_sql or NO_COMMITMENTS}),
+c AS ({commitments_sql}),
 t AS (SELECT e.id AS enterprise_id, e.name, e.industry, e.division_code, e.organisation_id,
              e.geom,
              round(greatest({level_pts}, least(%s, %s * coalesce(h.s_sum, 0)))::numeric, 2)
@@ -87,7 +90,7 @@ ON CONFLICT (enterprise_id, day) DO UPDATE SET
   model_version = EXCLUDED.model_version
 """
     params = [al["cap"], *p2, ha["cap"], ha["per_alarm"], now, ha["full_hours"], wa["cap"],
-              *p3, *p1, st["s_cap"], st["per_s"], *p4, on["points"], model["cap"], *p5,
+              *p3, *p_c, *p1, st["s_cap"], st["per_s"], *p4, on["points"], model["cap"], *p5,
               day, now, model["version"]]
     return sql, params
 

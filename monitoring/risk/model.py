@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Final
 
 MODEL: Final[dict] = {
-    "version": "risk-1.0",
+    "version": "risk-1.1",
     # static grade (静态风险): the worst GB 18218 level of the enterprise's major hazard
     # sources, or its q/Q sum Σ S over all its units when that weighs more
     "static": {"level_points": {1: 40, 2: 30, 3: 20, 4: 10}, "per_s": 10, "s_cap": 20},
@@ -21,8 +21,11 @@ MODEL: Final[dict] = {
     # handling time (处置时长): each open alarm not yet handled (no 处置反馈) adds
     # `per_alarm` × hours open / `full_hours`, at most `per_alarm`
     "handling": {"per_alarm": 4, "full_hours": 24, "cap": 10},
-    # the daily commitment (每日承诺) by its status; neutral (0) while no commitment data
-    # is wired in (the commitments slice is built in parallel)
+    # the daily commitment (每日承诺) by the day's status at the run
+    # (`commitments.selectors.commitment_status_sql`, the rules of commitments/deadline.py):
+    # on time (reported), late, missing once the deadline has passed; `neutral` before the
+    # deadline (pending) and for enterprises not obliged to commit. risk-1.0 had the same
+    # points but no input wired in, so every enterprise had the neutral term.
     "commitment": {"points": {"reported": 0, "late": 5, "missing": 10}, "neutral": 0},
     # device online rate (设备在线率): `points` × share of in-use gateways offline;
     # an enterprise without gateways is neutral (0)

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from django.db import connection, transaction
 from django.utils import timezone
 
+from monitoring.commitments.selectors import commitment_status_sql
 from monitoring.risk import compute
 from monitoring.risk.model import MODEL
 from monitoring.risk.models import EnterpriseRisk, RegionRisk
@@ -22,15 +23,17 @@ class RiskRun:
 
 
 def risk_compute(*, now: datetime, model: dict = MODEL,
-                 commitments_sql: str | None = None) -> RiskRun:
+                 commitments: tuple[str, list] | None = None) -> RiskRun:
     """Score every enterprise and aggregate to divisions as of `now`, keeping one row per
-    enterprise (and division) per local day — the latest run's. `commitments_sql` is the
-    daily commitment input, a subquery `(enterprise_id, status)` for the day; None gives
-    every enterprise the model's neutral commitment term."""
+    enterprise (and division) per local day — the latest run's. The daily commitment
+    input is the commitments slice's status of each obliged enterprise for the day at
+    `now` (`commitment_status_sql`); `commitments` replaces it with another subquery
+    `(enterprise_id, status)` and its parameters."""
     day = timezone.localdate(now)
+    commitments = commitments or commitment_status_sql(day=day, now=now)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(*compute.enterprise_sql(model, now=now, day=day,
-                                               commitments_sql=commitments_sql))
+                                               commitments=commitments))
         scored = cursor.rowcount
         cursor.execute(*compute.current_sql(EnterpriseRisk._meta.db_table, now=now, day=day))
         cursor.execute(*compute.region_sql(model, now=now, day=day))

@@ -62,14 +62,15 @@ class Command(BaseCommand):
                           " created")
         version = demo_rules_ensure(region.province_code[:2])
         self.stdout.write(f"alarm rules of the demo province: version {version}")
-        cards = demo_commitments_ensure(region.park_code)
-        self.stdout.write(f"daily commitments in the park: {cards} created")
         self.stdout.write(f"plans, agencies, knowledge: {demo_knowledge_ensure(region.park_code)}")
         files = demo_files_ensure(region.park_code, everywhere=scale is None)
         self.stdout.write(f"one-enterprise files filled: {files}")
         if scale is None:  # like the files: the million-row benchmark load skips the region
             licences = demo_licences_ensure(region.park_code)
             self.stdout.write(f"licences outside the park: {licences} created")
+        # after the files: who must commit follows the categories they give
+        cards = demo_commitments_ensure(region.park_code)
+        self.stdout.write(f"daily commitments in the province: {cards} created")
         made = demo_resources_ensure(region.resources, prefix=region.province_code[:2],
                                      today=timezone.localdate())
         self.stdout.write(f"emergency resources created: {sum(made.values())} "

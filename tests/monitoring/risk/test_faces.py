@@ -32,7 +32,7 @@ def test_items_are_the_newest_day_and_past_days_by_datetime(client, risky):
     assert (a1["score"], a1["level"], a1["model_version"], a1["static_term"],
             a1["alarm_term"], a1["warning_term"], a1["handling_term"],
             a1["commitment_term"], a1["online_term"]) == (
-        60.5, 2, "risk-1.0", 30.0, 12.0, 15.0, 1.0, 0.0, 2.5)
+        60.5, 2, "risk-1.1", 30.0, 12.0, 15.0, 1.0, 0.0, 2.5)
     past = items(client, f"{ENTERPRISES}?limit=50&datetime=2026-12-01", token)
     assert len(past) == 8 and {p["day"] for p in past} == {"2026-12-01"}
     both = items(client, f"{ENTERPRISES}?limit=50&datetime=2026-12-01/2026-12-02", token)

@@ -25,14 +25,15 @@ def terms(ent, day=None) -> tuple:
 
 def test_hand_computed_scores(risky):
     run = risk_compute(now=NOW)
-    assert (run.enterprises, run.model_version) == (8, "risk-1.0")
+    assert (run.enterprises, run.model_version) == (8, "risk-1.1")
     a1, a2, a3 = risky.enterprises_a[:3]
     # A1 static: worst level 2 → 30; Σ S = 3.5 + 0.4 = 3.9 → min(20, 10 × 3.9) = 20;
     #   max(30, 20) = 30
     # alarms open: level 1 (8) + level 2 handled but not released (4) = 12; released: none
     # warnings open: red 15 (the orange one is closed)
     # handling: the unhandled alarm, 6 h open: 4 × 6 / 24 = 1.0; the handled one: 0
-    # commitment: neutral 0; online: 3 of 4 in-use gateways → 10 × (1 − 0.75) = 2.5
+    # commitment: not obliged to commit (no 危险化学品 category) → neutral 0;
+    # online: 3 of 4 in-use gateways → 10 × (1 − 0.75) = 2.5
     # score 30 + 12 + 15 + 1 + 0 + 2.5 = 60.5 → 橙 (50 ≤ 60.5 < 70) → level 2
     assert terms(a1) == (30.0, 12.0, 15.0, 1.0, 0.0, 2.5, 60.5, 2)
     row = EnterpriseRisk.objects.get(enterprise=a1)
@@ -49,17 +50,17 @@ def test_hand_computed_scores(risky):
 
 def test_version_on_every_score(risky):
     risk_compute(now=NOW)
-    assert set(EnterpriseRisk.objects.values_list("model_version", flat=True)) == {"risk-1.0"}
-    assert set(RegionRisk.objects.values_list("model_version", flat=True)) == {"risk-1.0"}
+    assert set(EnterpriseRisk.objects.values_list("model_version", flat=True)) == {"risk-1.1"}
+    assert set(RegionRisk.objects.values_list("model_version", flat=True)) == {"risk-1.1"}
     changed = {**MODEL, "version": "risk-test"}
     risk_compute(now=NOW + timedelta(minutes=5), model=changed)
     assert set(EnterpriseRisk.objects.values_list("model_version", flat=True)) == {"risk-test"}
 
 
-def test_commitment_is_an_input_neutral_by_default(risky):
+def test_commitment_input_can_be_replaced(risky):
     a2 = risky.enterprises_a[1]
-    missing = f"SELECT {a2.pk}::bigint AS enterprise_id, 'missing'::text AS status"
-    risk_compute(now=NOW, commitments_sql=missing)
+    missing = ("SELECT %s::bigint AS enterprise_id, 'missing'::text AS status", [a2.pk])
+    risk_compute(now=NOW, commitments=missing)
     # missing commitment: 10 points, score 10 → still blue (< 30)
     assert terms(a2)[4:] == (10.0, 0.0, 10.0, 4)  # commitment, online, score, level
     assert terms(risky.enterprises_a[3])[4] == 0.0  # no commitment row: neutral
