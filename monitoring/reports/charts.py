@@ -10,7 +10,7 @@ from dataclasses import dataclass
 # 红橙黄蓝 for levels 1–4 (the four-colour map's hues, darkened enough to print).
 LEVEL_COLOURS = {1: "#d7191c", 2: "#f08c00", 3: "#e6c700", 4: "#1f78b4"}
 BAR_W, BAR_H, BAR_TOP, BAR_BOTTOM, BAR_LEFT = 300, 120, 14, 22, 6
-LINE_W, LINE_H, LINE_LEFT, LINE_RIGHT, LINE_TOP, LINE_BOTTOM = 640, 170, 30, 10, 10, 22
+LINE_W, LINE_H, LINE_LEFT, LINE_RIGHT, LINE_TOP, LINE_BOTTOM = 640, 170, 40, 24, 10, 28
 
 
 @dataclass(frozen=True)

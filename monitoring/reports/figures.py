@@ -13,6 +13,8 @@ from collections import Counter
 from dataclasses import asdict
 from datetime import date, datetime, timedelta
 
+from django.utils import timezone
+
 from geo.regions import LEVELS, level_below
 from geo.scope import Scope
 from monitoring.alarms.selectors import (
@@ -54,15 +56,19 @@ def report_figures(*, subject: Subject, kind: str, start: date, end: date,
         online = [r for r in online if r.key == str(subject.enterprise_id)]
     risk_from = end - timedelta(days=RISK_DAYS_OF_A_DAILY - 1) \
         if kind == ReportKind.DAILY else start
+    risk = _risk(scope, subject, risk_from, end)
+    # the children's scores of the subject's latest scored day (a running period's end
+    # has none yet)
+    risk_day = date.fromisoformat(risk["days"][-1][0]) if risk["days"] else end
     return {
         "alarms": _alarms(scope, period, subject),
         "grading": _grading(_grading_total(grading)),
         "warnings": _warnings(scope, period, subject),
         "commitments": _commitments(scope, subject, start, end, now),
         "online": _online(online),
-        "risk": _risk(scope, subject, risk_from, end),
+        "risk": risk,
         "children": [] if subject.enterprise_id else
-        _children(scope, level, grading, online, end),
+        _children(scope, level, grading, online, risk_day),
         "child_level": "" if subject.enterprise_id else level,
         "as_of": now.isoformat(),
     }
@@ -124,7 +130,8 @@ def _commitments(scope: Scope, subject: Subject, start: date, end: date,
     slice's rules); an enterprise's own status each day."""
     where = DayFilter(prefix=subject.prefix)
     per_day = []
-    for day in days(start, end):
+    today = timezone.localtime(now).date()  # a period still running counts up to today
+    for day in days(start, min(end, today)):
         if subject.enterprise_id:
             rows = commitment_day_rows(scope=scope, day=day, now=now, where=where)
             counts = Counter(r["status"] for r in rows
@@ -158,18 +165,18 @@ def _risk(scope: Scope, subject: Subject, start: date, end: date) -> dict:
 
 
 def _children(scope: Scope, level: str, grading: list[GradingRow],
-              online: list[OperationRow], end: date) -> list[dict]:
+              online: list[OperationRow], day: date) -> list[dict]:
     """One row per child (division or enterprise) with alarms or gateways, by key."""
     names = {r.key: r.name for r in [*grading, *online]}
     graded = {r.key: r for r in grading}
     rates = {r.key: r.rate for r in online}
     if level == "enterprise":
-        risk = dict(enterprise_risk_scoped(scope=scope, day=end).filter(
+        risk = dict(enterprise_risk_scoped(scope=scope, day=day).filter(
             enterprise_id__in=[int(k) for k in names]).values_list("enterprise_id", "score"))
         risk = {str(k): v for k, v in risk.items()}
     else:
         codes = {k.ljust(12, "0"): k for k in names}
-        risk = {codes[c]: v for c, v in region_risk_scoped(scope=scope, day=end).filter(
+        risk = {codes[c]: v for c, v in region_risk_scoped(scope=scope, day=day).filter(
             code__in=list(codes)).values_list("code", "score")}
     return [{"key": k, "name": names[k],
              "alarms": graded[k].alarms if k in graded else 0,
