@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from procrastinate.contrib.django import app
+from procrastinate.exceptions import AlreadyEnqueued
 
 from geo.documents import document_pdf
 from geo.models import User
@@ -72,8 +73,12 @@ def report_queue(*, kind: str, subject: Subject, start: date, end: date, now: da
     report.state, report.error = ReportState.PENDING, ""
     report.requested_at, report.requested_by = now, requested_by
     report.save()
-    app.configure_task(RENDER_TASK, queue="reports",
-                       queueing_lock=f"report-{report.pk}").defer(report_id=report.pk)
+    try:
+        with transaction.atomic():  # a savepoint: the lock's unique violation stays in it
+            app.configure_task(RENDER_TASK, queue="reports",
+                               queueing_lock=f"report-{report.pk}").defer(report_id=report.pk)
+    except AlreadyEnqueued:
+        pass  # a job is already waiting; it reads the row as it is now when it runs
     return report
 
 
