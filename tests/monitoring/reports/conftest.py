@@ -77,9 +77,9 @@ def _card(ent, filed) -> Commitment:
 
 
 @pytest.fixture
-def monitored(world, settings):
+def monitored(world, settings, tmp_path):
     settings.TIME_ZONE = "Asia/Shanghai"
-    settings.MEDIA_ROOT = str(settings.MEDIA_ROOT) + "-test-reports"
+    settings.MEDIA_ROOT = tmp_path / "media"
     e1, e2, e11 = world.enterprises_a[0], world.enterprises_a[1], world.enterprises_b[0]
     Enterprise.objects.filter(pk__in=[e1.pk, e2.pk, e11.pk]).update(
         categories=["hazardous_chemicals"])
