@@ -28,7 +28,7 @@ PAGE = 20
 def reports(request: HttpRequest) -> HttpResponse:
     scope = scope_for_request(request)
     subjects = selectors.report_subjects(scope=scope)
-    asked = ReportRequestForm(request.POST or None, subjects=subjects,
+    asked = ReportRequestForm(request.POST or None, subjects=subjects, prefix="ask",
                               initial={"day": timezone.localdate()})
     if request.method == "POST" and asked.is_valid():
         try:

@@ -69,10 +69,11 @@ def test_a_report_asked_for_is_pending_then_ready(client, monitored):
     client.force_login(monitored.users["county_a"])
     e2 = monitored.enterprises_a[1]
     county_b = monitored.county_b
-    refused = client.post(URL, {"kind": "weekly", "subject": f"d{county_b.code}",
-                                "day": DAY.isoformat()})
+    refused = client.post(URL, {"ask-kind": "weekly", "ask-subject": f"d{county_b.code}",
+                                "ask-day": DAY.isoformat()})
     assert refused.status_code == 200 and not Report.objects.exists()  # not a choice here
-    asked = client.post(URL, {"kind": "weekly", "subject": f"e{e2.pk}", "day": DAY.isoformat()})
+    asked = client.post(URL, {"ask-kind": "weekly", "ask-subject": f"e{e2.pk}",
+                              "ask-day": DAY.isoformat()})
     assert asked.status_code == 302
     report = Report.objects.get()
     assert (report.kind, report.enterprise_id, report.period_start.isoformat(),
@@ -85,8 +86,8 @@ def test_a_report_asked_for_is_pending_then_ready(client, monitored):
     page = client.get(URL).content.decode()
     assert f'data-pk="{report.pk}" data-state="ready"' in page
     assert client.get(f"{URL}{report.pk}.pdf").status_code == 200
-    future = client.post(URL, {"kind": "daily", "subject": f"e{e2.pk}",
-                               "day": (timezone.localdate() + timedelta(days=2))
+    future = client.post(URL, {"ask-kind": "daily", "ask-subject": f"e{e2.pk}",
+                               "ask-day": (timezone.localdate() + timedelta(days=2))
                                .isoformat()})
     assert "不能生成未来日期的报告" in future.content.decode()
 
