@@ -16,16 +16,16 @@ class ReportFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("状态"), required=False,
                               choices=[("", _("全部"))] + ReportState.choices)
     start = forms.DateField(label=_("开始日期"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
+                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     end = forms.DateField(label=_("结束日期"), required=False,
-                          widget=forms.DateInput(attrs={"type": "date"}))
+                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 class ReportRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("报告类型"), choices=ReportKind.choices)
     subject = forms.ChoiceField(label=_("报告对象"))
     day = forms.DateField(label=_("统计日期"), help_text=_("周报、月报为该日所在的周或月"),
-                          widget=forms.DateInput(attrs={"type": "date"}))
+                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, subjects: list[Subject], **kwargs):
         super().__init__(*args, **kwargs)

@@ -58,9 +58,10 @@ def reports_schedule(*, now: datetime) -> list[int]:
 
 @transaction.atomic
 def report_queue(*, kind: str, subject: Subject, start: date, end: date, now: datetime,
-                 requested_by: User | None = None) -> Report:
+                 requested_by: User | None = None, defer: bool = True) -> Report:
     """The row of (kind, subject, period) — made, or the kept one set pending again — and
-    its render job, deferred in the same transaction (no job without the row)."""
+    its render job, deferred in the same transaction (no job without the row). The demo
+    loader renders its own at once (`defer=False`, then `report_make`)."""
     key = {"kind": kind, "period_start": start}
     key |= {"enterprise_id": subject.enterprise_id} if subject.enterprise_id else \
         {"enterprise__isnull": True, "division_code": subject.code}
@@ -73,6 +74,8 @@ def report_queue(*, kind: str, subject: Subject, start: date, end: date, now: da
     report.state, report.error = ReportState.PENDING, ""
     report.requested_at, report.requested_by = now, requested_by
     report.save()
+    if not defer:
+        return report
     try:
         with transaction.atomic():  # a savepoint: the lock's unique violation stays in it
             app.configure_task(RENDER_TASK, queue="reports",
