@@ -57,6 +57,9 @@ def report_context(report: Report) -> dict:
         "period": _("%(start)s 至 %(end)s") % {"start": report.period_start.isoformat(),
                                                 "end": report.period_end.isoformat()},
         "generated": generated.strftime("%Y-%m-%d %H:%M"),
+        # CSS text around the page counters, one msgid (translations carry no quotes)
+        "footer_pages": _("第 %(page)s 页，共 %(pages)s 页") % {
+            "page": '" counter(page) "', "pages": '" counter(pages) "'},
         "alarm_levels": [(n, level_names[n], alarms["by_level"][str(n)]) for n in (1, 2, 3, 4)],
         "alarm_kinds": [(kind_names.get(k, k), n) for k, n in alarms["by_kind"].items()],
         "alarm_chart": charts.bars([(_("%(n)d级") % {"n": n}, alarms["by_level"][str(n)],
