@@ -30,7 +30,7 @@ def test_demo_reports(fast_passwords, settings, tmp_path):  # noqa: F811
     assert set(park.values_list("kind", flat=True)) == {"daily", "weekly", "monthly"}
     subjects = {(r.enterprise_id is None, r.division_code[:9] == PARK) for r in rows}
     assert subjects == {(True, True), (True, False), (False, True)}  # park, county, firms
-    assert rows.count() in (15, 20)                                 # 3-4 subjects × 5
+    assert rows.count() == 15  # the demo gateway's firm is the `enterprise` account's: 3 × 5
     day = park.filter(kind="daily").latest("period_start")
     assert day.figures["commitments"]["obliged"] > 0 and day.figures["children"]
     assert (tmp_path / "media" / day.file.name).exists()

@@ -147,6 +147,11 @@ def test_the_pdf_says_what_the_tables_say(monitored, kind, which):
 
     assert f"最新 {want['risk']}，" in s["五、动态风险趋势"]
     assert ("六、企业情况" in text) == (which == "county")
+    if which == "county":  # each enterprise's row: its alarms as the table has them
+        children = text[text.index("六、企业情况"):]
+        for ent in monitored.enterprises_a[:2]:
+            mine = direct(ent.division_code, ent.pk, start, end, NOW)
+            assert _row(children, ent.name)[0] == str(sum(mine["alarms"].values()))
 
 
 def test_the_hand_worked_county_day(monitored):
