@@ -29,6 +29,7 @@ from data.demo_files import demo_files_delete
 from data.demo_hazards import demo_hazard_sources_delete
 from data.demo_knowledge import demo_knowledge_delete
 from data.demo_monitoring import demo_monitoring_delete
+from data.demo_reports import demo_reports_delete
 from data.demo_resources import demo_resources_delete
 from data.demo_risk import demo_risk_delete
 from data.region import Region
@@ -77,6 +78,7 @@ def region_delete(prefix: str) -> None:
         cursor.execute("DELETE FROM geo_gridcell_responsible WHERE gridcell_id IN"
                        " (SELECT id FROM geo_gridcell WHERE division_code LIKE %s)", like)
         cursor.execute("DELETE FROM geo_gridcell WHERE division_code LIKE %s", like)
+        demo_reports_delete(cursor, prefix)  # they point at enterprises and organisations
         demo_risk_delete(cursor, prefix)
         demo_commitments_delete(cursor, prefix)
         demo_monitoring_delete(cursor, prefix)  # its units point at the hazard sources

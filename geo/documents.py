@@ -21,8 +21,18 @@ def render_document(request: HttpRequest, template: str, context: dict, *,
     html = render_to_string(template, {**context, "pdf": pdf}, request=request)
     if not pdf:
         return HttpResponse(html)
-    data = HTML(string=html, base_url=request.build_absolute_uri("/"),
-                url_fetcher=_no_fetch).write_pdf()
+    return pdf_response(document_pdf(html, base_url=request.build_absolute_uri("/")),
+                        filename=filename)
+
+
+def document_pdf(html: str, *, base_url: str | None = None) -> bytes:
+    """The PDF of a rendered document page (also for jobs, which have no request: the
+    monitoring reports are made by the job runner and kept)."""
+    return HTML(string=html, base_url=base_url, url_fetcher=_no_fetch).write_pdf()
+
+
+def pdf_response(data: bytes, *, filename: str) -> HttpResponse:
+    """PDF bytes as an inline, private download called `filename`."""
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
     response["Cache-Control"] = "private, no-store"

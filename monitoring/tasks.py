@@ -13,6 +13,7 @@ from monitoring.alarms.services import gateways_silent_alarm, warnings_tick
 from monitoring.commitments.services import commitments_mismatch_flag
 from monitoring.devices.services import gateways_offline_mark
 from monitoring.operation.services import outages_prune
+from monitoring.reports.services import RENDER_TASK, report_make, reports_schedule
 from monitoring.risk.services import risk_compute
 from monitoring.upstream.services import upstream_tick
 
@@ -77,3 +78,20 @@ def commitments_mismatch(timestamp: int) -> int:
     orange warning are flagged to the supervising department (once per commitment)."""
     now = datetime.fromtimestamp(timestamp, UTC)
     return len(commitments_mismatch_flag(day=timezone.localtime(now).date(), now=now))
+
+
+# 01:00 in China (UTC+8): yesterday is over everywhere the platform reports on
+@app.periodic(cron="0 17 * * *")
+@app.task(queue="monitoring", queueing_lock="reports_due")
+def reports_due(timestamp: int) -> int:
+    """Daily: yesterday's daily reports, on Mondays last week's, on the 1st last month's,
+    for every division down to county level, park and monitored enterprise; one
+    report_render job each."""
+    return len(reports_schedule(now=datetime.fromtimestamp(timestamp, UTC)))
+
+
+@app.task(queue="reports", name=RENDER_TASK)
+def report_render(report_id: int) -> str:
+    """One report's figures, PDF and file (scheduled, or asked for on the reports page)."""
+    report = report_make(report_id=report_id, now=timezone.now())
+    return report.state if report else "gone"

@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("ingest/", include("monitoring.ingest.urls")),
     path("monitoring/commitments/", include("monitoring.commitments.urls")),
+    path("monitoring/reports/", include("monitoring.reports.urls")),
     path("monitoring/", include("monitoring.alarms.urls")),
     path("monitoring/", include("monitoring.operation.urls")),
 ]

@@ -6,7 +6,8 @@
 set -euo pipefail
 PKGS=(postgresql-15-postgis-3 postgresql-15 postgresql-15-partman gdal-bin libgdal-dev libgeos-dev libproj-dev
       binutils gettext mosquitto fonts-noto-cjk chromium sqlite3
-      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+      poppler-utils)  # poppler-utils: pdftotext, which the report tests read the PDFs with
 BENCH_PKGS=(wrk nginx)  # wrk: HTTP load driver of bench/tiles.py and bench/ogc.py (ogr2ogr: gdal-bin above); nginx: the static-file ceiling of bench/tiles.py
 list=""
 for arg in "$@"; do

@@ -8,7 +8,17 @@ import copy
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,7 +32,9 @@ from monitoring.alarms.events import STEP_EVENTS
 from monitoring.alarms.layers import Alarms, Warnings
 from monitoring.alarms.metrics import GradingRow, Period, SensorFalseAlarms
 from monitoring.alarms.models import (
+    ALARM_LEVEL_LABELS,
     Alarm,
+    AlarmKind,
     AlarmPhoto,
     AlarmStatus,
     AlarmStep,
@@ -31,6 +43,7 @@ from monitoring.alarms.models import (
     RuleSet,
     Suppression,
     SuppressionState,
+    WarningLevel,
     WarningRecipient,
 )
 from monitoring.alarms.rules import DEFAULT
@@ -244,6 +257,58 @@ def alarms_grading(*, scope: Scope, level: str, period: Period, now: datetime,
     (`level`) under the prefix `within`, in scope (`metrics.grading_rows`)."""
     return metrics.grading_rows(scope=scope, level=level, period=period, now=now,
                                 within=within)
+
+
+def alarm_counts(*, scope: Scope, period: Period, within: str = "",
+                 enterprise_id: int | None = None) -> dict[tuple[int, str], int]:
+    """(level, kind) -> alarms raised in the period in scope under `within` (suppressed
+    ones left out, as the grading counts them). One grouped query."""
+    rows = _period_rows(alarms_scoped(scope=scope), period, within, enterprise_id) \
+        .exclude(status=AlarmStatus.SUPPRESSED).order_by().values("level", "kind") \
+        .annotate(n=Count("pk"))
+    return {(r["level"], r["kind"]): r["n"] for r in rows}
+
+
+@dataclass(frozen=True)
+class WarningLevelStats:
+    """Warnings of one level (红橙黄蓝 1–4) raised in a period: how many, how many closed
+    since, and the handling time (raised → closed) of the closed ones."""
+
+    level: int
+    raised: int
+    closed: int
+    mean_seconds: float | None
+    max_seconds: float | None
+
+
+def warning_stats(*, scope: Scope, period: Period, within: str = "",
+                  enterprise_id: int | None = None) -> list[WarningLevelStats]:
+    """Levels 1–4 (zeros included) of the warnings raised in the period in scope under
+    `within`. One grouped query."""
+    took = ExpressionWrapper(F("closed_at") - F("raised_at"), output_field=DurationField())
+    rows = _period_rows(owned_filter(EarlyWarning.objects.all(), scope), period, within,
+                        enterprise_id).order_by().values("level").annotate(
+        n=Count("pk"), closed=Count("closed_at"), mean=Avg(took), longest=Max(took))
+    found = {r["level"]: r for r in rows}
+    return [WarningLevelStats(n, found[n]["n"], found[n]["closed"],
+                              _seconds(found[n]["mean"]), _seconds(found[n]["longest"]))
+            if n in found else WarningLevelStats(n, 0, 0, None, None) for n in (1, 2, 3, 4)]
+
+
+def alarm_labels() -> tuple[dict[int, str], dict[str, str], dict[int, str]]:
+    """What people read for alarm levels, alarm kinds and warning levels (红橙黄蓝)."""
+    return (dict(ALARM_LEVEL_LABELS), dict(AlarmKind.choices), dict(WarningLevel.choices))
+
+
+def _period_rows(qs: QuerySet, period: Period, within: str,
+                 enterprise_id: int | None) -> QuerySet:
+    qs = qs.filter(raised_at__gte=period.start, raised_at__lt=period.end,
+                   division_code__startswith=within)
+    return qs if enterprise_id is None else qs.filter(enterprise_id=enterprise_id)
+
+
+def _seconds(span: timedelta | None) -> float | None:
+    return None if span is None else span.total_seconds()
 
 
 def sensors_false_alarms(*, scope: Scope, period: Period, within: str = "",

@@ -7,8 +7,8 @@ from datetime import date
 from django.db.models import Avg, Count, Max, Q, QuerySet
 
 from geo.scope import Scope
-from monitoring.risk.layers import EnterpriseRiskLayer
-from monitoring.risk.models import EnterpriseRisk
+from monitoring.risk.layers import EnterpriseRiskLayer, RegionRiskLayer
+from monitoring.risk.models import EnterpriseRisk, RegionRisk, RiskLevel
 
 
 def enterprise_risk_scoped(*, scope: Scope, day: date | None = None) -> QuerySet[EnterpriseRisk]:
@@ -20,6 +20,21 @@ def enterprise_risk_scoped(*, scope: Scope, day: date | None = None) -> QuerySet
 def enterprise_risk_history(*, scope: Scope, enterprise_id: int) -> QuerySet[EnterpriseRisk]:
     """One enterprise's daily scores, newest first (empty outside the caller's scope)."""
     return EnterpriseRiskLayer.queryset(scope).filter(enterprise_id=enterprise_id).order_by("-day")
+
+
+def region_risk_scoped(*, scope: Scope, day: date) -> QuerySet[RegionRisk]:
+    """The caller's division aggregates of `day`."""
+    return RegionRiskLayer.queryset(scope).filter(day=day)
+
+
+def region_risk_history(*, scope: Scope, code: str) -> QuerySet[RegionRisk]:
+    """One division's (or park's) daily aggregate, newest first, by its 12-digit code
+    (empty outside the caller's scope)."""
+    return RegionRiskLayer.queryset(scope).filter(code=code).order_by("-day")
+
+
+def risk_level_labels() -> dict[int, str]:
+    return dict(RiskLevel.choices)
 
 
 def industry_risk(*, scope: Scope, day: date | None = None) -> list[dict]:

@@ -16,6 +16,7 @@ from data.demo_knowledge import demo_knowledge_ensure
 from data.demo_licences import demo_licences_ensure
 from data.demo_monitoring import demo_monitoring_ensure
 from data.demo_region import LoadReport, RegionConflict, load_demo
+from data.demo_reports import demo_reports_ensure
 from data.demo_resources import demo_resources_ensure
 from data.demo_risk import demo_risk_ensure
 from data.divisions import TREES
@@ -78,6 +79,10 @@ class Command(BaseCommand):
         if scale is None:  # a million enterprises × 7 days is the job runner's to make
             scored = demo_risk_ensure(now=timezone.now())
             self.stdout.write(f"dynamic risk: {scored} enterprises scored, last 7 days")
+            started = time.perf_counter()
+            reports = demo_reports_ensure(region.park_code)
+            self.stdout.write(f"monitoring reports: {reports} rendered in"
+                              f" {time.perf_counter() - started:.1f} s")
         self._report(report)
 
     def _report(self, report: LoadReport) -> None:
