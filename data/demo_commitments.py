@@ -1,4 +1,4 @@
-"""The demo region's daily commitments (安全承诺, reference §4) for the last week and today.
+"""The demo region's daily commitments (安全承诺, reference §4) for the last two months and today.
 
 Every obliged enterprise of the demo province (registered, 监管类别 危险化学品 — the
 categories the demo files give, so this runs after them) files a card on each of these days.
@@ -25,7 +25,7 @@ from monitoring.commitments.selectors import OBLIGED
 from monitoring.commitments.services import commitments_mismatch_flag
 from registry.enterprises.models import Enterprise
 
-DAYS = 7  # past days besides today
+DAYS = 62  # past days besides today: last month whole, for its monthly report
 SCRIPTED_KEY = "demo:commitment-mismatch"
 _H = "('x' || substr(md5(e.credit_code || k::text), 1, 7))::bit(28)::int"
 # the missing draw: other digits of the same hash, independent of the card's time

@@ -32,10 +32,14 @@ class Bars:
     width: int = BAR_W
     height: int = BAR_H
 
+    @property
+    def empty(self) -> bool:
+        """All zero: the table beside says it, a chart of flat bars adds only space."""
+        return not any(bar.value for bar in self.bars)
+
 
 def bars(items: list[tuple[str, int, str]]) -> Bars:
-    """Vertical bars of (label, value, colour), scaled to the largest value (an empty
-    chart keeps its axis: zero bars are flat)."""
+    """Vertical bars of (label, value, colour), scaled to the largest value."""
     base = BAR_H - BAR_BOTTOM
     top = max([v for _label, v, _colour in items] + [1])
     slot = (BAR_W - 2 * BAR_LEFT) / max(len(items), 1)
