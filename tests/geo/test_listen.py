@@ -57,7 +57,8 @@ def test_after_a_lost_connection_tiles_reload_and_streams_catch_up():
                        " VALUES ('listen_probe', 987654321)")
     try:
         assert _until(lambda: versions._layers.get("listen_probe") == 987654321)
-        assert listen.live(versions.CHANNEL) and listen.live(events.CHANNEL)
+        # each channel is live once it has caught up, the tiles' first
+        assert _until(lambda: listen.live(versions.CHANNEL) and listen.live(events.CHANNEL))
         assert sub.queue.get(timeout=5) == RESYNC
         assert len(_listeners()) == 1
     finally:
