@@ -24,6 +24,7 @@ from data.accounts import (
     organisations_ensure,
 )
 from data.copy_load import copy_frame, ewkb_hex, indexes_deferred
+from data.demo_basemap import demo_basemap_delete
 from data.demo_commitments import demo_commitments_delete
 from data.demo_files import demo_files_delete
 from data.demo_hazards import demo_hazard_sources_delete
@@ -79,6 +80,7 @@ def region_delete(prefix: str) -> None:
                        " (SELECT id FROM geo_gridcell WHERE division_code LIKE %s)", like)
         cursor.execute("DELETE FROM geo_gridcell WHERE division_code LIKE %s", like)
         demo_reports_delete(cursor, prefix)  # they point at enterprises and organisations
+        demo_basemap_delete(cursor, prefix)
         demo_risk_delete(cursor, prefix)
         demo_commitments_delete(cursor, prefix)
         demo_monitoring_delete(cursor, prefix)  # its units point at the hazard sources

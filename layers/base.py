@@ -64,6 +64,10 @@ class Layer:
     label: ClassVar[str | None] = "name"             # property used for map labels
     # Drawn when a map opens (the orienting few); the others are one tick away.
     shown: ClassVar[bool] = False
+    # Base map (water, roads, built-up areas): drawn beneath every other layer.
+    base: ClassVar[bool] = False
+    # Line width by a property's value, (property, {value: px}); None: one width.
+    width_by: ClassVar[tuple[str, dict[str, float]] | None] = None
     # Labels by zoom band, for a layer whose features nest (divisions): (property,
     # [(from zoom, value), …]) labels the features whose property is that value from that
     # zoom to the next band's; None: every feature is labelled from DETAIL_ZOOM on.

@@ -30,6 +30,7 @@ def _entry(layer: type[Layer], collection: str) -> dict:
         "properties": list(layer.properties),
         "time_field": layer.time_field,
         "shown": layer.shown,
+        "base": layer.base,
         "model": meta.label_lower,
         "collection": collection,
         "style_layers": ids,

@@ -43,10 +43,17 @@ def style_layers(layer: type[Layer]) -> list[dict]:
                 "paint": {"line-color": colour, "line-width": 1.2}}]
     else:
         out = [{"id": f"{layer.id}-line", "type": "line", **common,
-                "paint": {"line-color": colour, "line-width": 2}}]
+                "paint": {"line-color": colour, "line-width": _line_width(layer)}}]
     if layer.label:
         out.append(_label_layer(layer, common))
     return out
+
+
+def _line_width(layer: type[Layer]) -> float | list:
+    if not layer.width_by:
+        return 2
+    prop, widths = layer.width_by
+    return ["match", ["get", prop], *[x for pair in widths.items() for x in pair], 1]
 
 
 def _label_layer(layer: type[Layer], common: dict) -> dict:
@@ -86,7 +93,7 @@ def style_document(scope: Scope, base_url: str, token: str | None = None,
     base_url = base_url.rstrip("/")
     chosen = [layer for layer in registry.all() if layer.visible_to(scope)
               and (layer_ids is None or layer.id in layer_ids)]
-    chosen.sort(key=lambda layer: _DRAW_ORDER[layer.geometry_type()])
+    chosen.sort(key=lambda layer: (not layer.base, _DRAW_ORDER[layer.geometry_type()]))
     glyphs = getattr(settings, "MAP_GLYPHS_URL", "")
     query = "?" + urlencode({"token": token}) if token else ""
     sources: dict = {}

@@ -2,6 +2,7 @@
 them. Import lines only, in the order of OGC collections and map layers (so not sorted)."""
 # isort: skip_file
 
+import registry.basemap.layers  # noqa: F401
 import registry.enterprises.layers  # noqa: F401
 import registry.hazards.layers  # noqa: F401
 import registry.resources.layers  # noqa: F401

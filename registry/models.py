@@ -2,6 +2,7 @@
 with Django (app label `registry`, tables unchanged). Import lines only."""
 
 import registry.agencies.models  # noqa: F401  (中介机构)
+import registry.basemap.models  # noqa: F401  (底图)
 import registry.enterprises.file_models  # noqa: F401  (一企一档)
 import registry.enterprises.models  # noqa: F401  (企业, 档案变更审核)
 import registry.floorplans.models  # noqa: F401  (厂区平面图)

@@ -228,13 +228,17 @@ def test_layout_holds_the_map_opened_on_the_callers_jurisdiction(world, grid_cel
     checklist = find(layout, LAYERS)["props"]
     assert checklist["options"] == [
         {"label": str(layer.title), "value": layer.id} for layer in visible]
-    assert checklist["options"][:3] == [
+    assert checklist["options"][:6] == [
         {"label": "行政区划", "value": "divisions"},
         {"label": "监管网格", "value": "grid_cells"},
+        {"label": "建成区", "value": "built_up"},
+        {"label": "水系", "value": "water"},
+        {"label": "道路", "value": "roads"},
         {"label": "企业", "value": "enterprises"},
     ]
     assert checklist["value"] == [layer.id for layer in visible if layer.shown]
-    assert checklist["value"] == ["divisions", "enterprises", "hazard_sources", "warnings"]
+    assert checklist["value"] == ["divisions", "built_up", "water", "roads", "enterprises",
+                                  "hazard_sources", "warnings"]
     assert json.loads(div["props"]["data-shown"]) == checklist["value"]
     assert texts(find(layout, RECORD)) == ["点击地图上的要素查看详情"]
 

@@ -14,7 +14,8 @@ DRAW_ORDER = {"Polygon": 0, "LineString": 1, "Point": 2}  # polygons first, poin
 
 def drawn(layers: list[dict]) -> list[str]:
     """Style layer ids of catalogue entries as a style draws them."""
-    ordered = sorted(layers, key=lambda layer: DRAW_ORDER[layer["geometry_type"]])
+    ordered = sorted(layers, key=lambda layer: (not layer["base"],
+                                                DRAW_ORDER[layer["geometry_type"]]))
     return ["background"] + [style for layer in ordered for style in layer["style_layers"]]
 
 

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from data.demo_alarms import demo_rules_ensure
+from data.demo_basemap import demo_basemap_ensure
 from data.demo_commitments import demo_commitments_ensure
 from data.demo_files import demo_files_ensure
 from data.demo_hazards import demo_hazard_sources_ensure
@@ -57,6 +58,8 @@ class Command(BaseCommand):
         except RegionConflict as exc:
             raise CommandError(str(exc)) from exc
         call_command("load_chemicals", stdout=self.stdout)
+        base = demo_basemap_ensure(region)
+        self.stdout.write("base map: " + ", ".join(f"{k} {n}" for k, n in base.items()))
         sources = demo_hazard_sources_ensure(region.park_code)
         self.stdout.write(f"major hazard sources in the park: {sources} created")
         self.stdout.write(f"monitoring sensors of the demo gateway: {demo_monitoring_ensure()}"
