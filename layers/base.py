@@ -66,7 +66,9 @@ class Layer:
     shown: ClassVar[bool] = False
     # Base map (water, roads, built-up areas): drawn beneath every other layer.
     base: ClassVar[bool] = False
-    # Line width by a property's value, (property, {value: px}); None: one width.
+    # A polygon's fill: faint by default (nested polygons stack), opaque for the base map.
+    fill_opacity: ClassVar[float] = 0.05
+    # Line (or outline) width by a property's value, (property, {value: px}); None: one.
     width_by: ClassVar[tuple[str, dict[str, float]] | None] = None
     # Labels by zoom band, for a layer whose features nest (divisions): (property,
     # [(from zoom, value), …]) labels the features whose property is that value from that

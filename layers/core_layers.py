@@ -20,6 +20,9 @@ class Divisions(Layer):
     public = True
     search_fields = ["name", "code"]
     # the names of the level below the one filling the screen: cities on a province, …
+    fill_opacity = 0.0  # five levels nest: a fill would veil the base map; lines suffice
+    width_by = ("level", {"province": 2.6, "city": 2.0, "county": 1.4, "town": 0.8,
+                          "village": 0.4})
     label_bands = ("level", [(0, "province"), (6, "city"), (8.5, "county"), (10.5, "town"),
                              (12.5, "village")])
     import_hook = "layers.division_imports.DivisionsImport"  # codes, levels, parents, upsert

@@ -37,23 +37,23 @@ def style_layers(layer: type[Layer]) -> list[dict]:
             "circle-stroke-color": "#FFFFFF", "circle-stroke-width": 0.8}}]
     elif kind == "Polygon":
         out = [{"id": f"{layer.id}-fill", "type": "fill", **common,
-                # nested polygons (province > city > … > village) stack: keep each faint
-                "paint": {"fill-color": colour, "fill-opacity": 0.05}},
+                "paint": {"fill-color": colour, "fill-opacity": layer.fill_opacity}},
                {"id": f"{layer.id}-line", "type": "line", **common,
-                "paint": {"line-color": colour, "line-width": 1.2}}]
+                "paint": {"line-color": colour,
+                          "line-width": _line_width(layer, 0.5 if layer.base else 1.2)}}]
     else:
         out = [{"id": f"{layer.id}-line", "type": "line", **common,
-                "paint": {"line-color": colour, "line-width": _line_width(layer)}}]
+                "paint": {"line-color": colour, "line-width": _line_width(layer, 2)}}]
     if layer.label:
         out.append(_label_layer(layer, common))
     return out
 
 
-def _line_width(layer: type[Layer]) -> float | list:
+def _line_width(layer: type[Layer], default: float) -> float | list:
     if not layer.width_by:
-        return 2
+        return default
     prop, widths = layer.width_by
-    return ["match", ["get", prop], *[x for pair in widths.items() for x in pair], 1]
+    return ["match", ["get", prop], *[x for pair in widths.items() for x in pair], default]
 
 
 def _label_layer(layer: type[Layer], common: dict) -> dict:
@@ -106,6 +106,8 @@ def style_document(scope: Scope, base_url: str, token: str | None = None,
     for layer in chosen:
         sources[layer.id] = {"type": "vector", "url": f"{base_url}/tiles/{layer.id}.json{query}"}
         layers += style_layers(layer)
+    # names above every shape: a place's name is not hidden under the dots drawn after it
+    layers.sort(key=lambda style: style["type"] == "symbol")
     doc = {"version": 8, "name": "SafeAtlas", "sources": sources, "layers": layers,
            "center": getattr(settings, "MAP_CENTER", [118.78, 32.04]),
            "zoom": getattr(settings, "MAP_ZOOM", 6)}

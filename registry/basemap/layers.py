@@ -22,6 +22,7 @@ class BuiltUpAreas(_Base):
     description = _("城镇建成区范围（底图）")
     properties = ["name", "division_code"]
     colour_by = Fixed("#E4DDD3")
+    fill_opacity = 0.9
     zoom = (7, 22)
     label = None  # the divisions name the places
 
@@ -34,6 +35,7 @@ class WaterBodies(_Base):
     description = _("河流、湖泊（底图）")
     properties = ["name", "kind", "division_code"]
     colour_by = Fixed("#9CC6E4")
+    fill_opacity = 1.0
 
 
 @register

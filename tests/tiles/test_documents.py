@@ -13,10 +13,12 @@ DRAW_ORDER = {"Polygon": 0, "LineString": 1, "Point": 2}  # polygons first, poin
 
 
 def drawn(layers: list[dict]) -> list[str]:
-    """Style layer ids of catalogue entries as a style draws them."""
+    """Style layer ids of catalogue entries as a style draws them: the base map, then
+    polygons, lines, points, and every layer's names last."""
     ordered = sorted(layers, key=lambda layer: (not layer["base"],
                                                 DRAW_ORDER[layer["geometry_type"]]))
-    return ["background"] + [style for layer in ordered for style in layer["style_layers"]]
+    ids = [style for layer in ordered for style in layer["style_layers"]]
+    return ["background"] + sorted(ids, key=lambda style: style.endswith("-label"))
 
 
 def extent(enterprises) -> list[float]:
