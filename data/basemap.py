@@ -85,9 +85,12 @@ def _water(rng, outline, province_code: str, seats: pd.DataFrame) -> pd.DataFram
                          waves=1.5, steps=120)
     rows.append((far["name"][:2] + "河", "river", tributary.buffer(TRIBUTARY_WIDTH / 2)))
     towns = seats.loc[seats["level"] == "town"]
-    for i in rng.choice(len(towns), 2, replace=False):
-        town = towns.iloc[int(i)]
-        centre = shapely.Point(town["x"] + 0.05, town["y"] + 0.03)
+    centres = shapely.points(towns[["x", "y"]].to_numpy() + [0.05, 0.03])
+    # lakes lie in the countryside: away from the park and off the river
+    clear = (shapely.distance(centres, shapely.Point(PARK_SITE)) > 0.3) & \
+        (shapely.distance(centres, river) > 0.08)
+    for i in rng.choice(np.flatnonzero(clear), 2, replace=False):
+        town, centre = towns.iloc[int(i)], centres[int(i)]
         lake = shapely.affinity.scale(centre.buffer(0.03), 1.6, 0.8)
         lake = shapely.affinity.rotate(lake, float(rng.uniform(0, 180)))
         rows.append((town["name"][:2] + "湖", "lake", lake))
