@@ -16,8 +16,8 @@ from dashboards.dashapp import DjangoDash, make_dash
 from dashboards.record_panel import record_hint, record_panel
 from dashboards.selectors import (
     colour_legend,
-    division_extent,
     feature_record,
+    home_extent,
     layers_visible,
 )
 from layers.base import registry
@@ -58,9 +58,9 @@ def layout() -> html.Div:
 
 def map_div(div_id: str, *, scope, selected: str, shown: list[str]) -> html.Div:
     """The div assets/onemap_map.js starts a MapLibre map in: the caller's style (the
-    session cookie scopes it and its tiles), opened on the caller's jurisdiction with
-    the `shown` layers visible."""
-    box = division_extent(scope=scope)
+    session cookie scopes it and its tiles), opened on the caller's jurisdiction (an
+    enterprise user: its plants) with the `shown` layers visible."""
+    box = home_extent(scope=scope)
     bounds = [box.west, box.south, box.east, box.north] if box else None
     return html.Div(id=div_id, className="map safeatlas-map", **{
         "data-style": f"{base_url()}/tiles/style.json", "data-bounds": json.dumps(bounds),

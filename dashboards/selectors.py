@@ -16,6 +16,10 @@ from layers.base import FOUR_COLOURS, FourColour, Layer, registry
 DIVISIONS = "divisions"  # the layer whose extent frames a caller's map
 
 
+ENTERPRISES = "enterprises"
+HOME_MARGIN = 0.03  # degrees around an enterprise user's plants (~3 km)
+
+
 @dataclass(frozen=True)
 class BBox:
     west: float
@@ -43,6 +47,19 @@ class FeatureRecord:
 def layers_visible(*, scope: Scope) -> list[type[Layer]]:
     """Registered layers the caller can see anything of, in registration order."""
     return [layer for layer in registry.all() if layer.visible_to(scope)]
+
+
+def home_extent(*, scope: Scope) -> BBox | None:
+    """Where a map opens: an enterprise user's own plants (a few kilometres around them),
+    everyone else's jurisdiction (`division_extent`)."""
+    layer = registry.get(ENTERPRISES)
+    if scope.organisation_id is not None and layer is not None and not scope.everything:
+        box = layer.queryset(scope).aggregate(box=Extent(layer.geometry_field().name))["box"]
+        if box is not None:
+            west, south, east, north = box
+            return BBox(west - HOME_MARGIN, south - HOME_MARGIN, east + HOME_MARGIN,
+                        north + HOME_MARGIN)
+    return division_extent(scope=scope)
 
 
 def division_extent(*, scope: Scope) -> BBox | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from django.contrib.auth import SESSION_KEY
 from django.test import Client
 
@@ -92,6 +93,22 @@ def test_record_selector_finds_nothing_for_bad_input(world):
     assert feature_record(scope=scope, layer_id="enterprises", pk="1 OR 1=1") is None
     assert feature_record(scope=scope, layer_id="enterprises", pk=None) is None
     assert feature_record(scope=scope, layer_id="enterprises", pk=10**9) is None
+
+
+def test_a_map_opens_on_an_enterprise_users_own_plants(world):
+    from dashboards.selectors import HOME_MARGIN, home_extent
+
+    user = world.users["enterprise"]
+    own = [e for e in world.enterprises_a + world.enterprises_b
+           if e.organisation_id == user.organisation_id]
+    assert own  # the fixture's enterprise user owns a plant
+    box = home_extent(scope=scope_for_user(user))
+    xs, ys = [e.geom.x for e in own], [e.geom.y for e in own]
+    assert (box.west, box.south, box.east, box.north) == pytest.approx(
+        (min(xs) - HOME_MARGIN, min(ys) - HOME_MARGIN, max(xs) + HOME_MARGIN,
+         max(ys) + HOME_MARGIN))
+    county = home_extent(scope=scope_for_user(world.users["county_b"]))  # a jurisdiction
+    assert (county.west, county.south, county.east, county.north) == (118.5, 32.0, 119.0, 32.5)
 
 
 def test_division_extent_is_the_callers_jurisdiction(world):
