@@ -30,6 +30,9 @@ _ALARM = """CASE
     WHEN s.threshold_h IS NOT NULL AND l.value >= s.threshold_h THEN 'high'
     WHEN s.threshold_l IS NOT NULL AND l.value <= s.threshold_l THEN 'low'
     ELSE 'normal' END"""
+# Judged on the row being updated (no second join of the sensors): an invalid value
+# keeps the state it had.
+_STATE = f"coalesce(CASE WHEN l.valid THEN {_ALARM} END, s.alarm_state)"
 # The map colour of each state comes from the one table in the devices slice.
 _LEVELS = " ".join(f"WHEN '{state}' THEN {level}" for state, level in ALARM_LEVELS.items())
 _MOVE = f"""
@@ -39,9 +42,6 @@ WITH ins AS (
 latest AS (  -- a time that cannot be trusted must not hold the live value
     SELECT DISTINCT ON (sensor_id) sensor_id, ts, value, quality, valid
     FROM ins WHERE reason NOT IN ('future_time', 'bad_time') ORDER BY sensor_id, ts DESC),
-judged AS (
-    SELECT l.*, CASE WHEN l.valid THEN {_ALARM} END AS state
-    FROM latest l JOIN monitoring_sensor s ON s.id = l.sensor_id),
 rolled AS (  -- per-minute and per-hour sums of the valid new readings, for charts
     INSERT INTO monitoring_readingrollup AS r (sensor_id, step, bucket, count, total, low, high)
     SELECT sensor_id, step, date_trunc(step, ts), count(*), sum(value), min(value), max(value)
@@ -56,10 +56,9 @@ tallied AS (  -- invalid new readings per sensor, hour and reason (data-quality 
     WHERE NOT valid GROUP BY sensor_id, date_trunc('hour', ts), reason
     ON CONFLICT (sensor_id, bucket, reason) DO UPDATE SET count = t.count + excluded.count),
 upd AS (
-    UPDATE monitoring_sensor s SET last_value = j.value, last_quality = j.quality,
-        last_at = j.ts, alarm_state = coalesce(j.state, s.alarm_state),
-        alarm_level = CASE coalesce(j.state, s.alarm_state) {_LEVELS} END
-    FROM judged j WHERE s.id = j.sensor_id AND (s.last_at IS NULL OR j.ts >= s.last_at)
+    UPDATE monitoring_sensor s SET last_value = l.value, last_quality = l.quality,
+        last_at = l.ts, alarm_state = {_STATE}, alarm_level = CASE {_STATE} {_LEVELS} END
+    FROM latest l WHERE s.id = l.sensor_id AND (s.last_at IS NULL OR l.ts >= s.last_at)
     RETURNING 1)
 SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd),
     -- what the alarm rules evaluate: the valid new readings in sample order, and the
@@ -115,7 +114,9 @@ def message_store(doc: dict, nonce: str, *, now: datetime | None = None) -> Stor
     return batch_store(doc, now=now)
 
 
-@transaction.atomic
+# No savepoint inside message_store's transaction (two statements a batch saved): nothing
+# catches an error between the two, so it rolls the whole transaction back either way.
+@transaction.atomic(savepoint=False)
 def batch_store(doc: dict, *, now: datetime | None = None) -> Stored:
     """Store one verified `batch` message (protocol §3.1) of `doc["gateway"]`."""
     now = now or datetime.now(UTC)
@@ -139,7 +140,7 @@ def batch_store(doc: dict, *, now: datetime | None = None) -> Stored:
                   updated)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def heartbeat_store(doc: dict, *, now: datetime | None = None) -> None:
     _seen(doc["gateway"], now or datetime.now(UTC))
 
