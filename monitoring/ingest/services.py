@@ -38,31 +38,34 @@ _LEVELS = " ".join(f"WHEN '{state}' THEN {level}" for state, level in ALARM_LEVE
 # The statement's parts run in no set order, and two workers storing batches of the same
 # sensors (a gateway's batches spread over a shared subscription) locked the sensors' and
 # the rollups' rows in different orders: deadlocks (4 in 200 batches of bench.ingest).
-# Every part reads `ins`, and `ins` waits for `locked`: the batch's sensor rows are locked
-# first, in id order (the lock the live-state update takes, which foreign keys to the
-# sensors do not wait for), and everything else of the batch queues behind them.
+# Every part that locks reads `held`, which waits for `locked`: the batch's sensor rows are
+# locked in id order (the lock the live-state update takes, which foreign keys to the
+# sensors do not wait for) before any rollup, tally or sensor row, so the rest of the
+# batch queues behind them. The readings' insert runs before, side by side with the other
+# worker's: it waits only for a resent copy of its own rows, never while holding those.
 _MOVE = f"""
-WITH locked AS (  -- see _MOVE's comment: the batch's sensors first, in id order
+WITH locked AS (  -- the batch's sensors, in id order (see the comment above)
     SELECT id FROM monitoring_sensor WHERE id IN (SELECT sensor_id FROM ingest_rows)
     ORDER BY id FOR NO KEY UPDATE),
 ins AS (
     INSERT INTO monitoring_reading ({COLUMNS}) SELECT {COLUMNS} FROM ingest_rows
-    WHERE (SELECT count(*) FROM locked) >= 0  -- always true: makes the lock come first
     ON CONFLICT DO NOTHING RETURNING sensor_id, ts, value, quality, valid, reason),
+held AS (  -- the new rows once the sensors are locked (the condition is always true)
+    SELECT * FROM ins WHERE (SELECT count(*) FROM locked) >= 0),
 latest AS (  -- a time that cannot be trusted must not hold the live value
     SELECT DISTINCT ON (sensor_id) sensor_id, ts, value, quality, valid
-    FROM ins WHERE reason NOT IN ('future_time', 'bad_time') ORDER BY sensor_id, ts DESC),
+    FROM held WHERE reason NOT IN ('future_time', 'bad_time') ORDER BY sensor_id, ts DESC),
 rolled AS (  -- per-minute and per-hour sums of the valid new readings, for charts
     INSERT INTO monitoring_readingrollup AS r (sensor_id, step, bucket, count, total, low, high)
     SELECT sensor_id, step, date_trunc(step, ts), count(*), sum(value), min(value), max(value)
-    FROM ins CROSS JOIN (VALUES ('minute'), ('hour')) AS steps (step)
+    FROM held CROSS JOIN (VALUES ('minute'), ('hour')) AS steps (step)
     WHERE valid GROUP BY sensor_id, step, date_trunc(step, ts)
     ON CONFLICT (sensor_id, step, bucket) DO UPDATE SET count = r.count + excluded.count,
         total = r.total + excluded.total, low = least(r.low, excluded.low),
         high = greatest(r.high, excluded.high)),
 tallied AS (  -- invalid new readings per sensor, hour and reason (data-quality statistics)
     INSERT INTO monitoring_invalidtally AS t (sensor_id, bucket, reason, count)
-    SELECT sensor_id, date_trunc('hour', ts), reason, count(*) FROM ins
+    SELECT sensor_id, date_trunc('hour', ts), reason, count(*) FROM held
     WHERE NOT valid GROUP BY sensor_id, date_trunc('hour', ts), reason
     ON CONFLICT (sensor_id, bucket, reason) DO UPDATE SET count = t.count + excluded.count),
 upd AS (
