@@ -29,6 +29,10 @@ SELECT {", ".join("s." + c for c in _SENSOR)}, {", ".join("st." + c for c in _ST
 FROM monitoring_sensorrulestate st JOIN monitoring_sensor s ON s.id = st.sensor_id
 WHERE st.sensor_id = ANY(%s) ORDER BY st.sensor_id FOR UPDATE OF st
 """
+# Concurrent first batches of a sensor both insert: the second does nothing, and its
+# read then waits for the first's lock.
+_MAKE = ("INSERT INTO monitoring_sensorrulestate (sensor_id, bands, raised, rate_raised,"
+         " flat_raised) SELECT unnest(%s::int[]), 0, 0, false, false ON CONFLICT DO NOTHING")
 _WRITE = f"""
 UPDATE monitoring_sensorrulestate st SET {", ".join(f"{c} = u.{c}" for c in _STATE)}
 FROM unnest(%s::int[], %s::smallint[], %s::float8[], %s::smallint[], %s::float8[],
@@ -52,11 +56,12 @@ class Sensors:
 def sensors_lock(ids: list[int]) -> Sensors:
     """Lock and read the state of `ids` (rows made for sensors seen the first time)."""
     with connection.cursor() as cursor:
-        cursor.execute("INSERT INTO monitoring_sensorrulestate (sensor_id, bands, raised,"
-                       " rate_raised, flat_raised) SELECT unnest(%s::int[]), 0, 0, false, false"
-                       " ON CONFLICT DO NOTHING", [ids])
         cursor.execute(_READ, [ids])
         rows = cursor.fetchall()
+        if len(rows) < len(ids):  # sensors seen the first time: rows made, all read again
+            cursor.execute(_MAKE, [ids])
+            cursor.execute(_READ, [ids])
+            rows = cursor.fetchall()
     info = [dict(zip(_SENSOR, row[:len(_SENSOR)], strict=True)) for row in rows]
     states = [row[len(_SENSOR):] for row in rows]
     in_force = rules_in_force()

@@ -30,36 +30,48 @@ _ALARM = """CASE
     WHEN s.threshold_h IS NOT NULL AND l.value >= s.threshold_h THEN 'high'
     WHEN s.threshold_l IS NOT NULL AND l.value <= s.threshold_l THEN 'low'
     ELSE 'normal' END"""
+# Judged on the row being updated (no second join of the sensors): an invalid value
+# keeps the state it had.
+_STATE = f"coalesce(CASE WHEN l.valid THEN {_ALARM} END, s.alarm_state)"
 # The map colour of each state comes from the one table in the devices slice.
 _LEVELS = " ".join(f"WHEN '{state}' THEN {level}" for state, level in ALARM_LEVELS.items())
+# The statement's parts run in no set order, and two workers storing batches of the same
+# sensors (a gateway's batches spread over a shared subscription) locked the sensors' and
+# the rollups' rows in different orders: deadlocks (4 in 200 batches of bench.ingest).
+# Every part that locks reads `held`, which waits for `locked`: the batch's sensor rows are
+# locked in id order (the lock the live-state update takes, which foreign keys to the
+# sensors do not wait for) before any rollup, tally or sensor row, so the rest of the
+# batch queues behind them. The readings' insert runs before, side by side with the other
+# worker's: it waits only for a resent copy of its own rows, never while holding those.
 _MOVE = f"""
-WITH ins AS (
+WITH locked AS (  -- the batch's sensors, in id order (see the comment above)
+    SELECT id FROM monitoring_sensor WHERE id IN (SELECT sensor_id FROM ingest_rows)
+    ORDER BY id FOR NO KEY UPDATE),
+ins AS (
     INSERT INTO monitoring_reading ({COLUMNS}) SELECT {COLUMNS} FROM ingest_rows
     ON CONFLICT DO NOTHING RETURNING sensor_id, ts, value, quality, valid, reason),
+held AS (  -- the new rows once the sensors are locked (the condition is always true)
+    SELECT * FROM ins WHERE (SELECT count(*) FROM locked) >= 0),
 latest AS (  -- a time that cannot be trusted must not hold the live value
     SELECT DISTINCT ON (sensor_id) sensor_id, ts, value, quality, valid
-    FROM ins WHERE reason NOT IN ('future_time', 'bad_time') ORDER BY sensor_id, ts DESC),
-judged AS (
-    SELECT l.*, CASE WHEN l.valid THEN {_ALARM} END AS state
-    FROM latest l JOIN monitoring_sensor s ON s.id = l.sensor_id),
+    FROM held WHERE reason NOT IN ('future_time', 'bad_time') ORDER BY sensor_id, ts DESC),
 rolled AS (  -- per-minute and per-hour sums of the valid new readings, for charts
     INSERT INTO monitoring_readingrollup AS r (sensor_id, step, bucket, count, total, low, high)
     SELECT sensor_id, step, date_trunc(step, ts), count(*), sum(value), min(value), max(value)
-    FROM ins CROSS JOIN (VALUES ('minute'), ('hour')) AS steps (step)
+    FROM held CROSS JOIN (VALUES ('minute'), ('hour')) AS steps (step)
     WHERE valid GROUP BY sensor_id, step, date_trunc(step, ts)
     ON CONFLICT (sensor_id, step, bucket) DO UPDATE SET count = r.count + excluded.count,
         total = r.total + excluded.total, low = least(r.low, excluded.low),
         high = greatest(r.high, excluded.high)),
 tallied AS (  -- invalid new readings per sensor, hour and reason (data-quality statistics)
     INSERT INTO monitoring_invalidtally AS t (sensor_id, bucket, reason, count)
-    SELECT sensor_id, date_trunc('hour', ts), reason, count(*) FROM ins
+    SELECT sensor_id, date_trunc('hour', ts), reason, count(*) FROM held
     WHERE NOT valid GROUP BY sensor_id, date_trunc('hour', ts), reason
     ON CONFLICT (sensor_id, bucket, reason) DO UPDATE SET count = t.count + excluded.count),
 upd AS (
-    UPDATE monitoring_sensor s SET last_value = j.value, last_quality = j.quality,
-        last_at = j.ts, alarm_state = coalesce(j.state, s.alarm_state),
-        alarm_level = CASE coalesce(j.state, s.alarm_state) {_LEVELS} END
-    FROM judged j WHERE s.id = j.sensor_id AND (s.last_at IS NULL OR j.ts >= s.last_at)
+    UPDATE monitoring_sensor s SET last_value = l.value, last_quality = l.quality,
+        last_at = l.ts, alarm_state = {_STATE}, alarm_level = CASE {_STATE} {_LEVELS} END
+    FROM latest l WHERE s.id = l.sensor_id AND (s.last_at IS NULL OR l.ts >= s.last_at)
     RETURNING 1)
 SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd),
     -- what the alarm rules evaluate: the valid new readings in sample order, and the
@@ -115,7 +127,9 @@ def message_store(doc: dict, nonce: str, *, now: datetime | None = None) -> Stor
     return batch_store(doc, now=now)
 
 
-@transaction.atomic
+# No savepoint inside message_store's transaction (two statements a batch saved): nothing
+# catches an error between the two, so it rolls the whole transaction back either way.
+@transaction.atomic(savepoint=False)
 def batch_store(doc: dict, *, now: datetime | None = None) -> Stored:
     """Store one verified `batch` message (protocol §3.1) of `doc["gateway"]`."""
     now = now or datetime.now(UTC)
@@ -139,7 +153,7 @@ def batch_store(doc: dict, *, now: datetime | None = None) -> Stored:
                   updated)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def heartbeat_store(doc: dict, *, now: datetime | None = None) -> None:
     _seen(doc["gateway"], now or datetime.now(UTC))
 
