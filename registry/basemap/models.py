@@ -20,8 +20,19 @@ class RoadKind(models.TextChoices):
     COUNTY = "county", _("县道")
 
 
-class Water(Placed):
+class _Feature(Placed):
+    """What every base-map feature has: a name (and its place)."""
+
     name = models.CharField(_("名称"), max_length=100)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Water(_Feature):
     kind = models.CharField(_("类型"), max_length=10, choices=WaterKind.choices)
     geom = models.MultiPolygonField(_("范围"), srid=4326, spatial_index=True)
 
@@ -29,12 +40,8 @@ class Water(Placed):
         verbose_name = _("水系")
         verbose_name_plural = _("水系")
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class Road(Placed):
-    name = models.CharField(_("名称"), max_length=100)
+class Road(_Feature):
     kind = models.CharField(_("等级"), max_length=12, choices=RoadKind.choices)
     geom = models.MultiLineStringField(_("线路"), srid=4326, spatial_index=True)
 
@@ -42,17 +49,10 @@ class Road(Placed):
         verbose_name = _("道路")
         verbose_name_plural = _("道路")
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class BuiltUpArea(Placed):
-    name = models.CharField(_("名称"), max_length=100)
+class BuiltUpArea(_Feature):
     geom = models.MultiPolygonField(_("范围"), srid=4326, spatial_index=True)
 
     class Meta:
         verbose_name = _("建成区")
         verbose_name_plural = _("建成区")
-
-    def __str__(self) -> str:
-        return self.name
