@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 
-from data.demo_commitments import SCRIPTED_KEY, demo_commitments_ensure
+from data.demo_commitments import DAYS, SCRIPTED_KEY, demo_commitments_ensure
 from data.demo_region import region_delete
 from data.demo_risk import demo_risk_ensure
 from geo.models import Notification
@@ -55,8 +55,12 @@ def test_demo_commitments(fast_passwords):  # noqa: F811
                              for d in province] == PROVINCE_DAYS
     obliged = Enterprise.objects.filter(status="registered", categories__contains=[OBLIGED])
     assert all(sum(d.values()) == obliged.count() == 249 for d in province)
+    every_day = [commitment_day_counts(scope=EVERYTHING, now=NOON,
+                                       day=NOON.date() - datetime.timedelta(days=k))
+                 for k in range(DAYS + 1)]  # two months back: last month's report has cards
+    assert DAYS >= 31
     assert made == Commitment.objects.count() == sum(
-        d["reported"] + d["late"] for d in province)
+        d["reported"] + d["late"] for d in every_day)
     assert not Commitment.objects.exclude(enterprise__in=obliged).exists()
     # the demo's risk history (a run at noon on each day) scores each day's own status
     demo_risk_ensure(now=NOON, days=8)

@@ -75,6 +75,7 @@ def test_every_scheduled_job_is_registered():
         "monitoring.tasks.gateways_offline": "* * * * *",
         "monitoring.tasks.outages_old": "23 3 * * *",
         "monitoring.tasks.readings_partitions": "17 * * * *",
+        "monitoring.tasks.reports_due": "0 17 * * *",  # 01:00 in Asia/Shanghai
         "monitoring.tasks.upstream_exchange": "* * * * *",
         "monitoring.tasks.risk_scores": "*/5 * * * *",
         "monitoring.tasks.warnings_due": "* * * * *",
