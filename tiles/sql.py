@@ -41,24 +41,16 @@ def tile_sql(layers: list[type[Layer]], scope: Scope, z: int, x: int, y: int
 
 
 def _layer_sql(layer: type[Layer], scope: Scope, z: int, x: int, y: int) -> tuple[str, list]:
-    where, where_params = layer.scope_sql(scope, "t")
-    where = f"({where}) AND {layer.current_sql('t')}"  # tiles draw the newest snapshots
+    where, where_params = _where(layer, scope)
     geom = f't."{layer.geometry_field().column}"'
     thin = layer.geometry_type() == "Point" and z < DETAIL_ZOOM
-    columns = ", ".join(_property_columns(layer, thin))
-    id_arg = ", '__fid'" if _integer_pk(layer) else ""
     rows = (f'SELECT t.*, {_projected(layer, geom, z)} AS g FROM "{layer.table()}" t '
             f"WHERE {geom} && {_SEARCH_BOX} AND ({where})")
     params = [layer.id, z, x, y, z, x, y, BUFFER / EXTENT, *where_params]
     if thin:
         rows += f' AND t."{layer.pk_column()}" IN ({_survivors(layer, geom, where, z, y)})'
         params += [z, x, y, BUFFER / EXTENT, *where_params]
-    sql = (
-        f"(SELECT COALESCE(ST_AsMVT(q, %s, {EXTENT}, 'geom'{id_arg}), ''::bytea) FROM ("
-        f"SELECT {columns}, ST_AsMVTGeom(g, {_ENVELOPE}, {EXTENT}, {BUFFER}, true) AS geom"
-        f" FROM ({rows}) t) q WHERE q.geom IS NOT NULL)"
-    )
-    return sql, params
+    return _mvt(layer, thin, rows), params
 
 
 def _label_sql(layer: type[Layer], scope: Scope, z: int, x: int, y: int
@@ -66,23 +58,34 @@ def _label_sql(layer: type[Layer], scope: Scope, z: int, x: int, y: int
     """A point on each polygon's surface, in the one tile that holds it: a name drawn per
     tile piece of a polygon would repeat along every tile edge it crosses. With
     `label_bands`, only the features named at this tile's zooms (z to z + 1)."""
-    where, where_params = layer.scope_sql(scope, "t")
-    where = f"({where}) AND {layer.current_sql('t')}"
+    where, where_params = _where(layer, scope)
     band_sql, band_params = _band_filter(layer, z)
     geom = f't."{layer.geometry_field().column}"'
-    columns = ", ".join(_property_columns(layer, thin=False))
-    id_arg = ", '__fid'" if _integer_pk(layer) else ""
     rows = (f'SELECT t.*, ST_Transform(ST_PointOnSurface({geom}), 3857) AS g '
             f'FROM "{layer.table()}" t '
             f"WHERE {geom} && {_SEARCH_BOX} AND ({where}){band_sql}")
-    sql = (
-        f"(SELECT COALESCE(ST_AsMVT(q, %s, {EXTENT}, 'geom'{id_arg}), ''::bytea) FROM ("
-        f"SELECT {columns}, ST_AsMVTGeom(g, {_ENVELOPE}, {EXTENT}, {BUFFER}, true) AS geom"
-        f" FROM ({rows}) t WHERE ST_Intersects(g, {_ENVELOPE})) q WHERE q.geom IS NOT NULL)"
-    )
+    sql = _mvt(layer, False, rows, within=f" WHERE ST_Intersects(g, {_ENVELOPE})")
     params = [layer.label_points(), z, x, y, z, x, y, 0.0, *where_params, *band_params,
               z, x, y]
     return sql, params
+
+
+def _where(layer: type[Layer], scope: Scope) -> tuple[str, list]:
+    """The caller's scope and, for dated snapshots, the newest ones (what tiles draw)."""
+    where, params = layer.scope_sql(scope, "t")
+    return f"({where}) AND {layer.current_sql('t')}", params
+
+
+def _mvt(layer: type[Layer], thin: bool, rows: str, within: str = "") -> str:
+    """One MVT layer (named by the first parameter) of `rows`' geometry `g`, clipped to
+    the tile (its z, x, y the next three parameters)."""
+    columns = ", ".join(_property_columns(layer, thin))
+    id_arg = ", '__fid'" if _integer_pk(layer) else ""
+    return (
+        f"(SELECT COALESCE(ST_AsMVT(q, %s, {EXTENT}, 'geom'{id_arg}), ''::bytea) FROM ("
+        f"SELECT {columns}, ST_AsMVTGeom(g, {_ENVELOPE}, {EXTENT}, {BUFFER}, true) AS geom"
+        f" FROM ({rows}) t{within}) q WHERE q.geom IS NOT NULL)"
+    )
 
 
 def _band_filter(layer: type[Layer], z: int) -> tuple[str, list]:
