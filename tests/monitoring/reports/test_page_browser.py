@@ -5,9 +5,6 @@ pending. Nothing leaves the site or is refused by the CSP."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
@@ -15,15 +12,6 @@ from monitoring.reports.selectors import Subject
 from monitoring.reports.services import report_make, report_queue
 from tests.browser import chromium_page, login, screenshot
 from tests.monitoring.reports.conftest import DAY, NOW
-
-SHOTS = Path("/tmp/work/shots/reports")
-
-
-def _shot(page, name: str) -> None:
-    path = screenshot(page, name)
-    if SHOTS.parent.is_dir():  # the reviewer's folder, when there is one
-        SHOTS.mkdir(exist_ok=True)
-        shutil.copy(path, SHOTS / path.name)
 
 
 @pytest.mark.browser
@@ -41,11 +29,11 @@ def test_list_open_and_ask(live_server, monitored):
         expect(row.locator("td").first).to_contain_text("甲县 安全生产监测日报 2026年12月02日")
         expect(row.locator("td.n").first).to_have_text("4")          # alarms of the day
         expect(row.locator("td.n").nth(2)).to_have_text("93.75%")    # gw-1 out 3 h of 48
-        _shot(page, "reports-list")
+        screenshot(page, "reports-list")
         row.locator("a.preview").click()
         expect(page.locator("#report-title")).to_have_text("甲县 安全生产监测日报 2026年12月02日")
         expect(page.locator("#risk-chart")).to_be_visible()
-        _shot(page, "report-preview")
+        screenshot(page, "report-preview")
         pdf = page.request.get(live_server.url + page.locator("#report-pdf").get_attribute("href"))
         assert pdf.ok and pdf.body().startswith(b"%PDF-")
         page.go_back()
