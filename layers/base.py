@@ -88,6 +88,10 @@ class Layer:
     # URL name of a feature's own page (一企一档, 一源一档…), reversed with its pk: the
     # map's record panel links to it; None: the record is all there is.
     page: ClassVar[str | None] = None
+    # Where a feature sits in the one map's drill-down (enterprise -> hazard source ->
+    # monitored unit -> sensor): (parent layer id, the foreign-key property naming the
+    # parent feature); None: a layer reached by division only.
+    parent: ClassVar[tuple[str, str] | None] = None
 
     # ---- derived, not declared -------------------------------------------------
     @classmethod
@@ -202,6 +206,11 @@ class LayerRegistry:
                 != "BooleanField"):
             raise ValueError(f"layer {layer.id}: current {layer.current!r} must be a declared "
                              "boolean property of a layer with a time_field")
+        if layer.parent is not None and (
+                layer.parent[1] not in layer.properties
+                or not layer.model._meta.get_field(layer.parent[1]).many_to_one):
+            raise ValueError(f"layer {layer.id}: parent {layer.parent!r} must name a declared "
+                             "foreign-key property")
         self._layers[layer.id] = layer
         return layer
 

@@ -7,12 +7,14 @@
 //   data-bounds   [west, south, east, north] to open on (the caller's jurisdiction)
 //   data-selected the id of the dcc.Store that receives {layer, id} of a clicked feature
 //   data-shown    the registry layers visible at first (the switcher's ticks)
+//   data-fonts    the local fonts labels use (settings.MAP_FONTS; no glyph server)
 // Dash renders the div; this script starts MapLibre in it once both are there. Layers are
 // switched here (visibility only), so the view and the loaded tiles stay as they are.
 (function () {
   "use strict";
   var TOLERANCE = 5; // pixels around a click: points are small
-  var ns = (window.SafeAtlas = window.SafeAtlas || {maps: {}, wanted: {}});
+  var ns = (window.SafeAtlas = window.SafeAtlas || {maps: {}, wanted: {}, views: {}});
+  ns.views = ns.views || {};
 
   // Tiles carry integer keys as the MVT feature id and every key as the "id" property.
   function featureId(feature) {
@@ -74,7 +76,8 @@
       var target = el.dataset.selected;
       if (feature && target && window.dash_clientside && window.dash_clientside.set_props) {
         window.dash_clientside.set_props(target, {
-          data: {layer: registryLayer(feature.layer), id: featureId(feature)},
+          data: {layer: registryLayer(feature.layer), id: featureId(feature),
+                 lng: event.lngLat.lng, lat: event.lngLat.lat},
         });
       }
     });
@@ -84,6 +87,10 @@
     map.on("style.load", function () {
       map.__styleReady = true;
       applyVisibility(map);
+      var view = JSON.parse(el.dataset.view || "null");
+      if (view) {
+        drawBubbles(map, view.bubbles, JSON.parse(el.dataset.fonts || "[]"));
+      }
     });
     el.__map = map;
     ns.maps[el.id] = map;
@@ -101,6 +108,44 @@
     });
   }, 100);
 
+  // The drill-down's count bubbles: one GeoJSON source drawn above every layer.
+  var DRILL = "safeatlas-drill";
+  var FEATURE_ZOOM = 15;
+
+  function drawBubbles(map, bubbles, fonts) {
+    var source = map.getSource(DRILL);
+    if (source) {
+      source.setData(bubbles);
+      return;
+    }
+    map.addSource(DRILL, {type: "geojson", data: bubbles});
+    map.addLayer({id: DRILL, type: "circle", source: DRILL, paint: {
+      "circle-color": ["get", "colour"], "circle-opacity": 0.75,
+      "circle-stroke-color": "#ffffff", "circle-stroke-width": 2,
+      "circle-radius": ["interpolate", ["linear"], ["sqrt", ["get", "total"]], 1, 12, 25, 40],
+    }});
+    map.addLayer({id: DRILL + "-count", type: "symbol", source: DRILL, layout: {
+      "text-field": ["to-string", ["get", "total"]], "text-font": fonts, "text-size": 15,
+      "text-allow-overlap": true,
+    }, paint: {"text-color": "#ffffff", "text-halo-color": "rgba(0,0,0,.55)",
+               "text-halo-width": 1.2}});
+  }
+
+  function drillTo(map, view, fonts) {
+    if (view.bounds) {
+      var b = view.bounds;
+      if (view.point && b[0] === b[2] && b[1] === b[3]) {
+        // a point: close enough to see what lies under it (sensors show from zoom 13)
+        if (!map.getBounds().contains([b[0], b[1]]) || map.getZoom() < FEATURE_ZOOM) {
+          map.flyTo({center: [b[0], b[1]], zoom: Math.max(map.getZoom(), FEATURE_ZOOM)});
+        }
+      } else {
+        map.fitBounds([[b[0], b[1]], [b[2], b[3]]], {padding: 32, maxZoom: 16});
+      }
+    }
+    drawBubbles(map, view.bubbles || {type: "FeatureCollection", features: []}, fonts);
+  }
+
   // Clientside callbacks: the layer switcher's ticked ids -> visibility on the map.
   window.dash_clientside = window.dash_clientside || {};
   window.dash_clientside.safeatlas = {
@@ -108,6 +153,22 @@
       ns.wanted[mapId] = ids || [];
       if (ns.maps[mapId]) {
         applyVisibility(ns.maps[mapId]);
+      }
+      return window.dash_clientside.no_update;
+    },
+    // The drill-down's place -> the map's view and bubbles (onemap_panels.map_view).
+    drillTo: function (view, mapId) {
+      var map = ns.maps[mapId];
+      if (!map || !view) {
+        return window.dash_clientside.no_update;
+      }
+      ns.views[mapId] = view; // the last place's view, for whoever needs it (tests)
+      var fonts = JSON.parse(map.getContainer().dataset.fonts || '["Noto Sans CJK SC"]');
+      var run = function () { drillTo(map, view, fonts); };
+      if (map.__styleReady) {
+        run();
+      } else {
+        map.once("style.load", run);
       }
       return window.dash_clientside.no_update;
     },

@@ -21,6 +21,7 @@ class Gateways(_Device):
     properties = ["code", "name", "enterprise", "division_code", "in_use", "online",
                   "last_seen"]
     colour_by = Fixed("#455A64")
+    parent = ("enterprises", "enterprise")
     search_fields = ["code", "name"]
 
 
@@ -33,6 +34,7 @@ class MonitoredUnits(_Device):
     properties = ["code", "name", "kind", "enterprise", "hazard_source", "division_code",
                   "in_use"]
     colour_by = Fixed("#00897B")
+    parent = ("hazard_sources", "hazard_source")
     search_fields = ["code", "name"]
 
 
@@ -49,5 +51,6 @@ class Sensors(_Device):
     # red: HH/LL, orange: H/L, blue: offline; grey: normal or no data yet
     colour_by = FourColour("alarm_level")
     zoom = (13, 22)
+    parent = ("monitored_units", "unit")
     search_fields = ["point", "name", "tag"]
     import_hook = "monitoring.devices.imports.SensorImport"

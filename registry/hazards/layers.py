@@ -12,6 +12,7 @@ class HazardSources(Layer):
     id = "hazard_sources"
     shown = True
     page = "hazards:detail"
+    parent = ("enterprises", "enterprise")
     title = _("重大危险源")
     description = _("危险化学品重大危险源（生产单元、储存单元），按GB 18218分级四色显示")
     # level is null for a 未评估 source: unevaluated_reason says why (never a guessed level)

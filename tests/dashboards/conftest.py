@@ -38,3 +38,21 @@ def dash_callback(client: Client, *, output: str, prop: str, input_id: str, inpu
     }
     return client.post("/dash/onemap/_dash-update-component", json.dumps(body),
                        content_type="application/json", **headers)
+
+
+PLACE_OUTPUTS = [("onemap-trail", "children"), ("onemap-drill", "children"),
+                 ("onemap-view", "data"), ("onemap-record", "children")]
+
+
+def dash_place(client: Client, place, **headers):
+    """POST the one map's place callback (breadcrumb, panel, map view and record of a
+    drill-down place) as dash-renderer does for a multi-output callback."""
+    body = {
+        "output": ".." + "...".join(f"{i}.{p}" for i, p in PLACE_OUTPUTS) + "..",
+        "outputs": [{"id": i, "property": p} for i, p in PLACE_OUTPUTS],
+        "inputs": [{"id": "onemap-place", "property": "data", "value": place}],
+        "changedPropIds": ["onemap-place.data"],
+        "state": [],
+    }
+    return client.post("/dash/onemap/_dash-update-component", json.dumps(body),
+                       content_type="application/json", **headers)

@@ -11,11 +11,11 @@ from django.contrib.auth import SESSION_KEY
 from django.test import Client
 
 from dashboards.bridge import serving
-from dashboards.onemap import LAYERS, MAP, RECORD, SELECTED, show_record
+from dashboards.onemap import LAYERS, MAP, RECORD, SELECTED, show_place
 from dashboards.selectors import RecordField, division_extent, feature_record
 from geo.scope import scope_for_user
 from layers.base import registry
-from tests.dashboards.conftest import dash_callback, logged_in
+from tests.dashboards.conftest import dash_place, logged_in
 
 A1_FIELDS = [
     RecordField("企业名称", "测试化工1号有限公司"),
@@ -27,11 +27,6 @@ A1_FIELDS = [
     RecordField("构成重大危险源", "是"),
     RecordField("登记状态", "在册"),
 ]
-NOT_FOUND = {"props": {"children": "无此企业或无权查看", "className": "record-missing",
-                       "id": "onemap-record-missing"},
-             "type": "Div", "namespace": "dash_html_components"}
-
-
 def texts(component) -> list[str]:
     """The text leaves of a serialised Dash component tree, in document order."""
     if isinstance(component, str):
@@ -128,28 +123,26 @@ def test_record_callback_function_reads_the_scope_of_the_django_request(world, r
         request = rf.get("/dash/onemap/")
         request.session = {SESSION_KEY: str(world.users[user].pk)}
         with serving(request):
-            panel = show_record(value).to_plotly_json()
-        if heading is None:
-            assert panel["props"]["children"] == "无此企业或无权查看"
-        else:
-            assert panel["props"]["children"][0].children == heading
-    # outside a request the caller is the public, who cannot see the layer at all
-    assert show_record(value).children == "无此要素或无权查看"
+            panel = show_place(value)[3]
+        # county B is refused the place and stands at its own home: its county's record
+        assert panel.to_plotly_json()["props"]["children"][0].children == (heading or "乙县")
+    # outside a request the caller is the public, who has no home and sees nothing
+    assert show_place(value)[3].children == "点击地图上的要素查看详情"
 
 
 # ---- the record callback through Django -> Dash ---------------------------------------------
 
 def _record_response(world, user: str, pk):
     client = logged_in(world.users[user])
-    return dash_callback(client, output=RECORD, prop="children", input_id=SELECTED,
-                         input_prop="data", value={"layer": "enterprises", "id": pk})
+    return dash_place(client, {"layer": "enterprises", "id": pk})
 
 
 def test_record_callback_outside_scope_is_not_found_and_leaks_nothing(world):
     a1 = world.enterprises_a[0]
     response = _record_response(world, "county_b", a1.pk)
     assert response.status_code == 200
-    assert response.json()["response"][RECORD]["children"] == NOT_FOUND
+    # a place outside the scope is refused: county B stays at its own home (its county)
+    assert texts(response.json()["response"][RECORD]["children"])[0] == "乙县"
     body = response.content.decode()
     assert a1.name not in body and a1.credit_code not in body and a1.address not in body
 
@@ -174,15 +167,12 @@ def test_callbacks_require_login_and_keep_django_csrf(world):
     assert '"csrf_token_name":"csrftoken"' in page.content.decode()
     token = client.cookies["csrftoken"].value
     value = {"layer": "enterprises", "id": world.enterprises_a[0].pk}
-    kwargs = {"output": RECORD, "prop": "children", "input_id": SELECTED,
-              "input_prop": "data", "value": value}
-    assert dash_callback(client, **kwargs).status_code == 403
-    assert dash_callback(client, HTTP_X_CSRFTOKEN=token, **kwargs).status_code == 200
+    assert dash_place(client, value).status_code == 403
+    assert dash_place(client, value, HTTP_X_CSRFTOKEN=token).status_code == 200
 
 
 def _anonymous_callback():
-    return dash_callback(Client(), output=RECORD, prop="children", input_id=SELECTED,
-                         input_prop="data", value={"layer": "enterprises", "id": 1})
+    return dash_place(Client(), {"layer": "enterprises", "id": 1})
 
 
 # ---- layer switcher -------------------------------------------------------------------------
@@ -243,16 +233,11 @@ def test_layout_holds_the_map_opened_on_the_callers_jurisdiction(world, grid_cel
                if layer.visible_to(scope_for_user(world.users["county_a"]))]
 
     checklist = find(layout, LAYERS)["props"]
-    assert checklist["options"] == [
-        {"label": str(layer.title), "value": layer.id} for layer in visible]
-    assert checklist["options"][:6] == [
-        {"label": "行政区划", "value": "divisions"},
-        {"label": "监管网格", "value": "grid_cells"},
-        {"label": "建成区", "value": "built_up"},
-        {"label": "水系", "value": "water"},
-        {"label": "道路", "value": "roads"},
-        {"label": "企业", "value": "enterprises"},
-    ]
+    assert [o["value"] for o in checklist["options"]] == [layer.id for layer in visible]
+    assert [texts(o["label"])[0] for o in checklist["options"]] == [
+        str(layer.title) for layer in visible]
+    assert [o["value"] for o in checklist["options"]][:6] == [
+        "divisions", "grid_cells", "built_up", "water", "roads", "enterprises"]
     assert checklist["value"] == [layer.id for layer in visible if layer.shown]
     assert checklist["value"] == ["divisions", "built_up", "water", "roads", "enterprises",
                                   "hazard_sources", "warnings"]

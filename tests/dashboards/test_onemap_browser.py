@@ -95,3 +95,55 @@ def test_onemap_draws_tiles_and_shows_a_clicked_enterprise(live_server, world,
         page.wait_for_function(f"() => ({STYLE_SOURCES})().join() === '{without}'")
         assert page.evaluate(VIEW) == view
         assert errors == []
+
+
+BOUNDS = f"() => {MAP}.getBounds().toArray().flat()"  # west, south, east, north
+
+
+@pytest.mark.browser
+def test_drill_down_narrows_the_map_and_the_panels_and_search_finds_a_firm(live_server,
+                                                                            world):
+    """Province -> city (table) -> county B (a click on the map) -> an enterprise found
+    by its credit code: breadcrumb, counts by colour and the map's view follow."""
+    b11 = world.enterprises_b[0]
+    with chromium_page(viewport=(1920, 1080)) as browser:
+        page = browser.page
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        login(page, f"{live_server.url}/dash/onemap/", "province")
+        page.wait_for_function(TILES_DRAWN, timeout=30_000)
+        trail, counts = page.locator("#onemap-trail"), page.locator("#onemap-drill")
+        expect(trail).to_have_text("本辖区›测试省")
+        expect(counts.locator("tbody tr")).to_have_count(1)  # the one city, 8 firms
+        expect(counts.locator("tfoot")).to_contain_text("8")
+
+        counts.get_by_role("button", name="测试市").click()
+        expect(trail).to_have_text("本辖区›测试省›测试市", timeout=15_000)
+        expect(counts.locator("tbody tr")).to_have_count(2)
+        expect(counts.locator("tbody tr").nth(1)).to_contain_text("乙县")
+        page.wait_for_function(f"() => !{MAP}.isMoving()")
+        west, south, east, north = page.evaluate(BOUNDS)
+        assert west <= 118.0 and east >= 119.0 and east - west < 3  # fitted to the city
+        city_zoom = page.evaluate(VIEW)[2]
+        drawn = ("() => window.SafeAtlas.views['onemap-map'].bubbles.features.length === 2"
+                 f" && {MAP}.getLayer('safeatlas-drill') !== undefined")
+        page.wait_for_function(drawn)
+
+        x, y = page.evaluate(SCREEN_POINT, [118.75, 32.45])  # county B, away from firms
+        page.mouse.click(x, y)
+        expect(trail).to_have_text("本辖区›测试省›测试市›乙县", timeout=15_000)
+        expect(page.locator("#onemap-record-body h3")).to_have_text("乙县")
+        page.wait_for_function(f"() => !{MAP}.isMoving()")
+        lon, lat, zoom = page.evaluate(VIEW)
+        assert 118.5 < lon < 119.0 and 32.0 < lat < 32.5 and zoom > city_zoom  # county B
+
+        page.fill("#onemap-search", b11.credit_code)
+        hit = page.locator("#onemap-hits button.go")
+        expect(hit).to_have_text(b11.name, timeout=15_000)
+        hit.click()
+        expect(page.locator("#onemap-record-body h3")).to_have_text(b11.name,
+                                                                   timeout=15_000)
+        expect(trail).to_contain_text(f"乙县›{b11.name}")
+        page.wait_for_function(f"() => !{MAP}.isMoving() && {MAP}.getZoom() >= 14.9")
+        screenshot(page, "onemap-drill", full_page=False)
+        assert errors == []
