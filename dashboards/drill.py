@@ -141,9 +141,15 @@ def _division_drill(scope: Scope, code: str) -> Drill | None:
     if here is None:
         return None
     prefix = code_prefix(here["code"], here["level"])
+    counts = _division_counts(scope, code, prefix)
+    firms = registry.get(ENTERPRISES)
+    children = []  # the smallest divisions (villages, a grid member's area): their firms
+    if not counts and firms is not None and firms.visible_to(scope):
+        rows = _child_rows(firms, firms.queryset(scope).filter(
+            **{f"{firms.scope}__startswith": prefix}))
+        children = [rows] if rows.count else []
     return Drill({"division": code}, _division_trail(scope, prefix), _bbox(here["box"]),
-                 divisions=_division_counts(scope, code, prefix),
-                 colour_labels=_colour_labels(registry.get(ENTERPRISES)))
+                 divisions=counts, children=children, colour_labels=_colour_labels(firms))
 
 
 def _division_trail(scope: Scope, prefix: str) -> list[Crumb]:

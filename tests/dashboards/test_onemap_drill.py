@@ -66,7 +66,9 @@ def test_a_county_user_cannot_stand_in_another_county(world):
         at = drill(scope=county_a, place=place)
         assert at.place == {"division": world.county_a.code}
         assert [c.label for c in at.trail] == ["甲县"]
-        assert [d.code for d in at.divisions] == []  # the test world has no towns
+        # the test world has no towns: the county lists its own enterprises instead
+        assert [d.code for d in at.divisions] == []
+        assert [(c.layer_id, c.count) for c in at.children] == [("enterprises", 5)]
 
 
 def test_a_click_on_the_divisions_goes_one_level_down_under_the_point(world):
