@@ -4,13 +4,17 @@ first start and kept."""
 
 from __future__ import annotations
 
+import secrets
 import stat
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 from jwcrypto import jwk
+from oauth2_provider.models import AccessToken, Grant
 
 from geo.models import PortalSystem, Role, User
 from geo.settings import _portal_systems
@@ -88,3 +92,19 @@ def test_the_signing_key_is_made_once_and_private(tmp_path, settings, monkeypatc
     assert stat.S_IMODE(settings.OIDC_KEY_FILE.stat().st_mode) == 0o600
     call_command("oidc_key")
     assert settings.OIDC_KEY_FILE.read_bytes() == first
+
+
+def test_the_daily_job_clears_expired_codes_and_tokens(world):
+    from geo.tasks import oauth_tokens_prune
+
+    app = rp.application()
+    user, now = world.users["county_a"], timezone.now()
+    for expires in (now - timedelta(minutes=1), now + timedelta(minutes=5)):
+        AccessToken.objects.create(user=user, application=app, expires=expires,
+                                   token=secrets.token_urlsafe(20), scope="openid")
+        Grant.objects.create(user=user, application=app, expires=expires,
+                             code=secrets.token_urlsafe(20), redirect_uri=rp.REDIRECT,
+                             code_challenge="x" * 43, code_challenge_method="S256")
+    oauth_tokens_prune(timestamp=0)
+    assert [t.expires > now for t in AccessToken.objects.all()] == [True]
+    assert [g.expires > now for g in Grant.objects.all()] == [True]
