@@ -30,6 +30,7 @@ stop:
 
 migrate: services
 	set -a; source var/services.env; set +a; $(PY) manage.py migrate --noinput -v0
+	set -a; source var/services.env; set +a; $(PY) manage.py oidc_key
 	set -a; source var/services.env; set +a; $(PY) manage.py compilemessages -v0 --ignore=.venv
 
 demo-data: migrate
@@ -53,6 +54,7 @@ serve-events:
 
 test: install services
 	set -a; source var/services.env; set +a; $(PY) manage.py compilemessages -v0 --ignore=.venv
+	set -a; source var/services.env; set +a; $(PY) manage.py oidc_key
 	set -a; source var/services.env; set +a; $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: venv

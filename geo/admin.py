@@ -2,10 +2,11 @@ from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.db.models import QuerySet
+from django.db.models import QuerySet, URLField
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from oauth2_provider import models as dot
 
 from geo.models import (
     ApiToken,
@@ -13,6 +14,7 @@ from geo.models import (
     DocumentCounter,
     NumberFormat,
     Organisation,
+    PortalSystem,
     Role,
     SecurityEvent,
     SessionEnd,
@@ -151,6 +153,62 @@ admin.site.register(AccessAttempt, LockoutAdmin)
 if admin.site.is_registered(TOTPDevice):  # django-otp registers its own, showing the key
     admin.site.unregister(TOTPDevice)
 admin.site.register(TOTPDevice, DeviceAdmin)
+
+
+class SecurityAdminOnly:
+    """django-oauth-toolkit's pages for the security administrator alone (三权分立), who
+    registers the bureau's systems and revokes their tokens; DOT's own refusals (no
+    hand-made tokens, revoke rather than delete) still hold."""
+
+    editable = False  # applications are registered here; tokens come from the flows only
+
+    def _security(self, request: HttpRequest) -> bool:
+        return RoleAdmin._role(request) == Role.SECURITY_ADMIN
+
+    def has_module_permission(self, request):
+        return self._security(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._security(request)
+
+    def has_add_permission(self, request):
+        return self._security(request) and self.editable
+
+    def has_change_permission(self, request, obj=None):
+        return self._security(request) and self.editable
+
+    def has_delete_permission(self, request, obj=None):
+        return self._security(request) and self.editable
+
+
+class PortalSystemInline(admin.StackedInline):
+    """Marks the application as one of the systems on the portal home."""
+
+    model = PortalSystem
+    extra = 0
+    max_num = 1
+    formfield_overrides = {URLField: {"assume_scheme": "https"}}  # Django 6's default
+
+    def has_view_permission(self, request, obj=None):
+        return RoleAdmin._role(request) == Role.SECURITY_ADMIN
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
+
+def _security_only(model, admin_class, **attrs) -> None:
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, type(admin_class.__name__, (SecurityAdminOnly, admin_class),
+                                    attrs))
+
+
+_security_only(dot.get_application_model(), dot.get_application_admin_class(),
+               editable=True, inlines=[PortalSystemInline])
+for _model, _admin in [(dot.get_access_token_model(), dot.get_access_token_admin_class()),
+                       (dot.get_refresh_token_model(), dot.get_refresh_token_admin_class()),
+                       (dot.get_grant_model(), dot.get_grant_admin_class()),
+                       (dot.get_id_token_model(), dot.get_id_token_admin_class())]:
+    _security_only(_model, _admin)
 
 
 @admin.register(NumberFormat)

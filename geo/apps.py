@@ -17,7 +17,9 @@ class GeoConfig(AppConfig):
             if issubclass(model, Audited):
                 audit_track(model)
         _connect_security_signals()
+        _connect_oauth_signals()
         checks.register(check_role_settings)
+        checks.register(check_oidc_key)
 
 
 def _connect_security_signals() -> None:
@@ -37,6 +39,19 @@ def _connect_security_signals() -> None:
     user_locked_out.connect(security_log.on_locked_out, dispatch_uid="geo.log.locked")
 
 
+def _connect_oauth_signals() -> None:
+    """A revoked single sign-on token leaves geo.tokens' cache at once (DOT deletes it)."""
+    from django.db.models.signals import post_delete
+    from oauth2_provider.models import get_access_token_model
+
+    from geo.tokens import oauth_token_forget
+
+    post_delete.connect(lambda sender, instance, **kwargs:
+                        oauth_token_forget(instance.token_checksum),
+                        sender=get_access_token_model(), weak=False,
+                        dispatch_uid="geo.tokens.oauth")
+
+
 def check_role_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     """Role lists in the settings name roles that exist (a typo would silently exempt)."""
     from django.conf import settings
@@ -51,3 +66,15 @@ def check_role_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]
                 f"{name} names unknown roles: {', '.join(unknown)}",
                 hint=f"known roles: {', '.join(Role.values)}", id="geo.E001"))
     return errors
+
+
+def check_oidc_key(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Without its RS256 key the provider cannot sign ID tokens (single sign-on fails)."""
+    from oauth2_provider.settings import oauth2_settings
+
+    if oauth2_settings.OIDC_RSA_PRIVATE_KEY:
+        return []
+    return [checks.Warning(
+        "no OpenID Connect signing key: single sign-on cannot issue ID tokens",
+        hint="run `manage.py oidc_key` (make migrate does) or set OIDC_RSA_PRIVATE_KEY",
+        id="geo.W001")]

@@ -6,6 +6,7 @@ from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from oauth2_provider.settings import oauth2_settings
 
 from geo.places import Placed
 
@@ -223,6 +224,8 @@ class SecurityEventKind(models.TextChoices):
     PERMISSION_DENIED = "permission_denied", _("拒绝访问")
     EXPORT = "export", _("数据导出")
     INGEST_REFUSED = "ingest_refused", _("采集数据被拒")
+    OAUTH_ISSUED = "oauth_issued", _("签发统一认证令牌")
+    OAUTH_REFUSED = "oauth_refused", _("统一认证被拒")
 
 
 class SecurityEventQuerySet(models.QuerySet):
@@ -403,3 +406,22 @@ class NumberFormat(models.Model):
             raise ValidationError({"template": _("编号格式无效：%(e)s") % {"e": exc}}) from exc
         if sample == self.render(area="390101", year=2026, serial=8):
             raise ValidationError({"template": _("编号格式须包含序号 {serial}")})
+
+
+class PortalSystem(models.Model):
+    """An application registered for single sign-on (统一认证) that the portal home
+    lists among the bureau's systems (geo.portal), beside those of settings.PORTAL_SYSTEMS.
+    Marked by the security administrator in the application's admin page."""
+
+    application = models.OneToOneField(oauth2_settings.APPLICATION_MODEL, models.CASCADE,
+                                       related_name="portal", verbose_name=_("应用"))
+    url = models.URLField(_("入口地址"), help_text=_("门户首页上的链接，即该系统的首页"))
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("门户系统")
+        verbose_name_plural = _("门户系统")
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.application.name or self.url

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",  # TOTP second factor
     "csp",
     "procrastinate.contrib.django",  # the job runner (ADR 0012): each app's tasks.py
+    "oauth2_provider",           # OAuth2 / OpenID Connect provider for the bureau's systems
     *LOCAL_APPS,
 ]
 
@@ -306,3 +307,82 @@ EVENT_REPLAY_MAX = _env_int("EVENT_REPLAY_MAX", 500)  # events replayed after a 
 # The daily safety commitment is due before this local time (HH:MM): reference §4, 广东 and
 # 浙江 require it "before 10:00 each day".
 COMMITMENT_DEADLINE = os.environ.get("COMMITMENT_DEADLINE", "10:00")
+
+# --- Single sign-on: SafeAtlas as an OAuth2 / OpenID Connect provider (ADR 0026) -----------
+# The ID tokens' RS256 key: OIDC_RSA_PRIVATE_KEY (PEM text) or the file OIDC_KEY_FILE, which
+# `manage.py oidc_key` writes on first start (make migrate, make test); never committed.
+OIDC_KEY_FILE = Path(os.environ.get("OIDC_KEY_FILE", VAR_DIR / "oidc" / "private.pem"))
+
+
+def _oidc_private_key() -> str:
+    if os.environ.get("OIDC_RSA_PRIVATE_KEY"):
+        return os.environ["OIDC_RSA_PRIVATE_KEY"]
+    return OIDC_KEY_FILE.read_text() if OIDC_KEY_FILE.is_file() else ""
+
+
+# Named, not swapped: migrations refer to the application model by this setting.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": _oidc_private_key(),
+    # The issuer other systems pin: SITE_URL's on a served site, else the request's host.
+    "OIDC_ISS_ENDPOINT": os.environ.get("OIDC_ISSUER", f"{SITE_URL}/o" if HTTPS else ""),
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],  # authorization code only (geo.oidc)
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
+    "OAUTH2_VALIDATOR_CLASS": "geo.oidc.SafeAtlasValidator",
+    "SCOPES": {
+        "openid": _("登录身份"),
+        "profile": _("姓名和用户名"),
+        "email": _("电子邮箱"),
+        "jurisdiction": _("管辖区域、角色和所属单位"),
+        "read": _("以您的身份读取数据（接口、地图服务、瓦片）"),
+        "write": _("以您的身份修改数据"),
+    },
+    "DEFAULT_SCOPES": ["openid"],
+    "PKCE_REQUIRED": True,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": _env_int("OAUTH_ACCESS_TOKEN_SECONDS", 600),
+    "ID_TOKEN_EXPIRE_SECONDS": _env_int("OAUTH_ACCESS_TOKEN_SECONDS", 600),
+    # A refresh token lives as long as a sign-in session at most; each use replaces it,
+    # and a replaced one used again revokes its whole family (a stolen copy).
+    "REFRESH_TOKEN_EXPIRE_SECONDS": _env_int("OAUTH_REFRESH_TOKEN_SECONDS", 12 * 3600),
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if HTTPS else ["http", "https"],
+    # RFC 9700 (OAuth 2.0 Security Best Current Practice), enforced now: no implicit or
+    # password grant, no `plain` PKCE, no token in a query string, tokens stored hashed,
+    # `iss` in the authorization response.
+    **{f"COMPLIANT_BCP_RFC9700_{gate}": True for gate in (
+        "IMPLICIT_GRANT", "PASSWORD_GRANT", "PKCE_METHOD", "ACCESS_TOKEN_TRANSPORT",
+        "AUTHZ_RESPONSE_ISS", "TOKEN_STORAGE", "REFRESH_TOKEN", "REDIRECT_URI_MATCHING",
+        "PKCE_REQUIRED")},
+}
+
+
+def _portal_systems(raw: str) -> list[dict]:
+    """PORTAL_SYSTEMS: a JSON list of {"name", "url", optional "client_id", "roles"}, the
+    bureau's other systems linked from the portal home (统一门户)."""
+    import json
+
+    try:
+        items = json.loads(raw or "[]")
+    except ValueError as error:
+        raise ImproperlyConfigured(f"PORTAL_SYSTEMS is not JSON: {error}") from None
+    if not isinstance(items, list):
+        raise ImproperlyConfigured("PORTAL_SYSTEMS must be a JSON list of objects")
+    for i, item in enumerate(items):
+        where = f"PORTAL_SYSTEMS[{i}]"
+        if not isinstance(item, dict) or not str(item.get("name") or "").strip():
+            raise ImproperlyConfigured(f"{where}.name is required")
+        if urlsplit(str(item.get("url", ""))).scheme not in ("http", "https"):
+            raise ImproperlyConfigured(f"{where}.url must be an http(s) URL")
+        unknown = set(item) - {"name", "url", "client_id", "roles"}
+        if unknown:
+            raise ImproperlyConfigured(f"{where}: unknown keys {', '.join(sorted(unknown))}")
+        if not isinstance(item.get("roles", []), list):
+            raise ImproperlyConfigured(f"{where}.roles must be a list of roles")
+    return items
+
+
+PORTAL_SYSTEMS = _portal_systems(os.environ.get("PORTAL_SYSTEMS", ""))

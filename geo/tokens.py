@@ -1,6 +1,11 @@
 """Personal API tokens: `Authorization: Token <key>` (or `Bearer <key>`) or `?token=<key>`
 (for map clients that cannot set headers; cross-origin pages must use the header, geo.cors).
 
+The same path admits the access tokens that single sign-on issues (geo.sso, ADR 0026): a
+key that is no personal token is looked up among them, granting read access with the
+`read` scope and write access with `write`; one without either is not for our API. The
+`/o/` endpoints authenticate their own callers and are left alone here.
+
 A token has an expiry, a scope (read-only tokens may only GET/HEAD/OPTIONS, anywhere), a
 last-used time written at most once a minute, and can be revoked. Revocation and expiry
 take effect at once in the process that revoked, within `_CACHE_SECONDS` in the others.
@@ -22,21 +27,25 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+from oauth2_provider.models import get_access_token_model
 
 from geo.models import ApiToken, SecurityEventKind, TokenAccess
 from geo.security_log import once_a_minute, security_event
 
 _CACHE_SECONDS = 30.0
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+OAUTH_PATH = "/o/"  # django-oauth-toolkit's endpoints (geo.sso) check their own callers
 
 
 @dataclass(frozen=True)
 class TokenGrant:
-    """What a valid key grants: its token, its user, and whether it may write."""
+    """What a valid key grants: its token, its user, and whether it may write; `oauth`
+    when the token is a single sign-on access token, not a personal one."""
 
     token_id: int
     user_id: int
     access: str
+    oauth: bool = False
 
     @property
     def read_only(self) -> bool:
@@ -86,9 +95,34 @@ def token_grant(key: str) -> TokenGrant | None:
         .values_list("pk", "user_id", "access")
         .first()
     )
-    grant = TokenGrant(*row) if row else None
-    _digests[digest] = (now + _CACHE_SECONDS, grant)
+    grant, seconds = (TokenGrant(*row), _CACHE_SECONDS) if row else _oauth_grant(digest)
+    _digests[digest] = (now + seconds, grant)
     return grant
+
+
+def _oauth_grant(digest: str) -> tuple[TokenGrant | None, float]:
+    """A single sign-on access token's grant (django-oauth-toolkit keeps the same SHA-256
+    of the key), cached no longer than the token lives."""
+    row = (
+        get_access_token_model().objects
+        .filter(token_checksum=digest, user__is_active=True, expires__gt=timezone.now())
+        .values_list("pk", "user_id", "scope", "expires")
+        .first()
+    )
+    if row is None:
+        return None, _CACHE_SECONDS
+    pk, user_id, scope, expires = row
+    scopes = set(scope.split())
+    access = (TokenAccess.WRITE if "write" in scopes
+              else TokenAccess.READ if "read" in scopes else None)
+    seconds = min(_CACHE_SECONDS, (expires - timezone.now()).total_seconds())
+    return (TokenGrant(pk, user_id, access, oauth=True) if access else None), seconds
+
+
+def oauth_token_forget(checksum: str) -> None:
+    """Drop a revoked single sign-on token from this process's cache at once
+    (post_delete of django-oauth-toolkit's access token, connected in geo.apps)."""
+    _digests.pop(checksum, None)
 
 
 def token_user_id(key: str) -> int | None:
@@ -132,6 +166,11 @@ def key_from_request(request) -> str | None:
 
 def _used(request: HttpRequest, grant: TokenGrant) -> None:
     """Last-used time and a token-use event, at most once a minute per token."""
+    if grant.oauth:
+        if once_a_minute(f"oauth-token:{grant.token_id}"):
+            user = get_user_model().objects.filter(pk=grant.user_id).first()
+            security_event(request, SecurityEventKind.TOKEN_USED, user=user, oauth=True)
+        return
     if once_a_minute(f"token:{grant.token_id}"):
         ApiToken.objects.filter(pk=grant.token_id).update(last_used=timezone.now())
         token = ApiToken.objects.select_related("user").get(pk=grant.token_id)
@@ -150,7 +189,7 @@ class TokenAuthenticationMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        key = key_from_request(request)
+        key = None if request.path_info.startswith(OAUTH_PATH) else key_from_request(request)
         if key:
             grant = token_grant(key)
             if grant is None:

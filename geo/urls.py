@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/openapi", openapi.openapi_view, name="rest-openapi"),
+    path("o/", include("geo.sso")),  # single sign-on: OAuth2 / OpenID Connect (ADR 0026)
     path("ogc/", include("layers.ogc.urls")),
     path("", include("monitoring.urls")),
     path("tiles/", include("tiles.urls")),

@@ -71,6 +71,7 @@ def test_every_scheduled_job_is_registered():
     crons = {task.name: cron for task, cron in
              ((p.task, p.cron) for p in app.periodic_registry.periodic_tasks.values())}
     assert crons == {
+        "geo.tasks.oauth_tokens_prune": "37 4 * * *",
         "monitoring.tasks.commitments_mismatch": "*/10 * * * *",
         "monitoring.tasks.gateways_offline": "* * * * *",
         "monitoring.tasks.outages_old": "23 3 * * *",
