@@ -105,7 +105,9 @@
     var map = new window.maplibregl.Map(options);
     map.__fonts = fonts; // for a page script's own labels
     map.addControl(new window.maplibregl.NavigationControl({showCompass: false}), "top-right");
-    map.addControl(new window.maplibregl.ScaleControl({unit: "metric"}), "bottom-left");
+    if (config.style) { // a picture in its own frame has no ground scale
+      map.addControl(new window.maplibregl.ScaleControl({unit: "metric"}), "bottom-left");
+    }
     if (config.marker) { map.__marker = addMarker(map, config.marker); }
     el.__ready = new Promise(function (resolve) {
       map.on("load", function () {
