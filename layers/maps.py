@@ -30,7 +30,7 @@ SCRIPT = "layers/page_map.js"
 NO_LEVEL_COLOUR = "#9E9E9E"
 OUTLINE_COLOUR = "#0B3D91"
 PLACE_NAMES = "divisions"  # the base map's place names are the divisions' labels
-SITE_ZOOM, FIT_MAX_ZOOM = 16, 17
+SITE_ZOOM = 15  # a site among its roads and places; the user zooms in for the plant
 
 
 @dataclass(frozen=True)

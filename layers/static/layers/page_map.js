@@ -14,7 +14,8 @@
   "use strict";
   var ns = (window.SafeAtlas = window.SafeAtlas || {});
   ns.pageMaps = ns.pageMaps || {};
-  var FIT = {padding: 48, maxZoom: 17}; // room for the names round the edge
+  // room for the names round the edge; never so close that the base map has nothing left
+  var FIT = {padding: 48, maxZoom: 16};
 
   function absolute(url) { // keeps {z}/{x}/{y} as they are (URL() would escape them)
     return url.charAt(0) === "/" ? window.location.origin + url : url;
@@ -30,13 +31,12 @@
     return symbol ? symbol.id : undefined;
   }
 
-  // An XYZ raster (a placed floor plan) below the base map's place names and anything
-  // the page draws, so the names stay readable on top.
+  // An XYZ raster (a placed floor plan) over the base map's shapes, below its names and
+  // anything the page draws, so the names stay readable on top.
   function addRaster(map, id, tiles) {
-    var below = map.getLayer("page-fill") ? "page-fill" : firstSymbol(map);
     map.addSource(id, {type: "raster", tiles: [absolute(tiles)], tileSize: 256, maxzoom: 22});
     map.addLayer({id: id, type: "raster", source: id, paint: {"raster-fade-duration": 0}},
-                 below);
+                 firstSymbol(map));
   }
 
   function addOverlays(map, overlays) {
@@ -58,7 +58,9 @@
                   // a name moves round its feature rather than hide behind a neighbour's
                   layout: {"text-field": ["get", "name"], "text-font": fonts, "text-size": 13,
                            "text-variable-anchor": ["top", "bottom", "left", "right"],
-                           "text-radial-offset": 0.9, "text-max-width": 12},
+                           "text-radial-offset": 0.9, "text-max-width": 12,
+                           // placed first where names crowd: the site, its shapes, then dots
+                           "symbol-sort-key": ["match", ["get", "kind"], "site", 0, "shape", 1, 2]},
                   paint: {"text-color": "#1F2933", "text-halo-color": "#FFFFFF",
                           "text-halo-width": 1.6}});
   }
@@ -124,6 +126,7 @@
 
   ns.startPageMap = start;
   ns.addRaster = addRaster;
+  ns.belowNames = firstSymbol;
   ns.absolute = absolute;
   ns.pageMapReady = function (el) { start(el); return el.__ready; };
   // [xmin, ymin, xmax, ymax] in EPSG:3857 metres -> [[west, south], [east, north]]

@@ -16,7 +16,6 @@ from monitoring.alarms.models import Alarm, AlarmPhoto, EarlyWarning
 from tests.browser import chromium_page, login, screenshot
 from tests.monitoring.alarms.conftest import send, series
 
-
 WARNING_MAP_NAMES = """() => {
   const map = window.SafeAtlas.pageMaps["site-map"];
   if (!map || !map.loaded() || !map.getLayer("page-labels")) return null;

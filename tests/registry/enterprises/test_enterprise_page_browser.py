@@ -55,7 +55,10 @@ def test_drill_into_county_and_open_enterprise_map(live_server, world, full_file
         drawn = page.wait_for_function(DRAWN, timeout=15_000).json_value()
         assert [name.split(" · ")[0] for name in drawn["shapes"]] == ["一号罐区"]
         assert len(drawn["dots"]) == 3
-        assert set(drawn["labels"]) == {*drawn["shapes"], *drawn["dots"], full_file.name}
         expect(page.locator("#licences")).to_contain_text("7天内到期")
         screenshot(page, "enterprise")
+        # the site and its hazard source are named first; a dot's name may give way where
+        # names crowd (MapLibre hides a label that would overlap another)
+        assert {full_file.name, *drawn["shapes"]} <= set(drawn["labels"])
+        assert set(drawn["labels"]) <= {full_file.name, *drawn["shapes"], *drawn["dots"]}
     assert browser.outside == []

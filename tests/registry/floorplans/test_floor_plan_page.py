@@ -13,10 +13,12 @@ import re
 import numpy as np
 import pytest
 import rasterio
+from django.contrib.gis.geos import LineString, MultiLineString
 from django.test import Client
 from playwright.sync_api import expect
 from rasterio.io import MemoryFile
 
+from registry.basemap.models import Road
 from registry.floorplans.models import FloorPlan
 from tests.browser import chromium_page, login, screenshot
 
@@ -135,9 +137,22 @@ def _drag(page, locator, dx: float, dy: float) -> None:
     page.mouse.up()
 
 
+BASE_DRAWN = """() => {
+  const map = window.SafeAtlas.pageMaps["fp-map"];
+  const names = (layer) => [...new Set(map.queryRenderedFeatures({layers: [layer]})
+    .map((f) => f.properties.name))];
+  return map.loaded() ? {roads: names("roads-line"), labels: names("roads-label")} : null;
+}"""
+
+
 @pytest.mark.browser
 def test_upload_drag_corners_submit_and_see_the_placed_plan(live_server, world, media,
                                                                orm_in_browser_tests):
+    ent = world.enterprises_a[0]
+    x, y = ent.geom.x, ent.geom.y  # a road past the plant: the plan is placed on a real base
+    Road.objects.create(name="滨江大道", kind="provincial", division_code=ent.division_code,
+                        geom=MultiLineString(LineString((x - 0.01, y + 0.0004),
+                                                        (x + 0.01, y + 0.0004))))
     with chromium_page(viewport=(1920, 1080)) as browser:
         page = browser.page
         login(page, f"{live_server.url}/floorplans/", "enterprise")
@@ -156,6 +171,8 @@ def test_upload_drag_corners_submit_and_see_the_placed_plan(live_server, world, 
         # the picture is drawn in its frame, and its preview on the map
         page.wait_for_function(tiles_drawn("fp-picture", "fp-image"), timeout=15_000)
         page.wait_for_function(tiles_drawn("fp-preview"), timeout=15_000)
+        base = page.wait_for_function(BASE_DRAWN, timeout=15_000).json_value()
+        assert base == {"roads": ["滨江大道"], "labels": ["滨江大道"]}
         _drag(page, corners.nth(2), 120, 80)  # the bottom-right corner, off the rectangle
         page.click("#fp-submit")
 

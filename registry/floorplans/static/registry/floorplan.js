@@ -51,7 +51,7 @@ const FloorPlans = (() => {
     const all = placed.map((plan) => SafeAtlas.mercatorBounds(plan.extent));
     map.fitBounds([[Math.min(...all.map((b) => b[0][0])), Math.min(...all.map((b) => b[0][1]))],
                    [Math.max(...all.map((b) => b[1][0])), Math.max(...all.map((b) => b[1][1]))]],
-                  {padding: 20, animate: false});
+                  {padding: 20, maxZoom: 16, animate: false});  // the plans among their roads
   }
 
   function initMapPage() {
@@ -239,7 +239,7 @@ const FloorPlans = (() => {
     SafeAtlas.pageMapReady(mapEl).then(() => {
       map.addSource("fp-preview", {type: "image", url: imageUrl, coordinates: cornerCoords()});
       map.addLayer({id: "fp-preview", type: "raster", source: "fp-preview",
-                    paint: {"raster-opacity": 0.6, "raster-fade-duration": 0}}, "page-fill");
+                    paint: {"raster-opacity": 0.6, "raster-fade-duration": 0}}, SafeAtlas.belowNames(map));
       map.addSource("fp-outline", {type: "geojson", data: {type: "FeatureCollection", features: []}});
       map.addLayer({id: "fp-outline", type: "line", source: "fp-outline",
                     paint: {"line-color": "#ff8c00", "line-width": 2}});
