@@ -159,6 +159,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [path / "static" for path in SLICE_DIRS if (path / "static").is_dir()]
+# MapLibre GL JS for the page maps (ADR 0023), as /static/vendor/maplibre-gl/: fetched and
+# checked by scripts/vendor-js.sh (make install) into var/vendor/, not kept in git.
+STATICFILES_DIRS.append(("vendor", BASE_DIR / "var" / "vendor"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))  # tests point workers elsewhere
 
@@ -269,8 +272,8 @@ if TRUSTED_PROXY_COUNT:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
 # Content-Security-Policy (django-csp): scripts only from here or carrying the request's
-# nonce (templates, folium page maps, Dash's index). Styles allow inline: plotly and
-# Leaflet style elements at run time (docs/adr/0008-security-controls.md).
+# nonce (templates, Dash's index). Styles allow inline: plotly and MapLibre style
+# elements at run time (docs/adr/0008-security-controls.md).
 _BASEMAP_ORIGIN = ("{0.scheme}://{0.netloc}".format(urlsplit(BASEMAP_URL))
                    if BASEMAP_URL else None)
 _OUTSIDE = [_BASEMAP_ORIGIN] if _BASEMAP_ORIGIN else []

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fetches MapLibre GL JS, the one map stack of every interactive map (ADR 0023), checked
-# against a pinned sha512, into var/vendor/ (plain pages in tests and benchmarks) and into
-# dashboards/assets/vendor/ (the Dash pages, which serve their assets/ folder).
+# against a pinned sha512, into var/vendor/ (Django's static files serve it as
+# /static/vendor/ to the page maps, settings.STATICFILES_DIRS; plain pages in tests and
+# benchmarks) and into dashboards/assets/vendor/ (the Dash pages serve their assets/ folder).
 # Usage: scripts/vendor-js.sh     (does nothing when the files are already there)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -16,11 +17,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from geo import authority
 from geo.models import Division
 from geo.scope import scope_for_request
+from layers.maps import Marker, page_map
 from registry.enterprises import services
 from registry.enterprises.forms import CancelForm, EnterpriseFileForm, FileForms, RejectForm
 from registry.enterprises.geocoding import GeocoderUnavailable, geocode, geocoder_configured
 from registry.enterprises.models import EditStatus, Enterprise, EnterpriseEdit
 from registry.enterprises.review import file_conflicts, file_diff, file_snapshot
+
+DEFAULT_POINT = (118.8, 32.0)  # no division to open on: the demo region's middle
 
 
 def _enterprises(request: HttpRequest) -> QuerySet:
@@ -42,16 +46,23 @@ def _require_supervisor(request: HttpRequest) -> None:
 
 
 def _map_context(enterprise: Enterprise | None, division_code: str | None) -> dict:
-    from django.conf import settings
-
+    """The location picker (位置标注): a page map whose marker writes the form's lon/lat,
+    opened on the enterprise's division (drawn for orientation; the server checks that
+    the point lies in it)."""
     division = None
     if division_code:
         division = (Division.objects.filter(code__in=_ancestor_codes(division_code))
                     .order_by("-code").only("geom").first())
-    return {"basemap_url": settings.BASEMAP_URL,
-            "basemap_attribution": settings.BASEMAP_ATTRIBUTION,
-            "division_geojson": division.geom.json if division else "null",
-            "geocoder": geocoder_configured()}
+    if enterprise is not None and enterprise.geom:
+        point = enterprise.geom
+    else:
+        point = division.geom.point_on_surface if division else Point(*DEFAULT_POINT)
+    picker = page_map(element_id="location-map", height=360,
+                      marker=Marker(point.x, point.y, _("企业位置"), picker=("id_lon", "id_lat")),
+                      outlines=[division.geom.geojson] if division else [],
+                      bounds=list(division.geom.extent) if division else None,
+                      center=(point.x, point.y), zoom=14)
+    return {"location_map": picker, "geocoder": geocoder_configured()}
 
 
 def _ancestor_codes(code: str) -> list[str]:

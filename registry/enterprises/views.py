@@ -116,4 +116,4 @@ def _site_map(enterprise, contributions: list[sections.Contribution]) -> maps.Ma
         lon=enterprise.geom.x, lat=enterprise.geom.y, title=enterprise.name,
         shapes=[shape for c in contributions for shape in c.shapes],
         dots=[dot for c in contributions for dot in c.dots],
-        tile_overlays=[tiles for c in contributions for tiles in c.tiles])
+        tile_overlays=[tiles for c in contributions for tiles in c.tiles], height=420)

@@ -4,7 +4,6 @@ form) and the georeferencing page (control points or corner drag). Thin: scope f
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET
 from rasterio.warp import transform as warp_transform
 
 from geo.scope import scope_for_request
+from layers.maps import Dot, page_map, points_bounds
 from registry.floorplans.georeference import METHODS, WEB_MERCATOR, WGS84, apply_fit
 from registry.floorplans.raster import encode_png, rgba_from_bytes
 from registry.floorplans.selectors import (
@@ -22,6 +22,9 @@ from registry.floorplans.selectors import (
 )
 from registry.floorplans.views import plan_payload, plan_version, tiles_url, upload
 
+MAP_HEIGHT = 480
+ENTERPRISE_COLOUR = "#C62828"
+
 
 def index(request: HttpRequest) -> HttpResponse:
     """/floorplans/: GET the map page, POST an upload (JSON answer)."""
@@ -30,11 +33,6 @@ def index(request: HttpRequest) -> HttpResponse:
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "POST"])
     return plan_map(request)
-
-
-def _map_settings() -> dict:
-    return {"basemap": settings.BASEMAP_URL or None,
-            "attribution": getattr(settings, "BASEMAP_ATTRIBUTION", "")}
 
 
 @login_required
@@ -47,7 +45,8 @@ def plan_map(request: HttpRequest) -> HttpResponse:
                "version": plan_version(p)}
               for p in plans if p.cog and p.extent]
     return render(request, "registry/floorplans/map.html", {
-        "plans": plans, "placed": placed, "map_settings": _map_settings(),
+        "plans": plans, "placed": placed,
+        "map": page_map(element_id="fp-overview", height=MAP_HEIGHT),
         "enterprises": floor_plan_enterprise_choices(scope=scope, user=request.user),
     })
 
@@ -58,12 +57,18 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     """GET /floorplans/{id}/edit: place the plan by point pairs or by its four corners."""
     plan = _plan_or_404(request, plan_id)
     geom = plan.enterprise.geom
+    corners = _placed_corners(plan)
     return render(request, "registry/floorplans/edit.html", {
         "plan": plan, "labels": _edit_labels(),
         "methods": [(key, label, minimum) for key, (label, minimum) in METHODS.items()],
         "page_data": {"plan": plan_payload(plan), "enterprise": [geom.x, geom.y],
-                      "corners": _placed_corners(plan),
-                      "image": f"/floorplans/{plan.pk}/image.png", **_map_settings()},
+                      "corners": corners, "image": f"/floorplans/{plan.pk}/image.png"},
+        # the picture in its own pixel frame (no base), and the map it is placed on
+        "image_map": page_map(element_id="fp-image", base=False, height=MAP_HEIGHT),
+        "geo_map": page_map(
+            element_id="fp-map", height=MAP_HEIGHT, center=(geom.x, geom.y), zoom=17,
+            dots=[Dot(geom.x, geom.y, ENTERPRISE_COLOUR, plan.enterprise.name)],
+            bounds=points_bounds([tuple(c) for c in corners]) if corners else None),
     })
 
 

@@ -14,7 +14,7 @@ SOURCE_ID = "floorplans"
 
 
 def tile_url_template(plan_id: int) -> str:
-    """The plan's XYZ tile URL with {z}/{x}/{y} placeholders (Leaflet, MapLibre)."""
+    """The plan's XYZ tile URL with {z}/{x}/{y} placeholders (MapLibre raster source)."""
     return f"/tiles/{SOURCE_ID}/{plan_id}/{{z}}/{{x}}/{{y}}.png"
 
 

@@ -1,32 +1,21 @@
-"""The small map of one hazard source: folium with the vendored Leaflet only (no CDN)."""
+"""The small map of one hazard source (ADR 0023's page map): the unit's outline in its
+level's colour and its enterprise's point, named, over the caller's base map."""
 
 from __future__ import annotations
 
-import json
-
-import folium
-
-from layers.maps import LocalMap, level_colour, map_document
+from layers.maps import Dot, MapParts, Shape, level_colour, page_map
 from registry.hazards.models import HazardSource
 
+ENTERPRISE_COLOUR = "#0B3D91"
 
-def source_map_html(source: HazardSource, *, nonce: str) -> str:
-    """A whole HTML document (for an iframe `srcdoc`) showing the unit and its enterprise;
-    `nonce` is the page's CSP nonce, which the frame inherits.
 
-    No base tiles: the tile servers we could use are outside the machine; the polygon and
-    the enterprise point carry the information.
-    """
-    fmap = LocalMap(tiles=None, control_scale=True, zoom_control=True, prefer_canvas=False)
-    colour = level_colour(source.level)
-    folium.GeoJson(json.loads(source.geom.geojson), name=source.name,
-                   style_function=lambda _f: {"color": colour, "weight": 2,
-                                              "fillOpacity": 0.35},
-                   tooltip=source.name).add_to(fmap)
+def source_map(source: HazardSource) -> MapParts:
+    """Opened to fit the unit and the enterprise's point."""
     point = source.enterprise.geom
-    folium.CircleMarker([point.y, point.x], radius=5, color="#0b3d91", fill=True,
-                        tooltip=source.enterprise.name).add_to(fmap)
     xmin, ymin, xmax, ymax = source.geom.extent
-    fmap.fit_bounds([[min(ymin, point.y), min(xmin, point.x)],
-                     [max(ymax, point.y), max(xmax, point.x)]], padding=(20, 20))
-    return map_document(fmap, nonce=nonce)
+    return page_map(
+        element_id="source-map",
+        shapes=[Shape(source.geom.geojson, level_colour(source.level), source.name)],
+        dots=[Dot(point.x, point.y, ENTERPRISE_COLOUR, source.enterprise.name)],
+        bounds=[min(xmin, point.x), min(ymin, point.y), max(xmax, point.x),
+                max(ymax, point.y)])

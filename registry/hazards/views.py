@@ -21,7 +21,7 @@ from geo.documents import render_document
 from geo.scope import scope_for_request
 from geo.workflow import ACCEPT, SUBMIT, WITHDRAW
 from registry.hazards import filing
-from registry.hazards.maps import source_map_html
+from registry.hazards.maps import source_map
 from registry.hazards.models import (
     FilingAction,
     FilingState,
@@ -93,7 +93,7 @@ def source_detail(request: HttpRequest, source_id: int) -> HttpResponse:
     persons = {p.role: p for p in source.persons.all()}
     return render(request, "registry/hazards/detail.html", {
         "source": source, **_numbers(source),
-        "map_html": source_map_html(source, nonce=request.csp_nonce),
+        "map": source_map(source),
         "person_rows": [(value, label, persons.get(value))
                         for value, label in ResponsibleRole.choices],
         "can_submit": filing.FILING.may(SUBMIT, request.user, source),

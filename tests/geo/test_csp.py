@@ -1,5 +1,6 @@
 """The Content-Security-Policy header: scripts from the site or carrying the request's
-nonce, which every inline script we write carries (templates, folium maps, Dash's index).
+nonce, which every inline script we write carries (templates, Dash's index); page maps
+have none (their configuration is a data attribute, layers/maps.py).
 The browser tests (tests/browser.py) fail on any refusal, so every page they walk is
 checked under this policy in a real browser."""
 
@@ -37,19 +38,28 @@ def test_the_policy(world):
     assert directives["connect-src"] == ["'self'"]
 
 
-def test_every_inline_script_of_the_enterprise_page_carries_the_nonce(world):
+def inline_scripts(response) -> list[str]:
+    return [t for t in re.findall(r"<script[^>]*>", response.content.decode())
+            if "src=" not in t and 'type="application/json"' not in t]
+
+
+def test_the_enterprise_page_and_its_map_have_no_inline_script(world):
     response = signed_in(world.users["province"]).get(
         f"/enterprises/{world.enterprises_a[0].pk}/")
-    nonce = nonce_of(response)
-    tags = re.findall(r"<script[^>]*>", response.content.decode())
-    inline = [t for t in tags if "src=" not in t]
-    assert inline == [f'<script nonce="{nonce}">']
-    assert "onchange=" not in response.content.decode()
+    html = response.content.decode()
+    assert 'class="page-map"' in html and inline_scripts(response) == []
+    assert "onchange=" not in html
+
+
+def test_the_floor_plan_page_map_script_carries_the_nonce(world):
+    response = signed_in(world.users["county_a"]).get("/floorplans/")
+    assert 'class="page-map"' in response.content.decode()
+    assert inline_scripts(response) == [f'<script nonce="{nonce_of(response)}">']
 
 
 def test_the_nonce_changes_with_every_response(world):
     client = signed_in(world.users["province"])
-    page = f"/enterprises/{world.enterprises_a[0].pk}/"
+    page = "/floorplans/"
     assert nonce_of(client.get(page)) != nonce_of(client.get(page))
 
 

@@ -236,7 +236,7 @@ def test_the_warning_panel_shows_the_place(sourced_alarm, places, django_assert_
     assert "王建国" in page and 'href="tel:13900000001"' in page
     assert f'href="/enterprises/{alarm.enterprise.pk}/"' in page
     assert page.count('class="recipient"') == 4
-    assert "vendor/leaflet-1.9.4/leaflet.js" in page and "cdn" not in page.lower()
+    assert "vendor/maplibre-gl/maplibre-gl.js" in page and "cdn" not in page.lower()
 
 
 def test_suppressions_filed_by_the_enterprise_decided_by_the_county(gateway, places):

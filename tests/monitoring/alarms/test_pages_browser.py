@@ -12,9 +12,17 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from monitoring.alarms.models import Alarm, AlarmPhoto
+from monitoring.alarms.models import Alarm, AlarmPhoto, EarlyWarning
 from tests.browser import chromium_page, login, screenshot
 from tests.monitoring.alarms.conftest import send, series
+
+WARNING_MAP_NAMES = """() => {
+  const map = window.SafeAtlas.pageMaps["site-map"];
+  if (!map || !map.loaded() || !map.getLayer("page-labels")) return null;
+  const names = (layer) => [...new Set(map.queryRenderedFeatures({layers: [layer]})
+    .map((f) => f.properties.name))].sort();
+  return {shapes: names("page-fill"), dots: names("page-dots"), labels: names("page-labels")};
+}"""
 
 
 def _png(tmp_path):
@@ -59,9 +67,16 @@ def test_the_enterprise_handles_and_the_county_releases(live_server, gateway, pl
         expect(page.locator("#timeline li")).to_have_count(6)
         page.click("#warning-link")
         expect(page.locator("#warning-banner h1")).to_have_text("橙色预警（较大）")
-        expect(page.locator("#location .leaflet-marker-icon")).to_have_count(1)
+        expect(page.locator("#location .maplibregl-marker")).to_have_count(1)
+        # the warning's point and its name (with a source outline and sensors: theirs too)
+        drawn = page.wait_for_function(WARNING_MAP_NAMES, timeout=15_000).json_value()
+        page.locator("#location").scroll_into_view_if_needed()
         screenshot(page, "warning-panel-county")
     alarm.refresh_from_db()
+    warning = EarlyWarning.objects.get(alarm=alarm)
+    # the fixture's sensor has no place of its own and its source no outline: the warning's
+    # point, named (tests/monitoring/alarms/test_pages.py checks the map's shapes and dots)
+    assert drawn == {"shapes": [], "dots": [], "labels": [warning.title]}
     assert (alarm.status, alarm.released_by, AlarmPhoto.objects.count()) == (
         "released", places["county_a"], 1)
     hosts = {urlparse(u).netloc for u in browser.requested if u.startswith("http")}

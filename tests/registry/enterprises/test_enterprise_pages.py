@@ -33,6 +33,7 @@ from registry.licences.models import LicenceKind
 from registry.licences.services import licence_create
 from registry.resources.models import FireStation, RescueTeam
 from tests.conftest import box
+from tests.page_maps import features_of, page_map_config
 
 LIST = "/enterprises/"
 
@@ -162,30 +163,37 @@ def test_detail_history_newest_first_with_user_and_fields(world, full_file):
     assert any(row.what == "重大危险源" and row.action == "新增" for row in rows)
 
 
-def test_detail_map_uses_only_vendored_leaflet(world, full_file):
+def test_detail_map_uses_only_vendored_maplibre(world, full_file):
     r = _client(world, "county_a").get(f"/enterprises/{full_file.pk}/")
     html = r.content.decode()
-    assert '<script src="/static/vendor/leaflet-1.9.4/leaflet.js"></script>' in html
-    assert 'href="/static/vendor/leaflet-1.9.4/leaflet.css"' in html
+    assert '<script src="/static/vendor/maplibre-gl/maplibre-gl.js"></script>' in html
+    assert 'href="/static/vendor/maplibre-gl/maplibre-gl.css"' in html
+    assert '<script src="/static/layers/page_map.js"></script>' in html
     assert not re.search(r"(src|href)=\"(https?:)?//", html)
-    for cdn in ("jquery", "bootstrap", "awesome-markers", "cdn.jsdelivr", "openstreetmap"):
+    for cdn in ("jquery", "bootstrap", "leaflet", "cdn.jsdelivr", "openstreetmap", "unpkg"):
         assert cdn not in html.lower(), cdn
-    assert "L.marker(" in html and "L.geoJson(" in html and "L.circleMarker(" in html
+    config = page_map_config(html, "site-map")
+    # the base: the caller's style of the base map's layers and the divisions' names
+    assert config["style"] == "/tiles/style.json?layers=built_up%2Cwater%2Croads%2Cdivisions"
+    assert config["marker"] == {"lon": full_file.geom.x, "lat": full_file.geom.y,
+                                "title": full_file.name, "picker": None}
     plan = FloorPlan.objects.get(name="一号厂区平面图")
-    assert f'"/tiles/floorplans/{plan.pk}/{{z}}/{{x}}/{{y}}.png"' in html
+    assert config["overlays"] == [{"name": plan.name,
+                                   "tiles": f"/tiles/floorplans/{plan.pk}/{{z}}/{{x}}/{{y}}.png"}]
     # the level-one hazard source is drawn red (four colours), the rescue team orange
-    assert re.search(r'return \{"color": "#FF0000", "fillColor": "#FF0000"', html)
-    assert '"color": "#F57C00"' in html
+    source = HazardSource.objects.get(enterprise=full_file)
+    assert [(name.split(" · ")[0], colour) for name, colour, _g in
+            features_of(config, "shape")] == [(source.name, "#FF0000")]
+    assert "#F57C00" in [colour for _n, colour, _g in features_of(config, "dot")]
 
 
-def test_names_cannot_break_out_of_the_map_script(world):
+def test_names_stay_data_in_the_map_attribute(world):
     ent = world.enterprises_a[1]
-    Enterprise.objects.filter(pk=ent.pk).update(name="坏`${alert(1)}`</script><b>x</b>")
+    name = '坏"`${alert(1)}`</script><b>x</b>'
+    Enterprise.objects.filter(pk=ent.pk).update(name=name)
     html = _client(world, "province").get(f"/enterprises/{ent.pk}/").content.decode()
-    assert "</script><b>" not in html
-    script = re.search(r'<script nonce="[^"]+">(\s*var map_.*?)</script>', html, re.S).group(1)
-    assert "${alert" not in script
-    assert "坏&#96;&#36;{alert(1)}&#96;&lt;/script&gt;&lt;b&gt;x&lt;/b&gt;" in script
+    assert "</script><b>" not in html and "<b>x</b>" not in html
+    assert page_map_config(html, "site-map")["marker"]["title"] == name
 
 
 def test_cancelled_is_prominent(world):

@@ -16,6 +16,7 @@ from geo.slices import slice_modules_import
 from layers.maps import Dot
 from registry.enterprises import sections
 from registry.enterprises.sections import Contribution, FileRequest, enterprise_section
+from tests.page_maps import features_of, page_map_config
 
 HUB_TOC = ["#basic", "#people", "#managers", "#trainings", "#investments"]
 
@@ -80,9 +81,9 @@ def test_registered_section_shows_in_order_and_none_is_left_out(world, registry_
     assert f'<p id="extra-text">给{ent.name}</p>' in html
     assert "nothing" not in html and "空" not in toc
     # the contribution's dot is on the one site map
-    assert html.count('class="folium-map"') == 1
-    assert re.search(r'L\.circleMarker\(\s*\[32\.25, 118\.25\]', html)
-    assert '"color": "#123456"' in html and "附加点" in html
+    assert html.count('class="page-map"') == 1
+    dot = {"type": "Point", "coordinates": [118.25, 32.25]}
+    assert ("附加点", "#123456", dot) in features_of(page_map_config(html, "site-map"), "dot")
     [file] = seen
     assert (file.enterprise.pk, file.user, file.scope.prefix, file.today) == (
         ent.pk, world.users["province"], "32", timezone.localdate())

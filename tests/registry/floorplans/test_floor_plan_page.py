@@ -1,7 +1,9 @@
 """The floor plan pages: the map page (list and upload) and the georeferencing page,
 through Django's client for scope and queries, and in a real browser (headless Debian
 chromium against pytest-django's live_server): upload, drag a corner, submit, residuals
-shown, tiles drawn. Saves var/screenshots/floorplan.png."""
+shown, the plan's tiles drawn on the page map (MapLibre over the caller's base style, the
+picture in its own frame), no request leaving the machine. Saves
+var/screenshots/floorplan.png and floorplan-map.png."""
 
 from __future__ import annotations
 
@@ -11,16 +13,27 @@ import re
 import numpy as np
 import pytest
 import rasterio
+from django.contrib.gis.geos import LineString, MultiLineString
 from django.test import Client
 from playwright.sync_api import expect
 from rasterio.io import MemoryFile
 
+from registry.basemap.models import Road
 from registry.floorplans.models import FloorPlan
 from tests.browser import chromium_page, login, screenshot
 
 WIDTH, HEIGHT = 480, 320
-TILE_DRAWN = """() => [...document.querySelectorAll('img.leaflet-tile-loaded')]
-  .some((img) => img.src.includes('/tiles/floorplans/'))"""
+def tiles_drawn(source: str, element: str = "fp-map") -> str:
+    """The page map has the plan's raster source and every tile of it in view loaded."""
+    return f"""() => {{
+      const map = window.SafeAtlas?.pageMaps?.["{element}"];
+      return !!map && !!map.getSource("{source}") && map.isSourceLoaded("{source}")
+        && map.loaded();
+    }}"""
+
+
+def _floorplan_tiles(browser) -> list[str]:
+    return [url for url in browser.requested if "/tiles/floorplans/" in url]
 
 
 def _drawing() -> bytes:
@@ -124,10 +137,23 @@ def _drag(page, locator, dx: float, dy: float) -> None:
     page.mouse.up()
 
 
+BASE_DRAWN = """() => {
+  const map = window.SafeAtlas.pageMaps["fp-map"];
+  const names = (layer) => [...new Set(map.queryRenderedFeatures({layers: [layer]})
+    .map((f) => f.properties.name))];
+  return map.loaded() ? {roads: names("roads-line"), labels: names("roads-label")} : null;
+}"""
+
+
 @pytest.mark.browser
 def test_upload_drag_corners_submit_and_see_the_placed_plan(live_server, world, media,
                                                                orm_in_browser_tests):
-    with chromium_page(viewport=(1400, 1000)) as browser:
+    ent = world.enterprises_a[0]
+    x, y = ent.geom.x, ent.geom.y  # a road past the plant: the plan is placed on a real base
+    Road.objects.create(name="滨江大道", kind="provincial", division_code=ent.division_code,
+                        geom=MultiLineString(LineString((x - 0.01, y + 0.0004),
+                                                        (x + 0.01, y + 0.0004))))
+    with chromium_page(viewport=(1920, 1080)) as browser:
         page = browser.page
         login(page, f"{live_server.url}/floorplans/", "enterprise")
 
@@ -141,7 +167,13 @@ def test_upload_drag_corners_submit_and_see_the_placed_plan(live_server, world, 
 
         corners = page.locator("#fp-map .fp-corner")
         expect(corners).to_have_count(4)
-        _drag(page, corners.nth(2), 60, 40)  # the bottom-right corner, off the rectangle
+        page.wait_for_function("() => document.querySelector('#fp-map').dataset.ready")
+        # the picture is drawn in its frame, and its preview on the map
+        page.wait_for_function(tiles_drawn("fp-picture", "fp-image"), timeout=15_000)
+        page.wait_for_function(tiles_drawn("fp-preview"), timeout=15_000)
+        base = page.wait_for_function(BASE_DRAWN, timeout=15_000).json_value()
+        assert base == {"roads": ["滨江大道"], "labels": ["滨江大道"]}
+        _drag(page, corners.nth(2), 120, 80)  # the bottom-right corner, off the rectangle
         page.click("#fp-submit")
 
         residuals = page.locator("#fp-points td.fp-residual")
@@ -154,7 +186,8 @@ def test_upload_drag_corners_submit_and_see_the_placed_plan(live_server, world, 
         expect(page.locator("#fp-rms")).to_contain_text(f"{plan.rms_m:.3f}")
 
         # the map requests the plan's tiles, and a tile over the plan has its pixels
-        page.wait_for_function(TILE_DRAWN, timeout=15_000)
+        page.wait_for_function(tiles_drawn("fp-plan"), timeout=15_000)
+        assert _floorplan_tiles(browser)
         x, y = _tile_of(plan.extent, 18)
         tile = page.request.get(f"{live_server.url}/tiles/floorplans/{plan.pk}/18/{x}/{y}.png")
         assert tile.status == 200 and tile.headers["content-type"] == "image/png"
@@ -168,15 +201,19 @@ def test_upload_drag_corners_submit_and_see_the_placed_plan(live_server, world, 
         page.goto(f"{live_server.url}/floorplans/")
         expect(page.locator(f'tr[data-plan="{plan.pk}"]')).to_contain_text(
             f"{plan.rms_m:.2f}")
-        page.wait_for_function(TILE_DRAWN, timeout=15_000)
+        page.wait_for_function(tiles_drawn(f"fp-{plan.pk}", "fp-overview"), timeout=15_000)
+        names = page.evaluate("""() => window.SafeAtlas.pageMaps["fp-overview"]
+          .queryRenderedFeatures({layers: ["fp-boxes-label"]}).map((f) => f.properties.name)""")
+        assert names == [f"罐区平面图 · {plan.enterprise.name}"]  # once, at its middle
         screenshot(page, "floorplan-map")
+    assert browser.outside == []
 
 
 @pytest.mark.browser
 def test_point_pairs_with_too_few_points_for_polynomial_say_so(live_server, world, media,
                                                                orm_in_browser_tests):
     plan_id = _upload(_logged_in(world, "enterprise"), world.enterprises_a[0])
-    with chromium_page(viewport=(1400, 1000)) as browser:
+    with chromium_page(viewport=(1920, 1080)) as browser:
         page = browser.page
         login(page, f"{live_server.url}/floorplans/{plan_id}/edit", "enterprise")
         page.check("input[name=mode][value=points]")
@@ -196,6 +233,9 @@ def test_point_pairs_with_too_few_points_for_polynomial_say_so(live_server, worl
         assert len(plan.control_points) == 3 and plan.fit_method == "affine"
         assert plan.residuals_m == [pytest.approx(0.0, abs=1e-3)] * 3  # three points: exact
         expect(page.locator("#fp-points td.fp-residual")).to_have_text(["0.000"] * 3)
+        page.wait_for_function(tiles_drawn("fp-plan"), timeout=15_000)
+        screenshot(page, "floorplan-points")
+    assert browser.outside == []
 
 
 def _at(locator, fx: float, fy: float) -> dict:

@@ -1,6 +1,7 @@
 """The one-source file and unknown-chemical identification in a real browser (headless
-Debian chromium against live_server): the Leaflet map draws the unit from our own static
-files with no request leaving the site, and the identification form ranks chlorine first."""
+Debian chromium against live_server): the page map (MapLibre from our own static files)
+draws and names the unit and its enterprise with no request leaving the site, and the
+identification form ranks chlorine first."""
 
 from __future__ import annotations
 
@@ -17,9 +18,16 @@ from registry.hazards.services import (
     hazard_source_set_chemicals,
     responsible_persons_set,
 )
-from tests.browser import chromium_page, login
+from tests.browser import chromium_page, login, screenshot
 from tests.conftest import box
 
+DRAWN = """() => {
+  const map = window.SafeAtlas.pageMaps["source-map"];
+  if (!map || !map.loaded() || !map.getLayer("page-labels")) return null;
+  const names = (layer) => [...new Set(map.queryRenderedFeatures({layers: [layer]})
+    .map((f) => f.properties.name))].sort();
+  return [names("page-fill"), names("page-dots"), names("page-labels")];
+}"""
 PERSONS = [{"role": r, "name": n, "post": "岗位", "phone": "13900000001"}
            for r, n in (("principal", "王建国"), ("technical", "李志强"), ("operation", "张海燕"))]
 
@@ -39,13 +47,16 @@ def source(world):
 
 @pytest.mark.browser
 def test_source_map_and_identification_in_a_browser(live_server, world, source):
-    with chromium_page() as browser:
+    with chromium_page(viewport=(1920, 1080)) as browser:
         page = browser.page
         login(page, f"{live_server.url}/hazards/{source.pk}/", "enterprise")
         expect(page.locator("#level")).to_have_text("三级")
-        leaflet = page.frame_locator("#source-map")
-        # the unit polygon and the enterprise point are drawn as Leaflet SVG paths
-        expect(leaflet.locator("path.leaflet-interactive")).to_have_count(2, timeout=15_000)
+        # the unit polygon and the enterprise point, each named
+        drawn = page.wait_for_function(DRAWN, timeout=15_000).json_value()
+        enterprise = source.enterprise.name
+        assert drawn == [["液氯罐区"], [enterprise], sorted(["液氯罐区", enterprise])]
+        page.locator("#source-map").scroll_into_view_if_needed()
+        screenshot(page, "hazard-source", full_page=False)
 
         page.click("#submit-filing")
         expect(page.locator("#filing-state")).to_have_text("已提交备案")
@@ -63,4 +74,5 @@ def test_source_map_and_identification_in_a_browser(live_server, world, source):
     hosts = {urlparse(url).netloc for url in requested if url.startswith("http")}
     assert hosts == {urlparse(live_server.url).netloc}
     assert browser.outside == []
-    assert any(url.endswith("/static/vendor/leaflet-1.9.4/leaflet.js") for url in requested)
+    assert any(url.endswith("/static/vendor/maplibre-gl/maplibre-gl.js") for url in requested)
+    assert any("/tiles/style.json?layers=" in url for url in requested)

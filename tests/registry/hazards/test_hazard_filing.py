@@ -167,7 +167,7 @@ def test_one_source_file_page(client, world, source):
                     .content.decode())
     for text in ("液氯罐区", "测试化工1号有限公司", "表1第12项“氯”", "表3 毒性气体“氯”",
                  "R = 36，50 > R ≥ 10，为3级重大危险源", "王建国", "025-84561234", "未备案",
-                 "/static/vendor/leaflet-1.9.4/leaflet.js", "form.pdf"):
+                 "/static/vendor/maplibre-gl/maplibre-gl.js", "form.pdf"):
         assert text in page, text
     assert "cdn" not in page.lower() and "https://" not in page
     assert "notice.pdf" not in page  # not filed yet

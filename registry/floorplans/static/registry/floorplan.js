@@ -1,47 +1,62 @@
 /* Floor plan pages (厂区平面图): the map page (list, upload) and the georeferencing page
-   (point pairs image ↔ map, or the four corners dragged on the map). Leaflet 1.9.4,
-   vendored; a basemap only when the site configures one. */
+   (point pairs image ↔ map, or the four corners dragged on the map). The maps are the
+   page maps of layers/page_map.js (MapLibre GL JS, ADR 0023): the plan is placed on the
+   caller's base map; the picture has its own frame with no base. */
 "use strict";
 
 const FloorPlans = (() => {
   const json = (id) => JSON.parse(document.getElementById(id).textContent);
   const csrf = () => document.querySelector("[name=csrfmiddlewaretoken]").value;
   const fmt = (value, digits) => (value === null || value === undefined ? "" : value.toFixed(digits));
+  const lngLat = (ll) => [ll.lng, ll.lat];
+  const Mercator = () => window.maplibregl.MercatorCoordinate;
+  const planTiles = (tiles, version) => `${tiles}?v=${version}`;
 
-  function baseMap(element, settings, options) {
-    const map = L.map(element, Object.assign({maxZoom: 22, zoomAnimation: false}, options));
-    if (settings.basemap) {
-      L.tileLayer(settings.basemap, {attribution: settings.attribution, maxZoom: 22,
-                                     maxNativeZoom: 18}).addTo(map);
-    }
-    return map;
-  }
-
-  function extentBounds(extent) {  // EPSG:3857 box → Leaflet bounds
-    const sw = L.CRS.EPSG3857.unproject(L.point(extent[0], extent[1]));
-    const ne = L.CRS.EPSG3857.unproject(L.point(extent[2], extent[3]));
-    return L.latLngBounds(sw, ne);
-  }
-
-  function planTiles(tiles, version) {
-    return L.tileLayer(`${tiles}?v=${version}`, {maxZoom: 22, className: "fp-tiles"});
+  function marker(className, text, title) {
+    const element = document.createElement("div");
+    element.className = className;
+    element.textContent = text;
+    if (title) element.title = title;
+    return element;
   }
 
   /* ---- the map page ---------------------------------------------------------------- */
+  function boxes(placed) {  // each placed plan's extent as a rectangle, its name at the middle
+    return {type: "FeatureCollection", features: placed.flatMap((plan) => {
+      const [[w, s], [e, n]] = SafeAtlas.mercatorBounds(plan.extent);
+      const properties = {name: `${plan.name} · ${plan.enterprise}`};
+      return [{type: "Feature", id: plan.id, properties,
+               geometry: {type: "Polygon", coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]]}},
+              {type: "Feature", id: plan.id, properties,
+               geometry: {type: "Point", coordinates: [(w + e) / 2, (s + n) / 2]}}];
+    })};
+  }
+
+  function showPlaced(map, placed) {
+    for (const plan of placed) SafeAtlas.addRaster(map, `fp-${plan.id}`, planTiles(plan.tiles, plan.version));
+    map.addSource("fp-boxes", {type: "geojson", data: boxes(placed)});
+    const polygons = ["==", ["geometry-type"], "Polygon"];
+    map.addLayer({id: "fp-boxes-fill", type: "fill", source: "fp-boxes", filter: polygons,
+                  paint: {"fill-opacity": 0}});
+    map.addLayer({id: "fp-boxes-line", type: "line", source: "fp-boxes", filter: polygons,
+                  paint: {"line-color": "#0b3d91", "line-width": 1}});
+    map.addLayer({id: "fp-boxes-label", type: "symbol", source: "fp-boxes",
+                  filter: ["==", ["geometry-type"], "Point"],
+                  layout: {"text-field": ["get", "name"], "text-font": map.__fonts, "text-size": 13},
+                  paint: {"text-color": "#0b3d91", "text-halo-color": "#fff", "text-halo-width": 1.6}});
+    map.on("click", "fp-boxes-fill", (e) => { window.location = `/floorplans/${e.features[0].id}/edit`; });
+    map.on("mouseenter", "fp-boxes-fill", () => { map.getCanvas().style.cursor = "pointer"; });
+    map.on("mouseleave", "fp-boxes-fill", () => { map.getCanvas().style.cursor = ""; });
+    if (!placed.length) return;
+    const all = placed.map((plan) => SafeAtlas.mercatorBounds(plan.extent));
+    map.fitBounds([[Math.min(...all.map((b) => b[0][0])), Math.min(...all.map((b) => b[0][1]))],
+                   [Math.max(...all.map((b) => b[1][0])), Math.max(...all.map((b) => b[1][1]))]],
+                  {padding: 20, maxZoom: 16, animate: false});  // the plans among their roads
+  }
+
   function initMapPage() {
     const placed = json("fp-placed");
-    const map = baseMap("fp-overview", json("fp-settings"), {});
-    let bounds = null;
-    for (const plan of placed) {
-      planTiles(plan.tiles, plan.version).addTo(map);
-      const box = extentBounds(plan.extent);
-      L.rectangle(box, {weight: 1, fill: false, color: "#0b3d91"})
-        .bindTooltip(`${plan.name} · ${plan.enterprise}`).addTo(map)
-        .on("click", () => { window.location = `/floorplans/${plan.id}/edit`; });
-      bounds = bounds ? bounds.extend(box) : box;
-    }
-    if (bounds) map.fitBounds(bounds, {padding: [20, 20]});
-    else map.setView([35, 105], 4);
+    SafeAtlas.pageMapReady(document.getElementById("fp-overview")).then((map) => showPlaced(map, placed));
 
     const form = document.getElementById("fp-upload");  // absent for read-only callers
     form?.addEventListener("submit", async (event) => {
@@ -56,27 +71,17 @@ const FloorPlans = (() => {
     });
   }
 
-  /* ---- projective CSS transform for the corner-drag preview -------------------------- */
-  const adj = (m) => [m[4] * m[8] - m[5] * m[7], m[2] * m[7] - m[1] * m[8], m[1] * m[5] - m[2] * m[4],
-    m[5] * m[6] - m[3] * m[8], m[0] * m[8] - m[2] * m[6], m[2] * m[3] - m[0] * m[5],
-    m[3] * m[7] - m[4] * m[6], m[1] * m[6] - m[0] * m[7], m[0] * m[4] - m[1] * m[3]];
-  function mul(a, b) {
-    const c = [];
-    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) {
-      c[3 * i + j] = a[3 * i] * b[j] + a[3 * i + 1] * b[3 + j] + a[3 * i + 2] * b[6 + j];
-    }
-    return c;
-  }
-  function basis(p) {  // the 3×3 taking the unit square's corners to four points
-    const m = [p[0].x, p[1].x, p[2].x, p[0].y, p[1].y, p[2].y, 1, 1, 1];
-    const a = adj(m);
-    const v = [a[0] * p[3].x + a[1] * p[3].y + a[2], a[3] * p[3].x + a[4] * p[3].y + a[5],
-               a[6] * p[3].x + a[7] * p[3].y + a[8]];
-    return mul(m, [v[0], 0, 0, 0, v[1], 0, 0, 0, v[2]]);
-  }
-  function matrix3d(from, to) {
-    const t = mul(basis(to), adj(basis(from))).map((v, _i, all) => v / all[8]);
-    return `matrix3d(${[t[0], t[3], 0, t[6], t[1], t[4], 0, t[7], 0, 0, 1, 0, t[2], t[5], 0, t[8]]})`;
+  /* ---- the picture's frame: pixel (col, row) ↔ a small square of Web Mercator at the
+     origin, where the projection is linear, so the picture is drawn undistorted ------- */
+  function pictureFrame(W, H) {
+    const k = 1e-3 / Math.max(W, H);  // Mercator units (world = 1) per pixel
+    return {
+      lngLat: (col, row) => lngLat(new (Mercator())(0.5 + col * k, 0.5 + row * k).toLngLat()),
+      pixel: (ll) => {
+        const m = Mercator().fromLngLat(ll);
+        return {col: (m.x - 0.5) / k, row: (m.y - 0.5) / k};
+      },
+    };
   }
 
   /* ---- the georeferencing page ------------------------------------------------------- */
@@ -85,83 +90,74 @@ const FloorPlans = (() => {
     const labels = json("fp-labels");
     const plan = data.plan;
     const W = plan.width, H = plan.height;
-    const state = {mode: "corners", points: plan.control_points.slice(), pending: null, markers: [], result: null,
-                   tiles: null};
+    const imageUrl = SafeAtlas.absolute(data.image);
+    const state = {mode: "corners", points: plan.control_points.slice(), pending: null, markers: [],
+                   result: null, ready: false};
+    const imageEl = document.getElementById("fp-image"), mapEl = document.getElementById("fp-map");
+    const image = SafeAtlas.startPageMap(imageEl), map = SafeAtlas.startPageMap(mapEl);
 
-    // the picture in pixel space: lat = −row, lng = col
-    const image = L.map("fp-image", {crs: L.CRS.Simple, minZoom: -6, maxZoom: 5, zoomSnap: 0.25,
-                                     attributionControl: false, zoomAnimation: false});
-    const pictureBounds = [[-H, 0], [0, W]];
-    L.imageOverlay(data.image, pictureBounds).addTo(image);
-    image.fitBounds(pictureBounds);
+    const frame = pictureFrame(W, H);
+    const pixelCorners = [[0, 0], [W, 0], [W, H], [0, H]];  // TL, TR, BR, BL (MapLibre's order)
+    image.fitBounds([frame.lngLat(0, H), frame.lngLat(W, 0)], {padding: 10, animate: false});
+    SafeAtlas.pageMapReady(imageEl).then(() => {
+      image.addSource("fp-picture", {type: "image", url: imageUrl,
+                                     coordinates: pixelCorners.map(([c, r]) => frame.lngLat(c, r))});
+      image.addLayer({id: "fp-picture", type: "raster", source: "fp-picture",
+                      paint: {"raster-fade-duration": 0}}, "page-fill");
+    });
 
-    const map = baseMap("fp-map", data, {});
-    const home = L.latLng(data.enterprise[1], data.enterprise[0]);
-    L.circleMarker(home, {radius: 6, color: "#c62828"}).bindTooltip(labels.enterprise).addTo(map);
-    map.setView(home, 17);
-
-    // corners: top-left, top-right, bottom-right, bottom-left; first ~200 ground metres wide
-    const pixelCorners = [[0, 0], [W, 0], [W, H], [0, H]];
-    const centre = L.CRS.EPSG3857.project(home);
-    const metresPerPixel = 200 / W / Math.cos(home.lat * Math.PI / 180);
-    const cornerIcon = L.divIcon({className: "fp-corner", iconSize: [14, 14]});
-    const start = ([col, row], i) => (data.corners  // where the last fit put them
-      ? L.latLng(data.corners[i][1], data.corners[i][0])
-      : L.CRS.EPSG3857.unproject(L.point(centre.x + (col - W / 2) * metresPerPixel,
-                                         centre.y - (row - H / 2) * metresPerPixel)));
-    const corners = pixelCorners.map((corner, i) => L.marker(
-      start(corner, i), {draggable: true, icon: cornerIcon, title: labels.corners[i]}));
-    const outline = L.polygon([], {weight: 2, color: "#ff8c00", fill: false, interactive: false});
-    map.createPane("fpPreview").style.zIndex = 350;
-    const preview = L.DomUtil.create("img", "fp-preview", map.getPane("fpPreview"));
-    preview.src = data.image;
-    preview.style.width = `${W}px`;
-    preview.style.height = `${H}px`;
+    // corners: first ~200 ground metres wide around the enterprise, or where the last fit put them
+    const home = Mercator().fromLngLat(data.enterprise);
+    const unit = 200 / W * home.meterInMercatorCoordinateUnits();
+    const start = ([col, row], i) => (data.corners ? data.corners[i]
+      : lngLat(new (Mercator())(home.x + (col - W / 2) * unit, home.y + (row - H / 2) * unit).toLngLat()));
+    const corners = pixelCorners.map((corner, i) => new window.maplibregl.Marker(
+      {element: marker("fp-corner", "", labels.corners[i]), draggable: true}).setLngLat(start(corner, i)));
+    const cornerCoords = () => corners.map((m) => lngLat(m.getLngLat()));
 
     function drawCorners() {
       const shown = state.mode === "corners";
       corners.forEach((m) => (shown ? m.addTo(map) : m.remove()));
-      outline.setLatLngs(corners.map((m) => m.getLatLng()));
-      shown ? outline.addTo(map) : outline.remove();
+      if (!state.ready) return;
+      const ring = [...cornerCoords(), cornerCoords()[0]];
+      map.getSource("fp-outline").setData({type: "FeatureCollection", features: shown ? [
+        {type: "Feature", properties: {}, geometry: {type: "LineString", coordinates: ring}}] : []});
       // the preview goes once a fit is drawn as tiles, and comes back when a corner moves
-      preview.style.display = shown && !state.result ? "" : "none";
-      if (!shown) return;
-      const to = corners.map((m) => map.latLngToLayerPoint(m.getLatLng()));
-      const from = pixelCorners.map(([x, y]) => L.point(x, y));
-      preview.style.transform = matrix3d(from, to);
+      map.setLayoutProperty("fp-preview", "visibility", shown && !state.result ? "visible" : "none");
+      map.getSource("fp-preview").setCoordinates(cornerCoords());
     }
-    corners.forEach((m) => m.on("drag", drawCorners).on("dragstart", () => {
-      state.result = null;
-      drawTable();
-    }).on("dragend", drawTable));
-    map.on("zoomend viewreset", drawCorners);
+    corners.forEach((m) => {  // Marker.on returns a subscription, not the marker
+      m.on("dragstart", () => { state.result = null; drawTable(); });
+      m.on("drag", drawCorners);
+      m.on("dragend", () => { drawCorners(); drawTable(); });
+    });
 
     // point pairs: a click on the picture, then one on the map
-    const numberIcon = (n, pending) => L.divIcon({className: `fp-num${pending ? " pending" : ""}`,
-                                                   html: String(n), iconSize: [24, 24]});
     function drawPoints() {
       state.markers.forEach((m) => m.remove());
       state.markers = [];
       if (state.mode !== "points") return;
+      const numbered = (n, pending) => marker(`fp-num${pending ? " pending" : ""}`, String(n));
       state.points.forEach((p, i) => {
-        state.markers.push(L.marker([-p.row, p.col], {icon: numberIcon(i + 1)}).addTo(image),
-                           L.marker([p.lat, p.lon], {icon: numberIcon(i + 1)}).addTo(map));
+        state.markers.push(
+          new window.maplibregl.Marker({element: numbered(i + 1)}).setLngLat(frame.lngLat(p.col, p.row)).addTo(image),
+          new window.maplibregl.Marker({element: numbered(i + 1)}).setLngLat([p.lon, p.lat]).addTo(map));
       });
       if (state.pending) {
-        state.markers.push(L.marker([-state.pending.row, state.pending.col],
-                                    {icon: numberIcon(state.points.length + 1, true)}).addTo(image));
+        state.markers.push(new window.maplibregl.Marker({element: numbered(state.points.length + 1, true)})
+          .setLngLat(frame.lngLat(state.pending.col, state.pending.row)).addTo(image));
       }
     }
     image.on("click", (e) => {
       if (state.mode !== "points") return;
-      const col = e.latlng.lng, row = -e.latlng.lat;
+      const {col, row} = frame.pixel(e.lngLat);
       if (col < 0 || row < 0 || col > W || row > H) return;
       state.pending = {col, row};
       drawPoints();
     });
     map.on("click", (e) => {
       if (state.mode !== "points" || !state.pending) return;
-      state.points.push(Object.assign(state.pending, {lon: e.latlng.lng, lat: e.latlng.lat}));
+      state.points.push(Object.assign(state.pending, {lon: e.lngLat.lng, lat: e.lngLat.lat}));
       state.pending = null;
       state.result = null;
       drawPoints();
@@ -171,7 +167,7 @@ const FloorPlans = (() => {
     function currentPoints() {
       if (state.mode === "points") return state.points;
       return corners.map((m, i) => ({col: pixelCorners[i][0], row: pixelCorners[i][1],
-                                     lon: m.getLatLng().lng, lat: m.getLatLng().lat}));
+                                     lon: m.getLngLat().lng, lat: m.getLngLat().lat}));
     }
 
     function drawTable() {
@@ -200,8 +196,9 @@ const FloorPlans = (() => {
 
     function showResult(result) {
       state.result = result;
-      if (state.tiles) state.tiles.remove();
-      state.tiles = planTiles(result.tiles, result.version).addTo(map);
+      if (map.getLayer("fp-plan")) map.removeLayer("fp-plan");
+      if (map.getSource("fp-plan")) map.removeSource("fp-plan");
+      SafeAtlas.addRaster(map, "fp-plan", planTiles(result.tiles, result.version));
       document.getElementById("fp-method").value = result.method;
       drawCorners();
       drawTable();
@@ -238,12 +235,18 @@ const FloorPlans = (() => {
     });
 
     drawCorners();
-    if (plan.tiles) {
-      showResult(plan);
-      map.fitBounds(extentBounds(plan.extent_3857));
-    } else {
-      drawTable();
-    }
+    drawTable();
+    SafeAtlas.pageMapReady(mapEl).then(() => {
+      map.addSource("fp-preview", {type: "image", url: imageUrl, coordinates: cornerCoords()});
+      map.addLayer({id: "fp-preview", type: "raster", source: "fp-preview",
+                    paint: {"raster-opacity": 0.6, "raster-fade-duration": 0}}, SafeAtlas.belowNames(map));
+      map.addSource("fp-outline", {type: "geojson", data: {type: "FeatureCollection", features: []}});
+      map.addLayer({id: "fp-outline", type: "line", source: "fp-outline",
+                    paint: {"line-color": "#ff8c00", "line-width": 2}});
+      state.ready = true;
+      if (plan.tiles) showResult(plan);
+      else drawCorners();
+    });
   }
 
   return {initMapPage, initEditPage};
