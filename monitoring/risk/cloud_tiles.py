@@ -9,7 +9,7 @@ from datetime import date
 
 from geo.scope import Scope
 from layers.rasters import Bounds, RasterItem
-from monitoring.risk.cloud import cloud_points, cloud_state, cloud_tile
+from monitoring.risk.cloud import cloud_points, cloud_state_recent, cloud_tile
 from monitoring.risk.layers import EnterpriseRiskLayer
 
 SOURCE_ID = "risk_cloud"
@@ -37,7 +37,7 @@ class RiskCloudRasters:
         day = item_day(item_id)
         if day is None or not EnterpriseRiskLayer.visible_to(scope):
             return None
-        state = cloud_state(scope=scope, day=day)
+        state = cloud_state_recent(scope=scope, day=day)
 
         def render(bounds: Bounds) -> bytes:  # only on a cache miss: the points are read then
             return cloud_tile(cloud_points(scope=scope, day=day, state=state), bounds)

@@ -24,13 +24,6 @@ R = 6378137.0
 Z = 12
 
 
-@pytest.fixture(autouse=True)
-def _fresh_points():
-    forget_points()
-    yield
-    forget_points()
-
-
 def score(ent, day: date, value: float, *, hour: int = 2) -> EnterpriseRisk:
     level = 1 if value >= 70 else 2 if value >= 50 else 3 if value >= 30 else 4
     terms = dict.fromkeys(["static_term", "alarm_term", "warning_term", "handling_term",
@@ -178,12 +171,14 @@ def test_a_new_run_of_the_day_is_a_new_version(arranged):
     first = client.get(url(DAY, *tile))
     assert client.get(url(DAY, *tile), HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
     score(a1, DAY, 40.0, hour=3)  # the next run: A1 down to yellow
+    forget_points()  # as STATE_SECONDS later
     second = client.get(url(DAY, *tile))
     assert second["ETag"] != first["ETag"]
     r, g, b, a = (int(v) for v in rgba(second)[row, col])  # 40 + A2's 4.4: yellow-orange
     assert (r, b) == (255, 0) and 140 < g < 215 and a < 195
     # and an edit within the same run (same as_of) still changes the picture
     score(a1, DAY, 90.0, hour=3)
+    forget_points()
     assert tuple(rgba(client.get(url(DAY, *tile)))[row, col]) == (255, 0, 0, 215)
 
 
