@@ -22,6 +22,7 @@ import time
 from bench import common
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "geo.settings")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as geo/wsgi.py serves: in-process rows alike
 os.environ.setdefault("DATABASE_URL", common.database_url())
 
 import django  # noqa: E402  (settings must be chosen first)
