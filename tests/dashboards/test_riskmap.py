@@ -152,3 +152,16 @@ def test_a_user_without_scores_gets_no_cloud(towns):
     response = callback(logged_in(towns.users["county_a"]), CLOUD_OUT,
                         [("riskmap-day", "value", 0), ("riskmap-opacity", "value", 0.5)])
     assert response.status_code == 204
+
+
+def test_the_record_callback_refuses_another_countys_enterprise(towns):
+    a1 = towns.enterprises_a[0]
+    selected = {"layer": "enterprises", "id": a1.pk}
+    out = [("riskmap-record", "children")]
+    mine = callback(logged_in(towns.users["county_a"]), out,
+                    [("riskmap-selected", "data", selected)])
+    assert a1.name in json.dumps(mine.json(), ensure_ascii=False)
+    theirs = callback(logged_in(towns.users["county_b"]), out,
+                      [("riskmap-selected", "data", selected)])
+    text = json.dumps(theirs.json(), ensure_ascii=False)
+    assert a1.name not in text and "无此企业或无权查看" in text
