@@ -21,6 +21,9 @@ class RasterItem:
     version: int                   # changes whenever the picture changes (the cache key)
     extent: Bounds | None          # EPSG:3857 box of the picture; None: nothing placed yet
     render: Callable[[Bounds], bytes]  # a 256×256 PNG of the picture over these bounds
+    # who else may be served the same tiles: "any" for a picture that is the same for all who
+    # may see the item (a floor plan), the caller's `Scope.key` for one drawn from their rows
+    scope_key: str = "any"
 
 
 class RasterSource(Protocol):

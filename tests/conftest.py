@@ -89,6 +89,7 @@ def _forget_process_caches() -> None:
     from geo.tokens import forget_tokens
     from layers.ogc.service import forget_apis
     from monitoring.alarms.rules import rules_forget
+    from monitoring.risk.cloud import forget_points
     from tiles import cache, fastpath, selectors, versions
 
     _user_scopes.clear()
@@ -101,6 +102,7 @@ def _forget_process_caches() -> None:
     selectors.forget_extents()
     fastpath._sessions.clear()
     forget_apis()  # extents and SITE_URL are baked into the per-process OGC API objects
+    forget_points()  # the risk cloud's point sets and states of (day, scope)
 
 
 @pytest.fixture(autouse=True)

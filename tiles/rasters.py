@@ -15,8 +15,10 @@ def raster_tile_get(source_id: str, item_id: int, item: RasterItem, z: int, x: i
     bounds = tile_bounds(z, x, y)
     if item.extent is None or not intersects(bounds, item.extent):
         return EMPTY
-    # the scope was checked when the item was found; the picture is the same for everyone
-    key = TileKey((source_id, str(item_id)), (item.version,), "any", z, x, y, suffix=PNG_SUFFIX)
+    # the scope was checked when the item was found; a picture drawn from the caller's rows
+    # (the risk cloud) says whose it is in its scope key
+    key = TileKey((source_id, str(item_id)), (item.version,), item.scope_key, z, x, y,
+                  suffix=PNG_SUFFIX)
     cache = tile_cache()
     entry = cache.get(key)
     if entry is None:

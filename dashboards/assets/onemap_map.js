@@ -10,11 +10,14 @@
 //   data-fonts    the local fonts labels use (settings.MAP_FONTS; no glyph server)
 // Dash renders the div; this script starts MapLibre in it once both are there. Layers are
 // switched here (visibility only), so the view and the loaded tiles stay as they are.
+// A page may lay overlays over the style (dash_clientside.safeatlas.overlay: the risk map's
+// choropleth and cloud), kept current in place the same way.
 (function () {
   "use strict";
   var TOLERANCE = 5; // pixels around a click: points are small
   var ns = (window.SafeAtlas = window.SafeAtlas || {maps: {}, wanted: {}, views: {}});
   ns.views = ns.views || {};
+  ns.overlays = ns.overlays || {};
 
   // Tiles carry integer keys as the MVT feature id and every key as the "id" property.
   function featureId(feature) {
@@ -57,6 +60,46 @@
     });
   }
 
+  // A page's overlays: {key: {sources: {id: source}, layers: [layer + optional "before"]}}.
+  // Added once by id, then updated in place: a source's tiles by setTiles (a raster's day:
+  // the view stays), a layer's paint, layout and filter by their setters.
+  function applyOverlays(map) {
+    var specs = ns.overlays[map.getContainer().id];
+    if (!specs || !map.__styleReady) {
+      return;
+    }
+    Object.keys(specs).forEach(function (key) {
+      var spec = specs[key];
+      Object.keys(spec.sources || {}).forEach(function (id) {
+        var wanted = spec.sources[id];
+        var source = map.getSource(id);
+        if (!source) {
+          map.addSource(id, wanted);
+        } else if (wanted.tiles && source.setTiles &&
+                   JSON.stringify(source.tiles) !== JSON.stringify(wanted.tiles)) {
+          source.setTiles(wanted.tiles);
+        }
+      });
+      (spec.layers || []).forEach(function (layer) {
+        if (!map.getLayer(layer.id)) {
+          var added = Object.assign({}, layer);
+          delete added.before;
+          map.addLayer(added, map.getLayer(layer.before) ? layer.before : undefined);
+          return;
+        }
+        Object.keys(layer.paint || {}).forEach(function (name) {
+          map.setPaintProperty(layer.id, name, layer.paint[name]);
+        });
+        Object.keys(layer.layout || {}).forEach(function (name) {
+          map.setLayoutProperty(layer.id, name, layer.layout[name]);
+        });
+        if (layer.filter) {
+          map.setFilter(layer.id, layer.filter);
+        }
+      });
+    });
+  }
+
   function start(el) {
     if (!ns.wanted[el.id]) {
       ns.wanted[el.id] = JSON.parse(el.dataset.shown || "null");
@@ -91,6 +134,7 @@
       if (view) {
         drawBubbles(map, view.bubbles, JSON.parse(el.dataset.fonts || "[]"));
       }
+      applyOverlays(map);
     });
     el.__map = map;
     ns.maps[el.id] = map;
@@ -169,6 +213,17 @@
         run();
       } else {
         map.once("style.load", run);
+      }
+      return window.dash_clientside.no_update;
+    },
+    // An overlay spec (with its "key") from a Dash store -> the map (see applyOverlays).
+    overlay: function (spec, mapId) {
+      if (spec && spec.key) {
+        ns.overlays[mapId] = ns.overlays[mapId] || {};
+        ns.overlays[mapId][spec.key] = spec;
+        if (ns.maps[mapId]) {
+          applyOverlays(ns.maps[mapId]);
+        }
       }
       return window.dash_clientside.no_update;
     },

@@ -8,6 +8,7 @@ from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
 
 from geo.places import Owned, Placed
+from layers.rasters import register_raster_source
 
 
 class RiskLevel(models.IntegerChoices):
@@ -86,3 +87,7 @@ class RegionRisk(Placed):
 
     def __str__(self) -> str:
         return f"{self.name} {self.day}"
+
+
+# 风险态势云图: the day's surface of these scores as raster tiles (ADR 0027)
+register_raster_source("risk_cloud", "monitoring.risk.cloud_tiles.RiskCloudRasters")

@@ -7,6 +7,7 @@ from datetime import date
 from django.db.models import Avg, Count, Max, Q, QuerySet
 
 from geo.scope import Scope
+from monitoring.risk.cloud_tiles import tile_url_template
 from monitoring.risk.layers import EnterpriseRiskLayer, RegionRiskLayer
 from monitoring.risk.models import EnterpriseRisk, RegionRisk, RiskLevel
 
@@ -45,3 +46,16 @@ def industry_risk(*, scope: Scope, day: date | None = None) -> list[dict]:
     return list(enterprise_risk_scoped(scope=scope, day=day).values("industry")
                 .annotate(enterprises=Count("id"), mean_score=Avg("score"), max_score=Max("score"),
                           **levels).order_by("industry"))
+
+
+def risk_days(*, scope: Scope, last: int = 30) -> list[date]:
+    """The days (oldest first, at most the `last` newest) on which the caller has scores."""
+    days = (EnterpriseRiskLayer.queryset(scope).order_by("-day").values_list("day", flat=True)
+            .distinct()[:last])
+    return sorted(days)
+
+
+def risk_cloud_tiles(*, day: date) -> str:
+    """The day's risk cloud tiles (风险态势云图), an XYZ template with {z}/{x}/{y}: each
+    caller is served the surface of their own scope."""
+    return tile_url_template(day)
