@@ -43,6 +43,7 @@ def enterprise_sql(model: dict, *, now: datetime, day: date,
     st, al, wa, ha, co, on = (model[k] for k in ("static", "alarms", "warnings", "handling",
                                                   "commitment", "online"))
     level_pts, p1 = _case("h.worst_level", st["level_points"])
+    grade_pts, p1g = _case("e.risk_level", st["grade_points"])
     alarm_pts, p2 = _case("x.level", al["points"])
     warn_pts, p3 = _case("x.level", wa["points"])
     commit_pts, p4 = _case("c.status", co["points"], "%s::float8")
@@ -66,7 +67,8 @@ g AS (SELECT enterprise_id, (count(*) FILTER (WHERE online))::float8 / count(*) 
 c AS ({commitments_sql}),
 t AS (SELECT e.id AS enterprise_id, e.name, e.industry, e.division_code, e.organisation_id,
              e.geom,
-             round(greatest({level_pts}, least(%s, %s * coalesce(h.s_sum, 0)))::numeric, 2)
+             round(greatest({level_pts}, {grade_pts},
+                            least(%s, %s * coalesce(h.s_sum, 0)))::numeric, 2)
                ::float8 AS static_term,
              coalesce(a.pts, 0) AS alarm_term, coalesce(w.pts, 0) AS warning_term,
              round(coalesce(a.hpts, 0)::numeric, 2)::float8 AS handling_term,
@@ -90,7 +92,7 @@ ON CONFLICT (enterprise_id, day) DO UPDATE SET
   model_version = EXCLUDED.model_version
 """
     params = [al["cap"], *p2, ha["cap"], ha["per_alarm"], now, ha["full_hours"], wa["cap"],
-              *p3, *p_c, *p1, st["s_cap"], st["per_s"], *p4, on["points"], model["cap"], *p5,
+              *p3, *p_c, *p1, *p1g, st["s_cap"], st["per_s"], *p4, on["points"], model["cap"], *p5,
               day, now, model["version"]]
     return sql, params
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 from typing import Final
 
 MODEL: Final[dict] = {
-    "version": "risk-1.1",
+    "version": "risk-1.2",
     # static grade (静态风险): the worst GB 18218 level of the enterprise's major hazard
-    # sources, or its q/Q sum Σ S over all its units when that weighs more
-    "static": {"level_points": {1: 40, 2: 30, 3: 20, 4: 10}, "per_s": 10, "s_cap": 20},
+    # sources, its own four-colour grade from risk assessment (风险分级, the registry's
+    # risk_level: 1 红 .. 4 蓝), or its q/Q sum Σ S over all its units, whichever weighs most
+    "static": {"level_points": {1: 40, 2: 30, 3: 20, 4: 10},
+               "grade_points": {1: 40, 2: 30, 3: 20, 4: 10}, "per_s": 10, "s_cap": 20},
     # open alarms (未解除报警) by alarm level 1 (HH/LL, combinations) .. 4 (no data, offline)
     "alarms": {"points": {1: 8, 2: 4, 3: 2, 4: 1}, "cap": 25},
     # open warnings (未关闭预警) by level 1 红 .. 4 蓝

@@ -30,7 +30,8 @@ def towns(world):
 
 @pytest.fixture
 def scored(towns):
-    """Three days of dynamic risk (the real run: no alarms, so every score is 0, blue)."""
+    """Three days of dynamic risk (the real run: no alarms, so every score is the
+    enterprise's own grade's points: 红 40 and 橙 30 黄, 黄 20 and 蓝 10 蓝)."""
     for day in DAYS:
         risk_compute(now=datetime(day.year, day.month, day.day, 2, tzinfo=UTC))
     return towns
@@ -99,7 +100,7 @@ def test_static_map_colours_counties_by_their_enterprises_grades(towns):
 def test_dynamic_map_reads_the_newest_days_region_risk(scored):
     out = mode(logged_in(scored.users["province"]), "dynamic")
     assert table_rows(out["riskmap-table"]["children"]) == [
-        ["甲县", 0, 0, 0, 5, 5], ["乙县", 0, 0, 0, 3, 3], ["合计", 0, 0, 0, 8, 8]]
+        ["甲县", 0, 0, 3, 2, 5], ["乙县", 0, 0, 2, 1, 3], ["合计", 0, 0, 5, 3, 8]]
     assert choropleth(out["riskmap-divisions"]["data"]) == {
         "320101000000": BLUE, "320102000000": BLUE}
     assert "2026-12-03" in json.dumps(out["riskmap-table"]["children"])

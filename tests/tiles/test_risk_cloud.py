@@ -32,7 +32,7 @@ def score(ent, day: date, value: float, *, hour: int = 2) -> EnterpriseRisk:
         enterprise=ent, day=day, defaults=dict(
             name=ent.name, industry=ent.industry, as_of=datetime(2026, 12, day.day, hour,
                                                                  tzinfo=UTC),
-            current=day == DAY, score=value, level=level, model_version="risk-1.1",
+            current=day == DAY, score=value, level=level, model_version="risk-1.2",
             division_code=ent.division_code, organisation=ent.organisation, geom=ent.geom,
             **terms))
     return row

@@ -1,4 +1,4 @@
-"""The daily commitment in the dynamic risk model (risk-1.1): the day's status from the
+"""The daily commitment in the dynamic risk model (since risk-1.1): the day's status from the
 commitments slice, as its deadline rules say, hand-computed (real PostGIS)."""
 
 from __future__ import annotations
@@ -45,14 +45,15 @@ def test_each_status_after_the_deadline(world):
     card(b12, at(9, 0, day=DAY - datetime.timedelta(days=1)), DAY - datetime.timedelta(days=1))
     card(b13, at(10, 0))                             # at the deadline exactly: late
     run = risk_compute(now=at(11, 0))
-    assert run.model_version == "risk-1.1"
+    assert run.model_version == "risk-1.2"
     # reported 0, late 5, missing 10; not obliged (a4, a5) neutral 0; b11 missing at 11:00;
     # b12 filed only yesterday's → missing today; b13 filed at 10:00:00 → late (on time is
     # strictly before the deadline)
     assert commitment_terms(world) == {"1": 0.0, "2": 5.0, "3": 10.0, "4": 0.0, "5": 0.0,
                                        "11": 10.0, "12": 10.0, "13": 5.0}
-    # nothing else: the score is the term, all below 30 → 蓝
-    assert terms(a3, DAY)[-2:] == (10.0, 4) and terms(a2, DAY)[-2:] == (5.0, 4)
+    # nothing else: the score is the grade's points (a3 蓝 10, a2 黄 20) and the term,
+    # all below 30 → 蓝
+    assert terms(a3, DAY)[-2:] == (20.0, 4) and terms(a2, DAY)[-2:] == (25.0, 4)
 
 
 def test_before_the_deadline_the_term_is_neutral(world):
@@ -78,15 +79,15 @@ def test_worked_example_with_the_commitment(risky):
     # A1 as in test_hand_computed_scores (30 + 12 + 15 + 1 + 2.5 = 60.5) plus late 5:
     # 65.5 → 橙 (50 ≤ 65.5 < 70)
     assert terms(a1) == (30.0, 12.0, 15.0, 1.0, 5.0, 2.5, 65.5, 2)
-    # A2 nothing but missing: 10 → 蓝
-    assert terms(a2) == (0.0, 0.0, 0.0, 0.0, 10.0, 0.0, 10.0, 4)
+    # A2 its grade 黄 20 and missing 10: 30 → 黄
+    assert terms(a2) == (20.0, 0.0, 0.0, 0.0, 10.0, 0.0, 30.0, 3)
     # A3 missing: 40 + 25 + 25 + 10 + 10 + 10 = 120 → cap 100 → 红
     assert terms(a3) == (40.0, 25.0, 25.0, 10.0, 10.0, 10.0, 100.0, 1)
-    # county A: 65.5 + 10 + 100 + 0 + 0 = 175.5 / 5 = 35.1 → 黄
+    # county A: 65.5 + 30 + 100 + 40 (A4's grade 红) + 30 (A5's 橙) = 265.5 / 5 = 53.1 → 橙
     county = RegionRisk.objects.get(code="320101000000", day=DAY)
-    assert (county.score, county.level) == (35.1, 3)
-    assert set(EnterpriseRisk.objects.values_list("model_version", flat=True)) == {"risk-1.1"}
-    assert set(RegionRisk.objects.values_list("model_version", flat=True)) == {"risk-1.1"}
+    assert (county.score, county.level) == (53.1, 2)
+    assert set(EnterpriseRisk.objects.values_list("model_version", flat=True)) == {"risk-1.2"}
+    assert set(RegionRisk.objects.values_list("model_version", flat=True)) == {"risk-1.2"}
     Commitment.objects.filter(enterprise=a1).delete()
     risk_compute(now=NOW)
     # A1 with no card at the deadline: 60.5 + missing 10 = 70.5 → 红 (≥ 70)
@@ -99,6 +100,6 @@ def test_the_scheduled_job_reads_the_commitments(world):
     card(a1, at(10, 15))
     # the job's function on a fixed clock (the worker test runs it on the real one)
     result = risk_scores(int(at(11, 0).timestamp()))
-    assert result["model_version"] == "risk-1.1"
+    assert result["model_version"] == "risk-1.2"
     # a1 late 5; a2 missing 10
     assert [terms(e, DAY)[4] for e in (a1, a2)] == [5.0, 10.0]

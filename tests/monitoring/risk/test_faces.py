@@ -32,15 +32,15 @@ def test_items_are_the_newest_day_and_past_days_by_datetime(client, risky):
     assert (a1["score"], a1["level"], a1["model_version"], a1["static_term"],
             a1["alarm_term"], a1["warning_term"], a1["handling_term"],
             a1["commitment_term"], a1["online_term"]) == (
-        60.5, 2, "risk-1.1", 30.0, 12.0, 15.0, 1.0, 0.0, 2.5)
+        60.5, 2, "risk-1.2", 30.0, 12.0, 15.0, 1.0, 0.0, 2.5)
     past = items(client, f"{ENTERPRISES}?limit=50&datetime=2026-12-01", token)
     assert len(past) == 8 and {p["day"] for p in past} == {"2026-12-01"}
     both = items(client, f"{ENTERPRISES}?limit=50&datetime=2026-12-01/2026-12-02", token)
     assert len(both) == 16
     regions = items(client, f"{REGIONS}?limit=50", token)
     assert sorted((p["code"], p["score"]) for p in regions) == [
-        ("320000000000", 20.06), ("320100000000", 20.06), ("320101000000", 32.1),
-        ("320102000000", 0.0)]
+        ("320000000000", 41.31), ("320100000000", 41.31), ("320101000000", 50.1),
+        ("320102000000", 26.67)]
 
 
 def test_county_b_sees_nothing_of_county_a(client, risky):
@@ -59,7 +59,7 @@ def test_county_b_sees_nothing_of_county_a(client, risky):
     tile = decode(client.get(tile_url("enterprise_risk", *TILE, f"?token={token}")))
     features = tile["enterprise_risk"]["features"]
     assert len(features) == 3
-    assert {f["properties"]["level"] for f in features} == {4}
+    assert {f["properties"]["level"] for f in features} == {3, 4}  # grades 蓝, 红, 橙
     admin = decode(client.get(tile_url("enterprise_risk", *TILE,
                                        f"?token={risky.tokens['admin']}")))
     assert len(admin["enterprise_risk"]["features"]) == 8

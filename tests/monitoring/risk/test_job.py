@@ -33,4 +33,4 @@ def test_the_worker_runs_the_risk_job(risky):
     assert EnterpriseRisk.objects.filter(day=day, current=True).count() == 8
     assert RegionRisk.objects.filter(day=day, current=True).count() == 4
     a3 = EnterpriseRisk.objects.get(enterprise=risky.enterprises_a[2])
-    assert (a3.score, a3.level, a3.model_version) == (100.0, 1, "risk-1.1")
+    assert (a3.score, a3.level, a3.model_version) == (100.0, 1, "risk-1.2")

@@ -25,10 +25,10 @@ def terms(ent, day=None) -> tuple:
 
 def test_hand_computed_scores(risky):
     run = risk_compute(now=NOW)
-    assert (run.enterprises, run.model_version) == (8, "risk-1.1")
+    assert (run.enterprises, run.model_version) == (8, "risk-1.2")
     a1, a2, a3 = risky.enterprises_a[:3]
-    # A1 static: worst level 2 → 30; Σ S = 3.5 + 0.4 = 3.9 → min(20, 10 × 3.9) = 20;
-    #   max(30, 20) = 30
+    # A1 static: worst level 2 → 30; its own grade 橙 → 30; Σ S = 3.5 + 0.4 = 3.9 →
+    #   min(20, 10 × 3.9) = 20; max(30, 30, 20) = 30
     # alarms open: level 1 (8) + level 2 handled but not released (4) = 12; released: none
     # warnings open: red 15 (the orange one is closed)
     # handling: the unhandled alarm, 6 h open: 4 × 6 / 24 = 1.0; the handled one: 0
@@ -39,10 +39,11 @@ def test_hand_computed_scores(risky):
     row = EnterpriseRisk.objects.get(enterprise=a1)
     assert (row.hazard_level, row.s_sum, row.open_alarms, row.open_warnings,
             row.online_rate) == (2, 3.9, 2, 1, 0.75)
-    # A2: nothing at all → 0, blue; no gateways is neutral, not offline
-    assert terms(a2) == (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 4)
+    # A2: no source, nothing live, only its own grade 黄 → 20 (risk-1.2), blue (< 30);
+    # no gateways is neutral, not offline
+    assert terms(a2) == (20.0, 0.0, 0.0, 0.0, 0.0, 0.0, 20.0, 4)
     assert EnterpriseRisk.objects.get(enterprise=a2).online_rate is None
-    # A3: level 1 → 40 (Σ S 12 → 20 is less); 4 open level-1 alarms 32 → cap 25;
+    # A3: level 1 → 40 (its grade 蓝 → 10 and Σ S 12 → 20 are less); 4 open level-1 alarms 32 → cap 25;
     # 2 red warnings 30 → cap 25; 4 alarms 48 h unhandled: 4 × 4 = 16 → cap 10;
     # its one gateway offline → 10; sum 110 → cap 100 → 红, level 1
     assert terms(a3) == (40.0, 25.0, 25.0, 10.0, 0.0, 10.0, 100.0, 1)
@@ -50,8 +51,8 @@ def test_hand_computed_scores(risky):
 
 def test_version_on_every_score(risky):
     risk_compute(now=NOW)
-    assert set(EnterpriseRisk.objects.values_list("model_version", flat=True)) == {"risk-1.1"}
-    assert set(RegionRisk.objects.values_list("model_version", flat=True)) == {"risk-1.1"}
+    assert set(EnterpriseRisk.objects.values_list("model_version", flat=True)) == {"risk-1.2"}
+    assert set(RegionRisk.objects.values_list("model_version", flat=True)) == {"risk-1.2"}
     changed = {**MODEL, "version": "risk-test"}
     risk_compute(now=NOW + timedelta(minutes=5), model=changed)
     assert set(EnterpriseRisk.objects.values_list("model_version", flat=True)) == {"risk-test"}
@@ -61,8 +62,8 @@ def test_commitment_input_can_be_replaced(risky):
     a2 = risky.enterprises_a[1]
     missing = ("SELECT %s::bigint AS enterprise_id, 'missing'::text AS status", [a2.pk])
     risk_compute(now=NOW, commitments=missing)
-    # missing commitment: 10 points, score 10 → still blue (< 30)
-    assert terms(a2)[4:] == (10.0, 0.0, 10.0, 4)  # commitment, online, score, level
+    # missing commitment: 10 points on its grade's 20: score 30 → 黄 (≥ 30)
+    assert terms(a2)[4:] == (10.0, 0.0, 30.0, 3)  # commitment, online, score, level
     assert terms(risky.enterprises_a[3])[4] == 0.0  # no commitment row: neutral
 
 
@@ -77,13 +78,16 @@ def test_aggregation_to_divisions(risky):
     assert run.regions == 4  # province, city, two counties (the world has no towns)
     rows = {r.code: (r.enterprises, r.score, r.max_score, r.level, r.red, r.orange, r.yellow,
                      r.blue) for r in RegionRisk.objects.all()}
-    # county A: 60.5, 0, 100, 0, 0 → mean 160.5 / 5 = 32.1 → 黄 3; one red, one orange
-    # county B: three zeros → 0 → 蓝; city and province: 160.5 / 8 = 20.0625 → 20.06 → 蓝
+    # the others score their grade alone (橙 30, 黄 20, 蓝 10, 红 40):
+    # county A: A1 60.5, A2 20, A3 100, A4 40, A5 30 → 250.5 / 5 = 50.1 → 橙 2;
+    #   one red (A3), one orange (A1), two yellow (A4, A5), one blue (A2)
+    # county B: B11 10, B12 40, B13 30 → 80 / 3 = 26.67 → 蓝; two yellow, one blue
+    # city and province: 330.5 / 8 = 41.3125 → 41.31 → 黄 3
     assert rows == {
-        "320101000000": (5, 32.1, 100.0, 3, 1, 1, 0, 3),
-        "320102000000": (3, 0.0, 0.0, 4, 0, 0, 0, 3),
-        "320100000000": (8, 20.06, 100.0, 4, 1, 1, 0, 6),
-        "320000000000": (8, 20.06, 100.0, 4, 1, 1, 0, 6),
+        "320101000000": (5, 50.1, 100.0, 2, 1, 1, 2, 1),
+        "320102000000": (3, 26.67, 40.0, 4, 0, 0, 2, 1),
+        "320100000000": (8, 41.31, 100.0, 3, 1, 1, 4, 2),
+        "320000000000": (8, 41.31, 100.0, 3, 1, 1, 4, 2),
     }
     county = RegionRisk.objects.get(code="320101000000")
     assert (county.name, county.division_level, county.division_code) == (
@@ -116,9 +120,12 @@ def test_history_one_row_per_enterprise_per_day_latest_kept(risky):
 def test_aggregation_by_industry_in_scope(risky):
     risk_compute(now=NOW)
     everyone = industry_risk(scope=scope_for_user(risky.users["province"]))
-    # all eight are C2614: 160.5 / 8 = 20.0625; one red (A3), one orange (A1), six blue
-    assert everyone == [{"industry": "C2614", "enterprises": 8, "mean_score": 20.0625,
-                         "max_score": 100.0, "red": 1, "orange": 1, "yellow": 0, "blue": 6}]
-    county_b = industry_risk(scope=scope_for_user(risky.users["county_b"]))
-    assert county_b == [{"industry": "C2614", "enterprises": 3, "mean_score": 0.0,
-                         "max_score": 0.0, "red": 0, "orange": 0, "yellow": 0, "blue": 3}]
+    # all eight are C2614: 330.5 / 8 = 41.3125; one red (A3), one orange (A1), four
+    # yellow, two blue
+    assert everyone == [{"industry": "C2614", "enterprises": 8, "mean_score": 41.3125,
+                         "max_score": 100.0, "red": 1, "orange": 1, "yellow": 4, "blue": 2}]
+    [county_b] = industry_risk(scope=scope_for_user(risky.users["county_b"]))
+    assert county_b["mean_score"] == pytest.approx(80 / 3)
+    assert {k: v for k, v in county_b.items() if k != "mean_score"} == {
+        "industry": "C2614", "enterprises": 3, "max_score": 40.0, "red": 0, "orange": 0,
+        "yellow": 2, "blue": 1}
