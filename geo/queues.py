@@ -19,7 +19,7 @@ owner's own, e.g. those returned to it) give the two usual row sets.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -52,6 +52,8 @@ class QueueCount:
 class HeaderCounts:
     unread: int
     queues: list[QueueCount]  # the user's queues with something waiting, in order
+    # every queue of the user, empty ones too (the workbench lists them all)
+    mine: list[QueueCount] = field(default_factory=list, compare=False)
 
 
 _queues: SliceRegistry[Queue] = SliceRegistry("queues", "work queue")
@@ -88,5 +90,5 @@ def header_counts(user: User) -> HeaderCounts:
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
         first, *counts = cursor.fetchone()
-    return HeaderCounts(first, [QueueCount(q, n) for (q, _rows), n in zip(mine, counts,
-                                                                           strict=True) if n])
+    every = [QueueCount(q, n) for (q, _rows), n in zip(mine, counts, strict=True)]
+    return HeaderCounts(first, [c for c in every if c.count], every)
