@@ -8,7 +8,18 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from geo import authority
@@ -40,13 +51,15 @@ def notices_visible(*, user) -> QuerySet[Notice]:
 
 
 def notices_published(*, user, limit: int | None = None) -> QuerySet[Notice]:
-    """Published notices the user may read, newest first, each with `unread` (signed-in
-    readers without a receipt) and the department's name."""
+    """Published notices the user may read, newest first, each with `unread` (addressed to
+    the user, who has no receipt yet: what a supervisor oversees is not theirs to read) and
+    the department's name."""
     rows = notices_visible(user=user).filter(state=NoticeState.PUBLISHED) \
         .select_related("organisation").order_by("-published_at", "-id")
     if user.is_authenticated:
-        rows = rows.annotate(unread=~Exists(NoticeReceipt.objects.filter(
-            notice=OuterRef("pk"), user=user)))
+        receipt = Exists(NoticeReceipt.objects.filter(notice=OuterRef("pk"), user=user))
+        rows = rows.annotate(unread=Case(When(addressed_q(user), then=~receipt),
+                                         default=Value(False), output_field=BooleanField()))
     return rows[:limit] if limit else rows
 
 
