@@ -41,8 +41,8 @@ from bench import common
 
 GOAL_USERS, GOAL_MEAN_MS = 500, 1000.0
 ACCOUNTS = ["province", "city", "county", "park", "grid", "enterprise", "analyst"]
-PHASES = [("portal home", "/", True), ("login page", "/accounts/login/", False),
-          ("static file", "/static/geo/site.css", False)]
+PHASES = [("static file", "/static/geo/site.css", False),
+          ("login page", "/accounts/login/", False), ("portal home", "/", True)]
 
 _SESSIONS = """
 import json, sys, django
@@ -113,10 +113,26 @@ def phase(base: str, name: str, path: str, *, users: int, cookies: list[str] | N
     gevent.sleep(seconds)
     entry = env.stats.get(name, "GET")
     runner.quit()
+    drain(base)
     return Figures(name, users, entry.num_requests, entry.num_requests / seconds,
                    entry.avg_response_time, entry.get_response_time_percentile(0.5),
                    entry.get_response_time_percentile(0.95),
                    entry.get_response_time_percentile(0.99), entry.num_failures)
+
+
+def drain(base: str, *, within: float = 180.0) -> None:
+    """Wait until the site has worked off what the phase left queued (requests of users
+    that quit are still in granian's queue): the next phase must start on an idle site."""
+    import urllib.request
+
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        with urllib.request.urlopen(f"{base}/accounts/login/", timeout=within) as answer:
+            answer.read()
+        if time.monotonic() - started < 0.1:
+            return
+        gevent.sleep(1.0)
 
 
 def print_figures(title: str, rows: list[Figures]) -> None:

@@ -25,7 +25,7 @@ from django.db.models.functions import Coalesce
 from geo import authority
 from geo.models import OVERSIGHT_ROLES, User
 from geo.notices.models import Notice, NoticeReceipt, NoticeState
-from geo.scope import reader_prefixes, scope_for_user
+from geo.scope import reader_prefixes, scope_for_user, scope_for_user_id
 
 
 def addressed_q(user) -> Q:
@@ -37,11 +37,21 @@ def addressed_q(user) -> Q:
         Q(roles=[]) | Q(roles__contains=[user.role]))
 
 
+def _published_q(user) -> Q:
+    """The published notices `user` may read: public, addressed to them, or in their scope
+    (a supervisor's area holds its own department's notices too)."""
+    return Q(state=NoticeState.PUBLISHED) & (Q(public=True) | addressed_q(user) | _scope(
+        user).q(division_field="division_code", owner_field="organisation", public=False))
+
+
+def _scope(user):
+    # the id-keyed scope is cached in the process: no division query on every home
+    return scope_for_user_id(user.pk) if user.is_authenticated else scope_for_user(user)
+
+
 def notices_visible(*, user) -> QuerySet[Notice]:
     """Every notice `user` may open, in any state."""
-    published = Q(state=NoticeState.PUBLISHED)
-    seen = published & (Q(public=True) | addressed_q(user) | scope_for_user(user).q(
-        division_field="division_code", owner_field="organisation", public=False))
+    seen = _published_q(user)
     if (own := authority.owned_rows(user, Notice.objects.all())) is not None:
         seen |= Q(pk__in=own.values("pk"))
     if (decide := authority.decidable(user, Notice.objects.filter(
@@ -54,8 +64,8 @@ def notices_published(*, user, limit: int | None = None) -> QuerySet[Notice]:
     """Published notices the user may read, newest first, each with `unread` (addressed to
     the user, who has no receipt yet: what a supervisor oversees is not theirs to read) and
     the department's name."""
-    rows = notices_visible(user=user).filter(state=NoticeState.PUBLISHED) \
-        .select_related("organisation").order_by("-published_at", "-id")
+    rows = Notice.objects.filter(_published_q(user)).select_related("organisation") \
+        .order_by("-published_at", "-id")
     if user.is_authenticated:
         receipt = Exists(NoticeReceipt.objects.filter(notice=OuterRef("pk"), user=user))
         rows = rows.annotate(unread=Case(When(addressed_q(user), then=~receipt),
