@@ -10,8 +10,9 @@ The home never imports a module. A slice that has something to show declares it 
 
 A block returns a `Panel` (figures, items, bars of a chart, links) or None when it is not
 for this user. Each block should cost one query: the home's budget is pinned by a test.
-Blocks marked `shared` depend on the scope only, not on the user, and are cached per scope
-key and language for `HOME_CACHE_SECONDS` — 2,000 users of one province share one count.
+Blocks marked `shared` depend on the scope only, not on the user: their rendered HTML is
+cached per scope key and language for `HOME_CACHE_SECONDS` — 2,000 users of one province
+share one count and one rendering.
 
 Shortcuts (快捷入口) are registered the same way with `home_shortcut`; the to-dos are the
 header's work queues (`geo.queues.header_counts`, one query for all).
@@ -24,8 +25,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.functional import Promise
+from django.utils.safestring import mark_safe
 
 from geo.models import User
 from geo.scope import Scope
@@ -74,7 +77,7 @@ class Bar:
 
 @dataclass(frozen=True)
 class Panel:
-    """What one block shows one user. Strings only (no lazy text): shared panels are cached."""
+    """What one block shows one user (rendered by geo/_home_block.html)."""
 
     figures: list[Figure] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
@@ -130,14 +133,21 @@ def home_shortcut(order: int, label: str | Promise, *, key: str, url: str | Prom
     _shortcuts.add(key, Shortcut(order, label, key, url, shows))
 
 
-def home_blocks(ask: HomeAsk) -> list[tuple[Block, Panel]]:
-    """The user's blocks in order, each built (or taken from the cache) once."""
+def home_blocks(ask: HomeAsk) -> list[str]:
+    """The user's blocks in order, each rendered (`geo/_home_block.html`) once; a shared
+    block's HTML is taken from the cache — rendering costs more than its one query."""
     out = []
     for block in sorted(_blocks.all(), key=lambda b: (b.order, b.key)):
-        panel = _cached(block, ask) if block.shared else block.build(ask)
-        if panel is not None:
-            out.append((block, panel))
+        html = _cached(block, ask) if block.shared else _render(block, block.build(ask))
+        if html:
+            out.append(html)
     return out
+
+
+def _render(block: Block, panel: Panel | None) -> str:
+    if panel is None:
+        return ""
+    return render_to_string("geo/_home_block.html", {"block": block, "panel": panel})
 
 
 def home_shortcuts(ask: HomeAsk) -> list[Shortcut]:
@@ -150,13 +160,10 @@ def when(moment: datetime.datetime | None, fmt: str = "Y-m-d H:i") -> str:
     return formats.date_format(timezone.localtime(moment), fmt) if moment else ""
 
 
-_NONE = "none"  # a cached "not for this scope", told apart from a miss
-
-
-def _cached(block: Block, ask: HomeAsk) -> Panel | None:
+def _cached(block: Block, ask: HomeAsk) -> str:
     key = f"home:{block.key}:{ask.scope.key}:{translation.get_language()}"
-    panel = cache.get(key)
-    if panel is None:
-        panel = block.build(ask)
-        cache.set(key, _NONE if panel is None else panel, HOME_CACHE_SECONDS)
-    return None if panel == _NONE else panel
+    html = cache.get(key)
+    if html is None:
+        html = _render(block, block.build(ask))  # "" when not for this scope: cached too
+        cache.set(key, html, HOME_CACHE_SECONDS)
+    return mark_safe(html)  # rendered by our template, escaped there
