@@ -152,8 +152,9 @@ def test_the_home_costs_a_fixed_number_of_queries(world, waiting, django_assert_
     c.get("/")
     cache.clear()
     # the user, the division of the greeting, the notices, one query for the header's and
-    # the to-dos' counts, and six for the blocks (the monitoring block two)
-    with django_assert_max_num_queries(10):
+    # the to-dos' counts, six for the blocks (the monitoring block two), the bureau's
+    # systems (geo.portal)
+    with django_assert_max_num_queries(11):
         c.get("/")
     with CaptureQueriesContext(connection) as cached:  # shared blocks from the cache
         c.get("/")
