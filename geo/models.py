@@ -425,3 +425,7 @@ class PortalSystem(models.Model):
 
     def __str__(self) -> str:
         return self.application.name or self.url
+
+
+# Notices (通知公告) live in their own slice of geo; this line makes them geo models.
+from geo.notices.models import Notice, NoticeReceipt, NoticeState  # noqa: E402, F401

@@ -18,12 +18,15 @@ owner's own, e.g. those returned to it) give the two usual row sets.
 
 from __future__ import annotations
 
+import datetime
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.functional import Promise
 
 from geo.messaging import unread
@@ -52,6 +55,8 @@ class QueueCount:
 class HeaderCounts:
     unread: int
     queues: list[QueueCount]  # the user's queues with something waiting, in order
+    # every queue of the user, empty ones too (the workbench lists them all)
+    mine: list[QueueCount] = field(default_factory=list, compare=False)
 
 
 _queues: SliceRegistry[Queue] = SliceRegistry("queues", "work queue")
@@ -74,7 +79,25 @@ def work_queues() -> list[Queue]:
 def header_counts(user: User) -> HeaderCounts:
     """Unread messages and the count of every queue of `user`, in ONE query: each row set
     becomes a scalar `count(*)` subquery of a single SELECT, so the header costs one
-    round trip whatever the number of queues."""
+    round trip whatever the number of queues. The statement (not its counts) is kept for
+    the user a few seconds: building a dozen querysets costs more than running them."""
+    mine, statement, params = _statement(user)
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        first, *counts = cursor.fetchone()
+    every = [QueueCount(q, n) for q, n in zip(mine, counts, strict=True)]
+    return HeaderCounts(first, [c for c in every if c.count], every)
+
+
+_STATEMENT_SECONDS = 30.0  # as long as the scope cache (geo.scope): rows follow a role change
+_statements: dict[tuple[int, datetime.date], tuple[float, list[Queue], str, list]] = {}
+
+
+def _statement(user: User) -> tuple[list[Queue], str, list]:
+    key = (user.pk, timezone.localdate())  # queues of "today" change at midnight
+    hit = _statements.get(key)
+    if hit and hit[0] > time.monotonic():
+        return hit[1], hit[2], hit[3]
     mine = [(q, rows) for q in work_queues() if (rows := q.items(user)) is not None]
     parts, params = [], []
     for rows in [unread(user), *(rows for _q, rows in mine)]:
@@ -85,8 +108,13 @@ def header_counts(user: User) -> HeaderCounts:
             continue
         parts.append(f"(SELECT count(*) FROM ({sql}) AS q)")
         params.extend(values)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        first, *counts = cursor.fetchone()
-    return HeaderCounts(first, [QueueCount(q, n) for (q, _rows), n in zip(mine, counts,
-                                                                           strict=True) if n])
+    if len(_statements) > 10_000:  # bounded: a day of distinct users, then start again
+        _statements.clear()
+    found = ([q for q, _rows in mine], "SELECT " + ", ".join(parts), params)
+    _statements[key] = (time.monotonic() + _STATEMENT_SECONDS, *found)
+    return found
+
+
+def forget_statements() -> None:
+    """Drop the kept statements (tests; a user's role or organisation changed)."""
+    _statements.clear()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from geo.models import OVERSIGHT_ROLES, SUPERVISOR_ROLES, Role, code_prefix
+from geo.models import LEVEL_DIGITS, OVERSIGHT_ROLES, SUPERVISOR_ROLES, Role, code_prefix
 
 GOVERNMENT_ROLES = SUPERVISOR_ROLES | {Role.GRID, Role.ANALYST}
 # Users who see their own organisation's rows: an enterprise, or an intermediary agency.
@@ -96,6 +96,20 @@ def scope_for_user(user) -> Scope:
         division = user.division
         return Scope(prefix=code_prefix(division.code, division.level))
     return PUBLIC
+
+
+def reader_prefixes(user) -> list[str]:
+    """The area prefixes that contain where `user` stands (their division, else their
+    organisation's): rows addressed to one of these areas reach them (notices published to
+    areas). The reverse of a Scope, which finds the rows inside the caller's area. Empty for
+    visitors, the overseers and users of no place."""
+    if user is None or not user.is_authenticated or not user.is_active \
+            or user.role in OVERSIGHT_ROLES:
+        return []
+    code = user.division_id or (user.organisation.division_id if user.organisation_id else None)
+    if not code:
+        return []
+    return [code[:digits] for digits in sorted(set(LEVEL_DIGITS.values()))]
 
 
 def scope_for_user_id(user_id: int) -> Scope:

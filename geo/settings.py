@@ -126,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "geo.context_processors.inbox",
+                "geo.context_processors.nav",
             ]
         },
     }

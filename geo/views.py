@@ -13,8 +13,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from geo.home import HomeAsk, home_blocks, home_shortcuts
 from geo.models import ApiToken, Notification, SecurityEventKind, TokenAccess
-from geo.scope import PUBLIC, scope_for_request
+from geo.queues import header_counts
+from geo.scope import scope_for_request
 from geo.second_factor import confirmed_device
 from geo.security_log import security_event
 from geo.tokens import token_create, token_revoke
@@ -24,10 +26,14 @@ TOKEN_DAYS = (30, 90, 180, 365)
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    # Live monitoring (alarms, suppressions) is for callers who see places' rows: the
-    # overseers' scope is the public one, which holds none.
-    return render(request, "geo/home.html",
-                  {"sees_monitoring": scope_for_request(request) is not PUBLIC})
+    """The workbench (工作台) of the caller's role: to-dos, the blocks the modules register
+    (geo.home), shortcuts. The header's counts are the to-dos' counts: one query for both."""
+    ask = HomeAsk(user=request.user, scope=scope_for_request(request), now=timezone.now())
+    context = {"blocks": home_blocks(ask), "shortcuts": home_shortcuts(ask)}
+    if request.user.is_authenticated:
+        context["header_counts"] = counts = header_counts(request.user)
+        context["todos"] = counts.mine
+    return render(request, "geo/home.html", context)
 
 
 @login_required

@@ -84,6 +84,7 @@ def _fast_password_hashing(settings):
 def _forget_process_caches() -> None:
     from django.core.cache import cache as django_cache
 
+    from geo.queues import forget_statements
     from geo.scope import _user_scopes
     from geo.sessions import forget_sessions
     from geo.tokens import forget_tokens
@@ -93,6 +94,7 @@ def _forget_process_caches() -> None:
     from tiles import cache, fastpath, selectors, versions
 
     _user_scopes.clear()
+    forget_statements()
     rules_forget()
     forget_tokens()
     forget_sessions()

@@ -19,6 +19,7 @@ from django.db.models import (
     Q,
     QuerySet,
 )
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
@@ -403,3 +404,27 @@ def _warning(w: EarlyWarning) -> dict:
 
 def _iso(t) -> str | None:
     return t.isoformat() if t else None
+
+
+# ---- the workbench (geo.home) ----------------------------------------------------------------
+def warnings_open_recent(*, scope: Scope, limit: int) -> list[EarlyWarning]:
+    """The newest warnings not closed in scope, with their enterprise's name."""
+    return list(owned_filter(EarlyWarning.objects.filter(closed_at__isnull=True), scope)
+                .select_related("enterprise").only("pk", "level", "title", "raised_at",
+                                                   "enterprise__name")
+                .order_by("-raised_at", "-pk")[:limit])
+
+
+def open_warning_levels(*, scope: Scope) -> dict[int, int]:
+    """Level (红橙黄蓝 1–4) -> warnings not closed in scope. One grouped query."""
+    rows = owned_filter(EarlyWarning.objects.filter(closed_at__isnull=True), scope) \
+        .order_by().values_list("level").annotate(n=Count("pk"))
+    return dict(rows)
+
+
+def alarms_by_day(*, scope: Scope, since: date) -> dict[date, int]:
+    """Day -> alarms raised that day in scope since `since` (local days). One query."""
+    rows = alarms_scoped(scope=scope).filter(raised_at__gte=_day_start(since)).order_by() \
+        .annotate(day=TruncDate("raised_at", tzinfo=timezone.get_current_timezone())) \
+        .values_list("day").annotate(n=Count("pk"))
+    return dict(rows)

@@ -17,7 +17,7 @@ from geo.models import LEVEL_DIGITS, Division, DivisionLevel, User
 from geo.scope import Scope
 from layers.base import registry
 from registry.enterprises.filters import EnterpriseFilters, LicenceState
-from registry.enterprises.models import EditStatus, Enterprise, EnterpriseEdit
+from registry.enterprises.models import EditStatus, Enterprise, EnterpriseEdit, RiskLevel
 
 # Licence warnings start this many days before expiry (the outermost expiry stage).
 EXPIRING_DAYS = 90
@@ -139,3 +139,18 @@ def enterprise_edits_awaiting(*, user: User) -> QuerySet[EnterpriseEdit] | None:
     return authority.decidable(user, EnterpriseEdit.objects.filter(status=EditStatus.SUBMITTED),
                                division_field="enterprise__division_code",
                                owner_field="enterprise__organisation")
+
+
+def enterprise_figures(*, scope: Scope) -> dict[str, int]:
+    """The counts of the workbench's area figures, in one query: enterprises in scope,
+    those with a major hazard source, and each risk level (`risk_1` … `risk_4`)."""
+    counts = {f"risk_{level}": Count("pk", filter=Q(risk_level=level)) for level in RiskLevel}
+    return enterprises_scoped(scope=scope).aggregate(
+        total=Count("pk"), major=Count("pk", filter=Q(has_major_hazard=True)), **counts)
+
+
+def enterprise_own(*, scope: Scope, user: User) -> Enterprise | None:
+    """The enterprise of an enterprise user's organisation (their 一企一档), in scope."""
+    if user.organisation_id is None:
+        return None
+    return enterprises_scoped(scope=scope).filter(organisation_id=user.organisation_id).first()

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.enterprise_list, name="enterprise_list"),
     path("export.<slug:fmt>", views.enterprise_export, name="enterprise_export"),
     path("<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
+    path("mine/", views.enterprise_mine, name="enterprise_mine"),
     # writing the file (edit_views)
     path("new", edit_views.enterprise_register, name="enterprise_register"),
     path("<int:pk>/edit", edit_views.enterprise_edit, name="enterprise_edit"),

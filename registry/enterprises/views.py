@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -81,6 +81,14 @@ def enterprise_export(request: HttpRequest, fmt: str) -> HttpResponse:
     return export_response(
         lambda directory: export_layer(registry.get("enterprises"), scope, fmt, directory,
                                        request=request, only=qs), fmt)
+
+
+@login_required
+@require_GET
+def enterprise_mine(request: HttpRequest) -> HttpResponse:
+    """An enterprise user's own file (本企业档案): the link the header and the home give them."""
+    own = selectors.enterprise_own(scope=scope_for_request(request), user=request.user)
+    return redirect("enterprise_detail", pk=own.pk) if own else redirect("enterprise_list")
 
 
 @login_required

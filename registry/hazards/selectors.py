@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.db.models import (
     Case,
+    Count,
     Func,
     IntegerField,
     Prefetch,
@@ -127,3 +128,10 @@ def hazard_grades_sql() -> str:
     table = HazardSource._meta.db_table
     return (f'SELECT enterprise_id, min(level) FILTER (WHERE is_major) AS worst_level, '
             f'coalesce(sum(s_value), 0)::float8 AS s_sum FROM "{table}" GROUP BY enterprise_id')
+
+
+def hazard_level_counts(*, scope: Scope) -> dict[int | None, int]:
+    """Level (一级 … 四级, None: not evaluated) -> the caller's major hazard sources, for the
+    workbench. One grouped query."""
+    return dict(owned_filter(HazardSource.objects.all(), scope).order_by()
+                .values_list("level").annotate(n=Count("pk")))

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime
 
 from django.db import models
-from django.db.models import Case, CharField, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from geo import authority
+from geo.models import User
 from geo.places import owned_filter
 from geo.scope import Scope
 from registry.enterprises.models import Enterprise
@@ -50,3 +52,22 @@ def enterprise_licences(*, scope: Scope, enterprise: Enterprise,
                         today: datetime.date) -> list[Licence]:
     """The enterprise's licences with `warning_stage` (expired / 7 / 30 / 90 / None)."""
     return list(licences_expiring(scope=scope, today=today).filter(enterprise=enterprise))
+
+
+def licences_expired(*, user: User, today: datetime.date) -> QuerySet[Licence] | None:
+    """The header's work queue: expired licences the user has to renew (their enterprise's)
+    or to follow up (a supervisor over them) — the rows of ?stage=expired."""
+    rows = Licence.objects.filter(valid_to__lt=today)
+    if authority.is_supervisor(user):  # a department's own rows are not its to-dos here
+        return authority.decidable(user, rows)
+    return authority.owned_rows(user, rows)
+
+
+def licence_figures(*, scope: Scope, today: datetime.date) -> dict[str, int]:
+    """Expired and expiring (within 30 / 90 days) licences in scope, in one query."""
+    soon = today + datetime.timedelta(days=30)
+    later = today + datetime.timedelta(days=STAGE_DAYS[-1])
+    return licences_scoped(scope=scope).aggregate(
+        expired=Count("pk", filter=Q(valid_to__lt=today)),
+        days_30=Count("pk", filter=Q(valid_to__gte=today, valid_to__lte=soon)),
+        days_90=Count("pk", filter=Q(valid_to__gt=soon, valid_to__lte=later)))
