@@ -43,8 +43,9 @@ def test_hand_computed_scores(risky):
     # no gateways is neutral, not offline
     assert terms(a2) == (20.0, 0.0, 0.0, 0.0, 0.0, 0.0, 20.0, 4)
     assert EnterpriseRisk.objects.get(enterprise=a2).online_rate is None
-    # A3: level 1 → 40 (its grade 蓝 → 10 and Σ S 12 → 20 are less); 4 open level-1 alarms 32 → cap 25;
-    # 2 red warnings 30 → cap 25; 4 alarms 48 h unhandled: 4 × 4 = 16 → cap 10;
+    # A3: level 1 → 40 (its grade 蓝 → 10 and Σ S 12 → 20 are less);
+    # 4 open level-1 alarms 32 → cap 25; 2 red warnings 30 → cap 25;
+    # 4 alarms 48 h unhandled: 4 × 4 = 16 → cap 10;
     # its one gateway offline → 10; sum 110 → cap 100 → 红, level 1
     assert terms(a3) == (40.0, 25.0, 25.0, 10.0, 0.0, 10.0, 100.0, 1)
 
