@@ -13,7 +13,7 @@ from importlib import import_module
 from django.urls import reverse
 
 # name -> module with `build(base_path: str) -> dashboards.dashapp.DjangoDash`
-DASHBOARDS = {"onemap": "dashboards.onemap"}
+DASHBOARDS = {"onemap": "dashboards.onemap", "screen": "dashboards.screen"}
 
 _apps: dict = {}
 _lock = threading.Lock()

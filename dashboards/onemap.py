@@ -56,15 +56,17 @@ def layout() -> html.Div:
                      dcc.Store(id=SELECTED), dcc.Store(id=SHOWN)], className="onemap")
 
 
-def map_div(div_id: str, *, scope, selected: str, shown: list[str]) -> html.Div:
+def map_div(div_id: str, *, scope, selected: str, shown: list[str],
+            theme: str = "") -> html.Div:
     """The div assets/onemap_map.js starts a MapLibre map in: the caller's style (the
     session cookie scopes it and its tiles), opened on the caller's jurisdiction (an
-    enterprise user: its plants) with the `shown` layers visible."""
+    enterprise user: its plants) with the `shown` layers visible. `theme` ("dark": the
+    large screen) is for the page's own script to restyle the map once it is loaded."""
     box = home_extent(scope=scope)
     bounds = [box.west, box.south, box.east, box.north] if box else None
     return html.Div(id=div_id, className="map safeatlas-map", **{
         "data-style": f"{base_url()}/tiles/style.json", "data-bounds": json.dumps(bounds),
-        "data-selected": selected, "data-shown": json.dumps(shown)})
+        "data-selected": selected, "data-shown": json.dumps(shown), "data-theme": theme})
 
 
 def _legend(layers) -> html.Div:
