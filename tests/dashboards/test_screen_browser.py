@@ -110,6 +110,6 @@ def test_a_warning_from_the_ingest_appears_within_two_seconds(live_server, world
         assert sum("/tiles/warnings.json" in url for url in browser.requested) > tiles_before
 
         page.locator("#screen-feed .item").first.click()  # its record, through the scope
-        expect(page.locator("#onemap-record-body h3")).to_contain_text("高高报", timeout=5_000)
+        expect(page.locator("#onemap-record-body h3")).to_contain_text("高高报", timeout=15_000)
         screenshot(page, "screen-live", full_page=False)
         assert errors == []
