@@ -4,7 +4,7 @@
 // events are already read in the caller's scope). On each event: the row is prepended
 // (at most MAX_ROWS kept, so a wall running for days holds a bounded DOM), the live layers'
 // tiles are reloaded (they answer 304 where nothing changed) and the Dash store `data-tick`
-// is set so the panels are read again — both at most once per REFRESH_MS.
+// is set so the panels are read again — at most once per REFRESH_MS and twice that.
 // Dash serves every dashboard's assets on every dashboard: this does nothing without #screen.
 (function () {
   "use strict";
@@ -271,7 +271,11 @@
         if (source && source.setTiles && source.tiles) { source.setTiles(source.tiles.slice()); }
       });
     }, REFRESH_MS);
-    var recount = throttled(function () { setProps(root.dataset.tick, Date.now()); }, REFRESH_MS);
+    // the panels less often than the tiles: Dash drops the answer of a callback whose input
+    // changed again before it came back, so a tick faster than a busy server answers
+    // would only postpone the counts
+    var recount = throttled(function () { setProps(root.dataset.tick, Date.now()); },
+                            2 * REFRESH_MS);
 
     if (root.dataset.live !== "1" || !window.EventSource) { return; }
     var stream = new window.EventSource(root.dataset.events);
