@@ -1,6 +1,6 @@
 """`make bench`: build the province-scale data set in its own database (once), then run
-the tile, OGC API, layer-import, nearest-resource, event-stream, one-map and portal benchmarks
-against it. Prints each benchmark's table."""
+the tile, OGC API, layer-import, nearest-resource, event-stream, one-map, large-screen and
+portal benchmarks against it. Prints each benchmark's table."""
 
 from __future__ import annotations
 
@@ -58,7 +58,8 @@ def main() -> None:
     for script in ("bench.tiles", "bench.ogc"):
         _run([py, "-m", script, *sys.argv[1:]], env)
     for script in ("bench.registry", "bench.nearest", "bench.ingest", "bench.alarm_noise",
-                   "bench.alarm_grading", "bench.events", "bench.onemap", "bench.portal"):
+                   "bench.alarm_grading", "bench.events", "bench.onemap", "bench.screen",
+                   "bench.portal"):
         _run([py, "-m", script], env)
 
 

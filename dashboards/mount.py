@@ -13,7 +13,8 @@ from importlib import import_module
 from django.urls import reverse
 
 # name -> module with `build(base_path: str) -> dashboards.dashapp.DjangoDash`
-DASHBOARDS = {"onemap": "dashboards.onemap", "riskmap": "dashboards.riskmap"}
+DASHBOARDS = {"onemap": "dashboards.onemap", "riskmap": "dashboards.riskmap",
+              "screen": "dashboards.screen"}
 
 _apps: dict = {}
 _lock = threading.Lock()

@@ -25,17 +25,16 @@ from dashboards.onemap_panels import (
     place_of,
     search_results,
 )
-from dashboards.record_panel import record_hint, record_panel
+from dashboards.record_panel import record_hint, record_of
 from dashboards.search import MAX_TEXT, features_search
 from dashboards.selectors import (
     DIVISIONS,
     colour_legend,
-    feature_record,
     home_extent,
     layers_empty,
     layers_visible,
 )
-from layers.base import FOUR_COLOURS, FourColour, registry
+from layers.base import FOUR_COLOURS, FourColour
 
 MAP, LAYERS, RECORD = "onemap-map", "onemap-layers", "onemap-record"
 SELECTED = "onemap-selected"  # set by assets/onemap_map.js on a click: {layer, id, lng, lat}
@@ -110,17 +109,19 @@ def _layer_option(layer, empty: bool) -> dict:
 
 
 def map_div(div_id: str, *, scope, selected: str, shown: list[str],
-            view: dict | None = None) -> html.Div:
+            view: dict | None = None, theme: str = "") -> html.Div:
     """The div assets/onemap_map.js starts a MapLibre map in: the caller's style (the
     session cookie scopes it and its tiles), opened on the caller's jurisdiction (an
     enterprise user: its plants) with the `shown` layers visible and the drill-down's
-    first `view` (onemap_panels.map_view) drawn."""
+    first `view` (onemap_panels.map_view) drawn. `theme` ("dark": the large screen) is
+    for the page's own script to restyle the map once it is loaded."""
     box = home_extent(scope=scope)
     bounds = [box.west, box.south, box.east, box.north] if box else None
     return html.Div(id=div_id, className="map safeatlas-map", **{
         "data-style": f"{base_url()}/tiles/style.json", "data-bounds": json.dumps(bounds),
         "data-selected": selected, "data-shown": json.dumps(shown),
-        "data-fonts": json.dumps(list(settings.MAP_FONTS)), "data-view": json.dumps(view)})
+        "data-fonts": json.dumps(list(settings.MAP_FONTS)), "data-view": json.dumps(view),
+        "data-theme": theme})
 
 
 def _legend(layers) -> html.Div:
@@ -172,15 +173,10 @@ def show_place(place: dict | None):
 
 def _record(scope, place: dict):
     if place.get("division"):
-        layer_id, pk = DIVISIONS, place["division"]
-    elif place.get("layer"):
-        layer_id, pk = place["layer"], place["id"]
-    else:
-        return record_hint()
-    record = feature_record(scope=scope, layer_id=layer_id, pk=pk)
-    layer = registry.get(layer_id)
-    title = str(layer.title) if layer and layer.visible_to(scope) else _("要素")
-    return record_panel(record, layer_title=title)
+        return record_of(scope, DIVISIONS, place["division"])
+    if place.get("layer"):
+        return record_of(scope, place["layer"], place["id"])
+    return record_hint()
 
 
 def search(text: str | None) -> list:

@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy
 from dashboards.bridge import current_scope
 from dashboards.dashapp import DjangoDash, make_dash
 from dashboards.onemap import base_url, map_div
-from dashboards.record_panel import record_hint, record_panel
+from dashboards.record_panel import record_hint, show_record
 from dashboards.risk_counts import DYNAMIC, STATIC, RiskCounts, risk_counts
-from dashboards.selectors import colour_legend, feature_record, layers_visible
+from dashboards.selectors import colour_legend, layers_visible
 from layers.base import FOUR_COLOURS, registry
 from monitoring.risk.selectors import risk_cloud_tiles, risk_days
 
@@ -172,15 +172,3 @@ def show_cloud(index, opacity):
                     "before": "enterprises-circle",
                     "paint": {"raster-opacity": opacity, "raster-fade-duration": 0}}]}
     return spec, day.isoformat()
-
-
-def show_record(selected: dict | None):
-    """The clicked feature's record, read through its layer's scoped queryset."""
-    if not isinstance(selected, dict) or selected.get("id") is None:
-        return record_hint()
-    scope = current_scope()
-    layer_id = str(selected.get("layer", ""))
-    record = feature_record(scope=scope, layer_id=layer_id, pk=selected["id"])
-    layer = registry.get(layer_id)
-    title = str(layer.title) if layer and layer.visible_to(scope) else _("要素")
-    return record_panel(record, layer_title=title)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import (
     Avg,
@@ -19,7 +19,7 @@ from django.db.models import (
     Q,
     QuerySet,
 )
-from django.db.models.functions import TruncDate
+from django.db.models.functions import TruncDate, TruncHour
 from django.urls import reverse
 from django.utils import timezone
 
@@ -197,6 +197,51 @@ def warning_sensors(*, scope: Scope, alarm: Alarm, limit: int = 12) -> list[Sens
     rows = owned_filter(Sensor.objects.filter(related), scope).select_related("unit") \
         .order_by("unit__code", "point")[:limit]
     return sorted(rows, key=lambda s: s.pk != alarm.sensor_id)
+
+
+
+# ---- the large screen's figures (geo.panels) -----------------------------------------------
+def alarm_open_level_counts(*, scope: Scope) -> dict[int, int]:
+    """Level (1 … 4) -> number of the caller's open alarms (neither released nor
+    suppressed), every level present. ONE grouped query."""
+    grouped = (alarms_scoped(scope=scope).exclude(status__in=CLOSED).order_by()
+               .values("level").annotate(n=Count("pk")))
+    counts = {level: 0 for level, _label in ALARM_LEVEL_LABELS}
+    counts.update({row["level"]: row["n"] for row in grouped})
+    return counts
+
+
+def warning_open_counts(*, scope: Scope) -> dict[int | str, int]:
+    """Level (1 红 … 4 蓝) -> number of the caller's warnings not closed, and "escalated":
+    those of them escalated because nobody signed for them in time (超时升级). ONE query."""
+    levels = {level: Count("pk", filter=Q(level=level)) for level in WarningLevel.values}
+    found = owned_filter(EarlyWarning.objects.filter(closed_at__isnull=True), scope) \
+        .aggregate(**{f"l{k}": v for k, v in levels.items()},
+                   escalated=Count("pk", filter=Q(escalated_at__isnull=False)))
+    return {**{level: found[f"l{level}"] for level in levels}, "escalated": found["escalated"]}
+
+
+def alarms_hourly(*, scope: Scope, now: datetime, hours: int = 24) -> list[tuple[datetime, int]]:
+    """(hour, alarms raised in it) of the caller's last `hours` hours up to `now`, oldest
+    first, empty hours included. ONE grouped query."""
+    end = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    start = end - timedelta(hours=hours)
+    grouped = (alarms_scoped(scope=scope).filter(raised_at__gte=start, raised_at__lt=end)
+               .order_by().annotate(hour=TruncHour("raised_at", tzinfo=UTC)).values("hour")
+               .annotate(n=Count("pk")))
+    counts = {row["hour"]: row["n"] for row in grouped}
+    return [(hour, counts.get(hour, 0)) for hour in
+            (start + timedelta(hours=i) for i in range(hours))]
+
+
+def warnings_recent(*, scope: Scope, limit: int = 30) -> list[dict]:
+    """The caller's newest warnings, newest first, each as the stream's `warning.raised`
+    event carries it (`{"type", "at", "alarm", "warning"}`), so a page draws the rows it
+    starts with and the live ones alike. ONE query."""
+    rows = (Warnings.queryset(scope).select_related("alarm", "alarm__enterprise")
+            .order_by("-raised_at", "-pk")[:limit])
+    return [{"type": "warning.raised", "at": w.raised_at.isoformat(),
+             "alarm": _alarm(w.alarm), "warning": _warning(w)} for w in rows]
 
 
 # ---- suppressions --------------------------------------------------------------------------

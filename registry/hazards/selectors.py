@@ -68,6 +68,16 @@ def hazard_source_list(*, scope: Scope, level: int | None = None,
     return qs.order_by("level", "enterprise__name", "name")
 
 
+def hazard_major_level_counts(*, scope: Scope) -> dict[int, int]:
+    """GB 18218 level (1 一级 … 4 四级) -> number of the caller's major hazard sources
+    (重大危险源), every level present (zeros included). ONE grouped query."""
+    grouped = (owned_filter(HazardSource.objects.filter(is_major=True, level__isnull=False),
+                            scope).order_by().values("level").annotate(n=Count("pk")))
+    counts = {level: 0 for level in (1, 2, 3, 4)}
+    counts.update({row["level"]: row["n"] for row in grouped})
+    return counts
+
+
 def enterprise_hazard_sources(*, scope: Scope, enterprise: Enterprise) -> list[HazardSource]:
     """Major hazard sources of one enterprise with `geojson` (outline, from PostGIS); the
     evaluation steps and the geometry object stay in the database."""

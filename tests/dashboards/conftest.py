@@ -9,6 +9,7 @@ from django.test import Client
 
 from geo.models import GridCell
 from tests.conftest import box
+from tests.dashboards.screen_data import plants, warnings_ab  # noqa: F401  (the screen's)
 
 
 @pytest.fixture

@@ -47,8 +47,9 @@ def page_paths(cookie: str) -> list[str]:
     scripts = re.findall(r'(?:src|href)="(/dash/onemap/(?:_dash-component-suites|assets)/[^"]+)"',
                          html)
     assets = sorted(s.rsplit("/assets/", 1)[1].split("?")[0] for s in scripts if "/assets/" in s)
-    # every Dash page loads the shared assets/ folder (other pages' styles too)
-    assert {"onemap.css", "onemap_map.js", "vendor/maplibre-gl.css",
+    # every Dash page loads the shared assets/ folder (other pages' styles too; screen.js
+    # idles without #screen)
+    assert {"onemap.css", "onemap_map.js", "screen.css", "screen.js", "vendor/maplibre-gl.css",
             "vendor/maplibre-gl.js"} <= set(assets)
     return scripts
 

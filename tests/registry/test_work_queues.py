@@ -123,7 +123,7 @@ def test_a_supervisor_follows_a_queue_from_the_header(live_server, world, waitin
         assert {round(b["y"] + b["height"] / 2) for b in centres} == {25}  # one line at 1920
         page.click("#nav-monitoring summary")  # the monitoring pages under one word
         expect(page.locator("#nav-monitoring a")).to_have_text(
-            ["监测报警", "每日承诺", "报警处置考核", "系统运行监测", "监测报告"])
+            ["监测报警", "每日承诺", "报警处置考核", "系统运行监测", "监测报告", "指挥中心大屏"])
         screenshot(page, "header-menu-county", full_page=False)
         page.click("#queue-hazard_filings")
         page.wait_for_url(f"{live_server.url}/hazards/?state=submitted")
