@@ -11,13 +11,12 @@ from dataclasses import dataclass, field
 from django.contrib.gis.db.models.functions import Envelope, PointOnSurface
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
-from django.db.models import Count
-from django.db.models.functions import Substr
 
 from dashboards.selectors import DIVISIONS, ENTERPRISES, BBox
 from geo.models import LEVEL_DIGITS, code_prefix
 from geo.scope import Scope
 from layers.base import FOUR_COLOURS, FourColour, Layer, registry
+from registry.enterprises.selectors import enterprise_division_risk_counts
 
 REGION_RISK = "region_risk"  # a division's dynamic risk, per day (monitoring.risk)
 CHILD_ROWS = 50  # rows of one child layer listed under a feature (the count says the rest)
@@ -178,17 +177,10 @@ def _division_counts(scope: Scope, code: str, prefix: str) -> list[DivisionCount
     children = list(registry.get(DIVISIONS).queryset(scope).filter(parent_id=code)
                     .annotate(at=PointOnSurface("geom")).order_by("code")
                     .values("code", "name", "level", "at"))
-    layer = registry.get(ENTERPRISES)
-    if not children or layer is None or not isinstance(layer.colour_by, FourColour):
-        return [DivisionCount(c["code"], c["name"], c["at"].x, c["at"].y) for c in children]
+    if not children:
+        return []
     digits = LEVEL_DIGITS[children[0]["level"]]
-    colour = layer.colour_by.property
-    counts: dict[str, dict[int, int]] = {}
-    rows = (layer.queryset(scope).filter(**{f"{layer.scope}__startswith": prefix})
-            .annotate(child=Substr(layer.scope, 1, digits)).values("child", colour)
-            .annotate(n=Count("pk")).order_by())
-    for row in rows:
-        counts.setdefault(row["child"], {})[row[colour]] = row["n"]
+    counts = enterprise_division_risk_counts(scope=scope, within=prefix, digits=digits)
     risk = _region_risk(scope, [c["code"] for c in children])
     return [DivisionCount(c["code"], c["name"], c["at"].x, c["at"].y,
                           counts.get(c["code"][:digits], {}), risk.get(c["code"]))

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count
-from django.db.models.functions import Substr
 
 from geo.models import LEVEL_DIGITS
 from geo.scope import Scope
 from layers.base import registry
 from monitoring.risk.selectors import enterprise_risk_scoped, region_risk_scoped, risk_days
+from registry.enterprises.selectors import enterprise_division_risk_counts
 
 STATIC, DYNAMIC = "static", "dynamic"
 COLOURS = ("red", "orange", "yellow", "blue")  # levels 1..4
@@ -84,14 +84,10 @@ def _dynamic(scope: Scope, level: str, day: date) -> dict[str, tuple]:
 def _static(scope: Scope, level: str) -> dict[str, tuple]:
     """Enterprises by static grade per division; a division's level is its enterprises'
     mean grade, rounded (as the dynamic map bands the mean score)."""
-    digits = LEVEL_DIGITS[level]
-    rows = (registry.get("enterprises").queryset(scope)
-            .annotate(prefix=Substr("division_code", 1, digits))
-            .values_list("prefix", "risk_level").annotate(n=Count("id")).order_by())
-    found: dict[str, list[int]] = {}
-    for prefix, risk_level, n in rows:
-        counts = found.setdefault(prefix.ljust(12, "0"), [0, 0, 0, 0])
-        counts[risk_level - 1] += n
+    by_prefix = enterprise_division_risk_counts(scope=scope, within="",
+                                                digits=LEVEL_DIGITS[level])
+    found = {prefix.ljust(12, "0"): [levels.get(lv, 0) for lv in (1, 2, 3, 4)]
+             for prefix, levels in by_prefix.items()}
     return {code: (_mean_level(counts), tuple(counts)) for code, counts in found.items()}
 
 

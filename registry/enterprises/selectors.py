@@ -83,13 +83,17 @@ def enterprise_division_counts(qs: QuerySet[Enterprise], *, prefix: str) -> list
     return [(row["part"], row["n"]) for row in grouped]
 
 
-def enterprise_risk_counts(*, scope: Scope) -> dict[int, int]:
-    """Risk level (1 重大 … 4 低) -> number of the caller's enterprises, every level present
-    (zeros included). ONE grouped query."""
-    grouped = (enterprises_scoped(scope=scope).order_by().values("risk_level")
-               .annotate(n=Count("pk")))
-    counts = {level: 0 for level in (1, 2, 3, 4)}
-    counts.update({row["risk_level"]: row["n"] for row in grouped})
+def enterprise_division_risk_counts(*, scope: Scope, within: str, digits: int
+                                    ) -> dict[str, dict[int, int]]:
+    """Child-division prefix (`digits` long) -> risk level -> number of the caller's
+    enterprises under the prefix `within`, in ONE grouped query (the one map's drill-down,
+    the four-colour map)."""
+    grouped = (enterprises_scoped(scope=scope).filter(division_code__startswith=within)
+               .order_by().annotate(part=Left("division_code", digits))
+               .values_list("part", "risk_level").annotate(n=Count("pk")))
+    counts: dict[str, dict[int, int]] = {}
+    for part, level, n in grouped:
+        counts.setdefault(part, {})[level] = n
     return counts
 
 
