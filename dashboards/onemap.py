@@ -31,10 +31,10 @@ from dashboards.selectors import (
     DIVISIONS,
     colour_legend,
     home_extent,
-    layers_empty,
     layers_visible,
 )
 from layers.base import FOUR_COLOURS, FourColour
+from layers.selectors import layers_empty
 
 MAP, LAYERS, RECORD = "onemap-map", "onemap-layers", "onemap-record"
 SELECTED = "onemap-selected"  # set by assets/onemap_map.js on a click: {layer, id, lng, lat}
@@ -71,7 +71,7 @@ def layout() -> html.Div:
     first place (the caller's own area) depend on the caller."""
     scope = current_scope()
     layers = layers_visible(scope=scope)
-    empty = layers_empty(scope=scope, layers=layers)
+    empty = layers_empty(layers, scope)
     shown = [layer.id for layer in layers if layer.shown]
     at = home_drill(scope)
     side = html.Aside([

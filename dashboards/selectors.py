@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.gis.db.models import Extent
-from django.core.exceptions import EmptyResultSet, ValidationError
-from django.db import connection
+from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, ForeignKey, Model
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -48,27 +47,6 @@ class FeatureRecord:
 def layers_visible(*, scope: Scope) -> list[type[Layer]]:
     """Registered layers the caller can see anything of, in registration order."""
     return [layer for layer in registry.all() if layer.visible_to(scope)]
-
-
-def layers_empty(*, scope: Scope, layers: list[type[Layer]]) -> set[str]:
-    """Ids of the layers holding no feature the caller may see, in ONE query (an EXISTS
-    per layer in a single SELECT), so the switcher can mark them."""
-    parts, params = [], []
-    for layer in layers:
-        try:
-            sql, values = layer.queryset(scope).order_by().values("pk")[:1].query \
-                .sql_with_params()
-        except EmptyResultSet:  # a scope that grants nothing of the layer
-            parts.append("FALSE")
-            continue
-        parts.append(f"EXISTS ({sql})")
-        params.extend(values)
-    if not parts:
-        return set()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        found = cursor.fetchone()
-    return {layer.id for layer, exists in zip(layers, found, strict=True) if not exists}
 
 
 def home_extent(*, scope: Scope) -> BBox | None:

@@ -14,8 +14,9 @@ from dashboards.drill import division_at, drill, home_drill
 from dashboards.onemap import DRILL, HITS, PLACE, SEARCH, SELECTED, TRAIL, VIEW
 from dashboards.onemap_panels import GO, go
 from dashboards.search import features_search
-from dashboards.selectors import layers_empty, layers_visible
+from dashboards.selectors import layers_visible
 from geo.scope import scope_for_user
+from layers.selectors import layers_empty
 from registry.hazards.models import HazardSource
 from tests.dashboards.conftest import dash_callback, dash_place, logged_in
 from tests.dashboards.test_onemap import texts
@@ -135,11 +136,11 @@ def test_empty_layers_are_found_in_one_query(world, grid_cell):
     county_a = _scope(world, "county_a")
     layers = layers_visible(scope=county_a)
     with CaptureQueriesContext(connection) as queries:
-        empty = layers_empty(scope=county_a, layers=layers)
+        empty = layers_empty(layers, county_a)
     assert len(queries) == 1
     assert {"divisions", "enterprises", "grid_cells"}.isdisjoint(empty)
     assert {"hazard_sources", "water", "roads", "sensors"} <= empty
-    assert "grid_cells" in layers_empty(scope=_scope(world, "county_b"), layers=layers)
+    assert "grid_cells" in layers_empty(layers, _scope(world, "county_b"))
 
 
 # ---- the callbacks through Django -> Dash ---------------------------------------------------
