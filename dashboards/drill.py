@@ -16,6 +16,7 @@ from dashboards.selectors import DIVISIONS, ENTERPRISES, BBox
 from geo.models import LEVEL_DIGITS, code_prefix
 from geo.scope import Scope
 from layers.base import FOUR_COLOURS, FourColour, Layer, registry
+from layers.selectors import division_trail
 from registry.enterprises.selectors import enterprise_division_risk_counts
 
 REGION_RISK = "region_risk"  # a division's dynamic risk, per day (monitoring.risk)
@@ -152,15 +153,13 @@ def _division_drill(scope: Scope, code: str) -> Drill | None:
 
 
 def _division_trail(scope: Scope, prefix: str) -> list[Crumb]:
-    """Crumbs from the caller's top division down to the one with this prefix."""
+    """Crumbs from the caller's top division down to the one with this prefix (levels no
+    division row names, e.g. a village missing from the register, are left out)."""
     top = top_division(scope)
-    start = len(code_prefix(top, _level_of(top))) if top else 0
-    codes = [prefix[:d].ljust(12, "0") for d in sorted(LEVEL_DIGITS.values())
-             if start <= d <= len(prefix) and d >= 2]
-    names = dict(registry.get(DIVISIONS).queryset(scope).filter(code__in=codes)
-                 .values_list("code", "name"))
-    return [Crumb(names[c], {"division": c}) for c in codes
-            if c in names and division_allowed(scope, c)]
+    start = code_prefix(top, _level_of(top)) if top else ""
+    return [Crumb(name, {"division": part.ljust(12, "0")})
+            for part, name in division_trail(scope=scope, within=prefix, top=start)
+            if name != part and division_allowed(scope, part.ljust(12, "0"))]
 
 
 def _level_of(code: str) -> str:

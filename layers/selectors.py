@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.db import connection
 
+from geo.models import LEVEL_DIGITS
 from geo.scope import Scope
-from layers.base import Layer
+from layers.base import Layer, registry
 
 
 def layer_counts(layers: list[type[Layer]], scope: Scope) -> dict[str, int]:
@@ -37,3 +38,15 @@ def layers_empty(layers: list[type[Layer]], scope: Scope) -> set[str]:
         cursor.execute("SELECT " + ", ".join(parts), params)
         found = cursor.fetchone()
     return {layer.id for layer, exists in zip(layers, found, strict=True) if not exists}
+
+
+def division_trail(*, scope: Scope, within: str, top: str) -> list[tuple[str, str]]:
+    """(prefix, name) of the divisions from the caller's own (`top`) down to `within`, for
+    a page's crumbs; one query through the divisions layer (the prefix itself when no
+    division row names it)."""
+    prefixes = [within[:d] for d in sorted(LEVEL_DIGITS.values())
+                if max(len(top), 1) <= d <= len(within)]
+    codes = {p.ljust(12, "0"): p for p in prefixes}
+    found = dict(registry.get("divisions").queryset(scope).filter(code__in=codes)
+                 .values_list("code", "name"))
+    return [(p, found.get(code, p)) for code, p in codes.items()]

@@ -24,10 +24,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from geo import authority
-from geo.models import LEVEL_DIGITS, User
+from geo.models import User
 from geo.places import owned_filter
 from geo.scope import Scope
-from layers.base import registry
+from layers.selectors import division_trail  # noqa: F401 (the pages' crumbs: one reader)
 from monitoring.alarms import metrics
 from monitoring.alarms.events import STEP_EVENTS
 from monitoring.alarms.layers import Alarms, Warnings
@@ -370,17 +370,6 @@ def grading_levels(*, scope: Scope) -> list[str]:
         return list(metrics.LEVELS)
     top = len(scope.prefix) if scope.prefix is not None else 99
     return [name for name, digits in metrics.LEVELS.items() if digits is None or digits >= top]
-
-
-def division_trail(*, scope: Scope, within: str, top: str) -> list[tuple[str, str]]:
-    """(prefix, name) of the divisions from the caller's own (`top`) down to `within`, for
-    the page's crumbs; one query through the divisions layer (a code when not found)."""
-    prefixes = [within[:d] for d in sorted(LEVEL_DIGITS.values())
-                if max(len(top), 1) <= d <= len(within)]
-    codes = {p.ljust(12, "0"): p for p in prefixes}
-    found = dict(registry.get("divisions").queryset(scope).filter(code__in=codes)
-                 .values_list("code", "name"))
-    return [(p, found.get(code, p)) for code, p in codes.items()]
 
 
 # ---- the event stream's reads (ADR 0018) ---------------------------------------------------
