@@ -25,6 +25,7 @@ urlpatterns = [
     path("o/", include("geo.sso")),  # single sign-on: OAuth2 / OpenID Connect (ADR 0026)
     path("ogc/", include("layers.ogc.urls")),
     path("", include("monitoring.urls")),
+    path("", include("enforcement.urls")),
     path("tiles/", include("tiles.urls")),
     path("dash/", include("dashboards.urls")),
     path("", include("registry.urls")),

@@ -1,0 +1,2 @@
+"""Face: admin for enforcement's reference data (standards libraries, checklists, item
+lists), declared in the slices. Import lines only."""

@@ -1,0 +1,2 @@
+"""Face: the enforcement models live in its slices; importing them here registers them
+with Django (app label `enforcement`). Import lines only."""
