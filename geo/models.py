@@ -408,6 +408,25 @@ class NumberFormat(models.Model):
             raise ValidationError({"template": _("编号格式须包含序号 {serial}")})
 
 
+class OfflineReceipt(models.Model):
+    """One form sent from a phone's offline queue (geo.offline): the client's id for it and
+    how it was answered, so a second send of the same record (a lost answer, a replay)
+    gets the first answer instead of storing it again."""
+
+    user = models.ForeignKey("geo.User", models.CASCADE, verbose_name=_("用户"))
+    key = models.UUIDField(_("离线记录标识"))
+    path = models.CharField(_("提交地址"), max_length=300)
+    status = models.PositiveSmallIntegerField(_("应答状态"), null=True)
+    location = models.CharField(_("跳转地址"), max_length=500, blank=True)
+    received_at = models.DateTimeField(_("接收时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("离线提交回执")
+        verbose_name_plural = verbose_name
+        constraints = [models.UniqueConstraint(fields=["user", "key"],
+                                               name="offline_receipt_once")]
+
+
 class PortalSystem(models.Model):
     """An application registered for single sign-on (统一认证) that the portal home
     lists among the bureau's systems (geo.portal), beside those of settings.PORTAL_SYSTEMS.

@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from geo import openapi, signin, views
+from geo import offline, openapi, signin, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
     path("admin/login/", signin.admin_login),  # before the admin: one way to sign in
     path("admin/", admin.site.urls),
     path("accounts/login/", signin.login_view, name="login"),

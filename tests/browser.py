@@ -58,16 +58,20 @@ def _guard(outside: list[str]) -> Callable[[Route], None]:
 
 @contextmanager
 def chromium_page(*, viewport: tuple[int, int] = (1280, 900), locale: str = "zh-CN",
-                  block_outside: bool = True) -> Iterator[BrowserPage]:
+                  block_outside: bool = True,
+                  service_workers: str = "block") -> Iterator[BrowserPage]:
     """A fresh page in headless chromium, closed on exit. With `block_outside`, requests to
     any non-loopback host are aborted and listed in `outside` (still readable after exit).
+    The site's service worker (geo.offline) is kept out unless `service_workers="allow"`:
+    requests it makes pass by the page's routes and request log.
     A page whose scripts, styles, workers or frames the CSP refused fails the test on exit:
     every browser test doubles as a test that the policy lets the page work."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             width, height = viewport
-            page = browser.new_page(viewport={"width": width, "height": height}, locale=locale)
+            page = browser.new_page(viewport={"width": width, "height": height}, locale=locale,
+                                    service_workers=service_workers)
             opened = BrowserPage(page)
             page.on("request", lambda request: opened.requested.append(request.url))
             page.on("console", lambda message: opened.csp_refused.extend(

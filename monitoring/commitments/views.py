@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from geo import authority
 from geo.models import LEVEL_DIGITS, Division
+from geo.offline import offline_once
 from geo.scope import scope_for_request
 from monitoring.commitments import selectors, services
 from monitoring.commitments.deadline import Status, deadline, local_day
@@ -66,6 +67,7 @@ def _own_enterprise(request: HttpRequest):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@offline_once  # filed from a phone in the plant, with or without a network
 def commitments(request: HttpRequest) -> HttpResponse:
     now = _now()
     enterprise = _own_enterprise(request)
