@@ -14,7 +14,8 @@
 
   if ("serviceWorker" in navigator) {
     if (user) {
-      navigator.serviceWorker.register("/sw.js", {scope: "/"});
+      // refused where workers are blocked: the queue works without the kept pages
+      navigator.serviceWorker.register("/sw.js", {scope: "/"}).catch(function () {});
     } else if (navigator.serviceWorker.controller) {
       navigator.serviceWorker.controller.postMessage("forget-pages");
     }
