@@ -119,12 +119,26 @@ class RevokeTokenView(dot.RevokeTokenView):
         return response
 
 
+class LogoutView(dot.RPInitiatedLogoutView):
+    """RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0): the confirmation page
+    in our base template; after it, the redirect to the client's registered post-logout
+    URI is allowed by CSP's form-action for that one origin."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        origin = _origin(request.GET.get("post_logout_redirect_uri", ""))
+        if response.status_code == 200 and origin:
+            response._csp_update = {"form-action": [origin]}
+        return response
+
+
 urlpatterns = [
     path("authorize/", AuthorizationView.as_view(), name="authorize"),
     path("token/", TokenView.as_view(), name="token"),
     path("revoke_token/", RevokeTokenView.as_view(), name="revoke-token"),
     path("introspect/", dot.IntrospectTokenView.as_view(), name="introspect"),
     path("userinfo/", dot.UserInfoView.as_view(), name="user-info"),
+    path("logout/", LogoutView.as_view(), name="rp-initiated-logout"),
     re_path(r"^\.well-known/openid-configuration$", dot.ConnectDiscoveryInfoView.as_view(),
             name="oidc-connect-discovery-info"),
     path(".well-known/jwks.json", dot.JwksInfoView.as_view(), name="jwks-info"),

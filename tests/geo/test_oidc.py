@@ -202,3 +202,52 @@ def test_access_tokens_read_only_unless_write_and_only_with_a_data_scope(world, 
     writer = tokens_for(world, "openid read write")["access_token"]
     answer = Client().post("/inbox/read-all/", HTTP_AUTHORIZATION=f"Bearer {writer}")
     assert (answer.status_code, answer["Location"]) == (302, "/inbox/")
+
+
+# ---- RP-initiated logout -----------------------------------------------------------------
+SIGNED_OUT = "http://client.example.test/signed-out"
+
+
+def _signed_in_with_id_token(world, trusted) -> tuple[Client, str]:
+    trusted.post_logout_redirect_uris = SIGNED_OUT
+    trusted.save()
+    client, request = signed_in(world.users["county_a"]), rp.Request(client_id="command")
+    status, body = token_post(rp.code_exchange(code_for(client, request), request))
+    assert status == 200
+    return client, body["id_token"]
+
+
+def _still_signed_in(client: Client) -> bool:
+    return client.get("/accounts/tokens/").status_code == 200
+
+
+def test_a_system_signs_its_user_out_of_safeatlas_after_confirmation(world, trusted):
+    discovery = Client().get("/o/.well-known/openid-configuration").json()
+    assert discovery["end_session_endpoint"].endswith("/o/logout/")
+    client, id_token = _signed_in_with_id_token(world, trusted)
+    query = {"id_token_hint": id_token, "post_logout_redirect_uri": SIGNED_OUT,
+             "state": "s-1"}
+    page = client.get("/o/logout/", query)
+    assert page.status_code == 200 and 'id="sso-logout"' in page.content.decode()
+    assert "“应急指挥系统”请求退出登录" in page.content.decode()
+    assert "http://client.example.test" in page["Content-Security-Policy"]
+    form = {**query, "client_id": "", "logout_hint": "", "ui_locales": "", "allow": "1"}
+    answer = client.post("/o/logout/", form)
+    assert (answer.status_code, answer["Location"]) == (302, SIGNED_OUT + "?state=s-1")
+    assert not _still_signed_in(client)
+    assert not AccessToken.objects.filter(user=world.users["county_a"],
+                                          application=trusted).exists()
+    assert SecurityEvent.objects.filter(kind="logout", user=world.users["county_a"]).exists()
+
+
+def test_staying_signed_in_or_a_foreign_return_address_ends_nothing(world, trusted):
+    client, id_token = _signed_in_with_id_token(world, trusted)
+    stay = client.post("/o/logout/", {"id_token_hint": id_token, "client_id": "",
+                                      "post_logout_redirect_uri": SIGNED_OUT, "state": "",
+                                      "logout_hint": "", "ui_locales": ""})
+    foreign = client.get("/o/logout/", {"id_token_hint": id_token,
+                                        "post_logout_redirect_uri": "https://evil.example/"})
+    for answer in (stay, foreign):
+        assert answer.status_code == 400 and "无法完成退出" in answer.content.decode()
+    assert _still_signed_in(client)
+    assert AccessToken.objects.filter(user=world.users["county_a"], application=trusted).exists()
