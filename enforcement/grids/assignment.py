@@ -64,6 +64,8 @@ WITH target AS (
   WHERE NOT a.pinned AND {where_a}
     AND NOT EXISTS (SELECT 1 FROM target t WHERE t.enterprise_id = a.enterprise_id)
   RETURNING a.id
+), dropped_steps AS (
+  DELETE FROM enforcement_assignmentstep s USING dropped d WHERE s.assignment_id = d.id
 ), steps AS (
   INSERT INTO enforcement_assignmentstep (assignment_id, action, cell_id, user_id, reason, at)
   SELECT id, 'assign', cell_id, NULL, '', %s FROM moved RETURNING 1

@@ -23,7 +23,7 @@ from enforcement.grids.models import (
     ZoneMember,
 )
 from enforcement.grids.people import answers_for, open_cells, under_user
-from enforcement.grids.stats import GridFigures, Term, grid_figures, grid_term
+from enforcement.grids.stats import GridFigures, Term, grid_figures, grid_term, grid_terms
 from geo import authority
 from geo.models import GridCell, User
 from geo.places import owned_filter
@@ -32,7 +32,7 @@ from layers.base import registry
 
 __all__ = ["EnterpriseGrid", "GridFigures", "Term", "answers_for", "assignments_disputed",
            "assignments_to_confirm", "cell_get", "cells_at_level", "enterprise_grid",
-           "grid_figures", "grid_people_at", "grid_term", "members_of", "patrol_get",
+           "grid_figures", "grid_people_at", "grid_term", "grid_terms", "members_of", "patrol_get",
            "patrols_of", "zones_of"]
 
 
@@ -106,6 +106,11 @@ def members_of(*, cell: GridCell) -> list[GridMember]:
 def assignments_in(*, scope: Scope, cell: GridCell) -> QuerySet[GridAssignment]:
     return owned_filter(GridAssignment.objects.filter(cell=cell), scope).select_related(
         "enterprise").defer("enterprise__geom").order_by("state", "enterprise__name")
+
+
+def assignment_get(*, scope: Scope, pk: int) -> GridAssignment | None:
+    return owned_filter(GridAssignment.objects.select_related("enterprise", "cell").defer(
+        "enterprise__geom", "cell__geom"), scope).filter(pk=pk).first()
 
 
 def assignments_to_confirm(*, user: User) -> QuerySet[GridAssignment] | None:

@@ -103,6 +103,10 @@ class GridFigures:
         return self.visited / self.assigned if self.assigned else None
 
     @property
+    def term_values(self) -> list[tuple[str, int]]:
+        return list(self.terms.items())
+
+    @property
     def confirmation(self) -> float | None:
         return self.confirmed / self.assigned if self.assigned else None
 
