@@ -68,7 +68,8 @@ def _point(point: Point) -> Point:
 
 def _extend(patrol_id: int, points: list[Point]) -> None:
     """Append `points` to the track in one UPDATE (a line from the start when empty)."""
-    wkt = "MULTIPOINT(" + ",".join(f"{p.x!r} {p.y!r}" for p in points) + ")"
+    coords = ",".join(f"{p.x!r} {p.y!r}" for p in points)
+    wkt = f"LINESTRING({coords})" if len(points) > 1 else f"POINT({coords})"
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE enforcement_patrol SET track = ST_MakeLine(COALESCE(track, start),"
