@@ -23,7 +23,15 @@ from enforcement.grids.models import (
     ZoneMember,
 )
 from enforcement.grids.people import answers_for, open_cells, under_user
-from enforcement.grids.stats import GridFigures, Term, grid_figures, grid_term, grid_terms
+from enforcement.grids.stats import (
+    GridFigures,
+    ScreenCounts,
+    Term,
+    grid_figures,
+    grid_screen_counts,
+    grid_term,
+    grid_terms,
+)
 from geo import authority
 from geo.models import GridCell, User
 from geo.places import owned_filter
@@ -32,7 +40,7 @@ from layers.base import registry
 
 __all__ = ["EnterpriseGrid", "GridFigures", "Term", "answers_for", "assignments_disputed",
            "assignments_to_confirm", "cell_get", "cells_at_level", "enterprise_grid",
-           "grid_figures", "grid_people_at", "grid_term", "grid_terms", "members_of", "patrol_get",
+           "grid_figures", "grid_people_at", "grid_screen_counts", "ScreenCounts", "grid_term", "grid_terms", "members_of", "patrol_get",
            "patrols_of", "zones_of"]
 
 

@@ -188,3 +188,34 @@ def score(figures: GridFigures, terms: list[Term]) -> float | None:
     if not used:
         return None
     return round(100 * sum(r * w for r, w in used) / sum(w for _r, w in used), 1)
+
+
+SCREEN_SQL = """
+SELECT (SELECT count(*) FROM geo_gridcell c WHERE {cells}),
+       count(*), count(*) FILTER (WHERE a.state = 'confirmed'),
+       count(*) FILTER (WHERE EXISTS (SELECT 1 FROM enforcement_checkin k
+                        WHERE k.enterprise_id = a.enterprise_id AND k.at >= %s)),
+       (SELECT count(*) FROM enforcement_patrol p WHERE p.started_at >= %s AND {patrols})
+FROM enforcement_gridassignment a WHERE {assignments}
+"""
+
+
+@dataclass(frozen=True)
+class ScreenCounts:
+    cells: int
+    assigned: int
+    confirmed: int
+    visited: int   # assigned enterprises with a check-in since `since`
+    patrols: int   # patrols started since `today`
+
+
+def grid_screen_counts(*, scope: Scope, since: datetime.datetime,
+                       today: datetime.datetime) -> ScreenCounts:
+    """The large screen's grid figures in `scope`, in ONE statement."""
+    cells, p1 = scope.sql(division_col="c.division_code", owner_col=None)
+    patrols, p2 = scope.sql(division_col="p.division_code", owner_col=None)
+    mine, p3 = scope.sql(division_col="a.division_code", owner_col="a.organisation_id")
+    sql = SCREEN_SQL.format(cells=cells, patrols=patrols, assignments=mine)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*p1, since, today, *p2, *p3])
+        return ScreenCounts(*cursor.fetchone())
