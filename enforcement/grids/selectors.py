@@ -135,7 +135,8 @@ def assignments_disputed(*, user: User) -> QuerySet[GridAssignment] | None:
 
 
 def my_cells(*, user: User) -> QuerySet[GridCell]:
-    return GridCell.objects.filter(pk__in=open_cells(user)).defer("geom").order_by("code")
+    """The cells `user` answers for: their own and those below them."""
+    return GridCell.objects.filter(under_user(user, via="")).defer("geom").order_by("code")
 
 
 def patrols_of(*, user: User, limit: int = 20) -> list[Patrol]:
