@@ -20,7 +20,6 @@ from enforcement.grids import selectors, services
 from enforcement.grids.patrols import checkin_metres
 from enforcement.grids.views import _refused
 from geo.scope import scope_for_request
-from registry.enterprises.selectors import enterprises_scoped
 
 
 def _point(data) -> Point | None:
@@ -96,7 +95,7 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
     patrol = _patrol(request, pk)
     enterprise_id = request.POST.get("enterprise", "")
     try:
-        if not enterprise_id.isdigit() or not enterprises_scoped(
+        if not enterprise_id.isdigit() or not selectors.enterprises_readable(
                 scope=scope_for_request(request)).filter(pk=int(enterprise_id)).exists():
             raise ValidationError(_("企业不存在或不在您的辖区"))
         row = services.checkin_make(user=request.user, patrol=patrol,

@@ -22,7 +22,7 @@ from enforcement.grids.models import (
     Patrol,
     ZoneMember,
 )
-from enforcement.grids.people import answers_for, open_cells, under_user
+from enforcement.grids.people import answers_for, under_user
 from enforcement.grids.stats import (
     GridFigures,
     ScreenCounts,
@@ -38,10 +38,11 @@ from geo.places import owned_filter
 from geo.scope import Scope
 from layers.base import registry
 
-__all__ = ["EnterpriseGrid", "GridFigures", "Term", "answers_for", "assignments_disputed",
-           "assignments_to_confirm", "cell_get", "cells_at_level", "enterprise_grid",
-           "grid_figures", "grid_people_at", "grid_screen_counts", "ScreenCounts", "grid_term", "grid_terms", "members_of", "patrol_get",
-           "patrols_of", "zones_of"]
+__all__ = ["EnterpriseGrid", "GridFigures", "ScreenCounts", "Term", "answers_for",
+           "assignments_disputed", "assignments_to_confirm", "cell_get", "cells_at_level",
+           "enterprise_grid", "enterprise_mine", "enterprises_readable", "grid_figures",
+           "grid_people_at", "grid_screen_counts", "grid_term", "grid_terms", "members_of",
+           "patrol_get", "patrols_of", "zones_of"]
 
 
 # ---- for other slices: who answers for a place -------------------------------------------
@@ -92,6 +93,19 @@ def enterprise_grid(enterprise_id: int, *, scope: Scope | None = None) -> Enterp
 
 
 # ---- pages ---------------------------------------------------------------------------------
+def enterprises_readable(*, scope: Scope) -> QuerySet:
+    """The enterprises a caller may read (the enterprises layer's one scoped entry)."""
+    return registry.get("enterprises").queryset(scope)
+
+
+def enterprise_mine(*, scope: Scope, user: User):
+    """An enterprise user's own enterprise, in scope (None for anyone else)."""
+    if user.organisation_id is None:
+        return None
+    return enterprises_readable(scope=scope).filter(
+        organisation_id=user.organisation_id).defer("geom").first()
+
+
 def cells_scoped(*, scope: Scope) -> QuerySet[GridCell]:
     return registry.get("grid_cells").queryset(scope)
 

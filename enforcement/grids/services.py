@@ -19,7 +19,7 @@ from enforcement.grids.assignment import (
     assignment_uphold,
     grid_assign,
 )
-from enforcement.grids.models import Duty, EnterpriseZone, GridMember, ZoneMember
+from enforcement.grids.models import EnterpriseZone, GridMember, ZoneMember
 from enforcement.grids.patrols import (
     checkin_make,
     patrol_end,
@@ -140,5 +140,3 @@ def zone_member_end(*, actor: User, member: ZoneMember, ended: datetime.date) ->
         _end(member, ended)
     return member
 
-
-DUTIES = Duty  # the duty choices, for the pages' forms

@@ -23,7 +23,6 @@ from enforcement.grids.stats import Period
 from geo import authority
 from geo.models import User
 from geo.scope import scope_for_request
-from registry.enterprises.selectors import enterprise_own
 
 LEVELS = (1, 2, 3, 4)
 
@@ -187,7 +186,7 @@ def claim(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 # ---- an enterprise's own grid ------------------------------------------------------------
 def _own(request: HttpRequest):
-    enterprise = enterprise_own(scope=scope_for_request(request), user=request.user)
+    enterprise = selectors.enterprise_mine(scope=scope_for_request(request), user=request.user)
     if enterprise is None:
         raise PermissionDenied(_("企业网格由企业自行维护"))
     return enterprise

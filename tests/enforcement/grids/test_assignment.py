@@ -146,3 +146,9 @@ def test_enterprise_grid_two_queries(world, staffed, django_assert_num_queries):
                                                                  [(3, "grid_a")])
     assert selectors.enterprise_grid(world.enterprises_a[0].pk,
                                      scope=scope_for_user(staffed.users["county_b"])) is None
+
+
+def test_the_periodic_job_assigns_everything(world, grids):
+    from enforcement.tasks import grids_assign
+    assert grids_assign(int(NOW.timestamp())) == {"assigned": 8, "dropped": 0}
+    assert grids_assign(int(NOW.timestamp())) == {"assigned": 0, "dropped": 0}
