@@ -15,7 +15,7 @@ from geo.scope import Scope
 COVERAGE_DAYS = 30
 
 
-@screen_panel(70, _("责任网格"), key="grids", layer="grid_cells")
+@screen_panel(80, _("责任网格"), key="grids", layer="grid_cells")
 def grids_today(scope: Scope) -> list[Figure]:
     now = timezone.localtime()
     today = now.replace(hour=0, minute=0, second=0, microsecond=0)

@@ -15,13 +15,13 @@ from geo.queues import work_queue
 LIST = reverse_lazy("grids:assignments")
 
 
-@work_queue(50, gettext_lazy("企业待确权"), key="grid_claims",
+@work_queue(55, gettext_lazy("企业待确权"), key="grid_claims",
             url=format_lazy("{}#pending", LIST))
 def claims_to_confirm(user: User) -> QuerySet | None:
     return assignments_to_confirm(user=user)
 
 
-@work_queue(51, gettext_lazy("确权异议待裁定"), key="grid_disputes",
+@work_queue(56, gettext_lazy("确权异议待裁定"), key="grid_disputes",
             url=format_lazy("{}#disputed", LIST))
 def disputes_to_decide(user: User) -> QuerySet | None:
     return assignments_disputed(user=user)

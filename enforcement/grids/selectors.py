@@ -33,10 +33,14 @@ from enforcement.grids.stats import (
     grid_terms,
 )
 from geo import authority
-from geo.models import GridCell, User
+from geo.models import SUPERVISOR_ROLES, GridCell, Role, User
 from geo.places import owned_filter
 from geo.scope import Scope
 from layers.base import registry
+
+# Who may be named on a government grid: grid members and supervisors (a town's official
+# as 网格长), the system administrator too.
+GRID_ROLES = frozenset({Role.GRID, Role.ADMIN, *SUPERVISOR_ROLES})
 
 __all__ = ["EnterpriseGrid", "GridFigures", "ScreenCounts", "Term", "answers_for",
            "assignments_disputed", "assignments_to_confirm", "cell_get", "cells_at_level",
@@ -136,9 +140,10 @@ def assignment_get(*, scope: Scope, pk: int) -> GridAssignment | None:
 
 
 def assignments_to_confirm(*, user: User) -> QuerySet[GridAssignment] | None:
-    """Pending assignments of the cells `user` answers for (None: not a grid's person)."""
-    if not authority.may_act(user) or not GridMember.objects.filter(
-            user_id=user.pk, ended__isnull=True).exists():
+    """Pending assignments of the cells `user` answers for; None for the roles that are
+    never named on a government grid (enterprises, agencies, analysts). Decided from the
+    role, without a query (the header's budget: geo.queues)."""
+    if not authority.may_act(user) or user.role not in GRID_ROLES:
         return None
     return GridAssignment.objects.filter(under_user(user), state=ClaimState.PENDING)
 

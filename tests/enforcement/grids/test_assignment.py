@@ -134,7 +134,9 @@ def test_to_confirm_queue_of_the_grid_people(world, staffed):
     assert names("grid_a") == ["1号", "2号", "3号"]
     assert names("grid_a2") == ["4号", "5号"]
     assert names("grid_b") == ["11", "12", "13"]
-    assert selectors.assignments_to_confirm(user=staffed.users["county_a"]) is None
+    assert list(selectors.assignments_to_confirm(user=staffed.users["county_a"])) == []
+    for role in ("enterprise", "analyst"):
+        assert selectors.assignments_to_confirm(user=staffed.users[role]) is None
 
 
 def test_enterprise_grid_two_queries(world, staffed, django_assert_num_queries):
