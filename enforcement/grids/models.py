@@ -48,6 +48,12 @@ class Responsible(models.Model):
         return f"{self.name}（{self.get_duty_display()}）"
 
 
+def term_order(name: str) -> models.CheckConstraint:
+    """A term ends on or after its start (or is open)."""
+    return models.CheckConstraint(condition=models.Q(ended__isnull=True)
+                                  | models.Q(ended__gte=models.F("started")), name=name)
+
+
 class GridMember(Audited, Responsible, Placed):
     """网格责任人 of a government cell; the division code is the cell's."""
 
@@ -59,9 +65,7 @@ class GridMember(Audited, Responsible, Placed):
         verbose_name_plural = _("网格责任人")
         ordering = ["cell_id", "ended", "duty", "name"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ended__isnull=True)
-                                   | models.Q(ended__gte=models.F("started")),
-                                   name="grid_member_ended_after_started"),
+            term_order("grid_member_ended_after_started"),
             models.UniqueConstraint(fields=["cell", "user", "duty"],
                                     condition=models.Q(ended__isnull=True, user__isnull=False),
                                     name="grid_member_one_open_duty"),
@@ -100,11 +104,7 @@ class ZoneMember(Audited, Responsible, Owned):
         verbose_name = _("企业网格责任人")
         verbose_name_plural = _("企业网格责任人")
         ordering = ["zone_id", "ended", "duty", "name"]
-        constraints = [
-            models.CheckConstraint(condition=models.Q(ended__isnull=True)
-                                   | models.Q(ended__gte=models.F("started")),
-                                   name="zone_member_ended_after_started"),
-        ]
+        constraints = [term_order("zone_member_ended_after_started")]
 
 
 class ClaimState(models.TextChoices):

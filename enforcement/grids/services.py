@@ -61,20 +61,23 @@ def grid_member_end(*, actor: User, member: GridMember, ended: datetime.date) ->
     """End a person's term (离任): the row stays as history."""
     if not authority.supervises(actor, member):
         raise PermissionDenied(_("只有管辖该网格的监管人员可以维护网格责任人"))
-    with transaction.atomic(), acting_as(actor.pk):
-        member = GridMember.objects.select_for_update().get(pk=member.pk)
-        _end(member, ended)
+    with transaction.atomic():
+        member = _end(actor, member, ended)
         _responsible_follow(member.cell)
     return member
 
 
-def _end(member: GridMember | ZoneMember, ended: datetime.date) -> None:
-    if member.ended is not None:
-        raise ValidationError({"ended": _("该责任人已离任")})
-    if ended < member.started:
-        raise ValidationError({"ended": _("离任日期不能早于任职日期")})
-    member.ended = ended
-    member.save(update_fields=["ended"])
+def _end(actor: User, member: GridMember | ZoneMember, ended: datetime.date):
+    """Lock the row again and close its term (the caller's gate has said yes)."""
+    with transaction.atomic(), acting_as(actor.pk):
+        member = type(member).objects.select_for_update().get(pk=member.pk)
+        if member.ended is not None:
+            raise ValidationError({"ended": _("该责任人已离任")})
+        if ended < member.started:
+            raise ValidationError({"ended": _("离任日期不能早于任职日期")})
+        member.ended = ended
+        member.save(update_fields=["ended"])
+    return member
 
 
 def _responsible_follow(cell: GridCell) -> None:
@@ -135,8 +138,5 @@ def zone_member_add(*, actor: User, zone: EnterpriseZone, name: str, duty: str,
 def zone_member_end(*, actor: User, member: ZoneMember, ended: datetime.date) -> ZoneMember:
     if not authority.owns(actor, member):
         raise PermissionDenied(_("企业网格由企业自行维护"))
-    with transaction.atomic(), acting_as(actor.pk):
-        member = ZoneMember.objects.select_for_update().get(pk=member.pk)
-        _end(member, ended)
-    return member
+    return _end(actor, member, ended)
 
