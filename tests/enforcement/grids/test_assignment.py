@@ -154,3 +154,31 @@ def test_the_periodic_job_assigns_everything(world, grids):
     from enforcement.tasks import grids_assign
     assert grids_assign(int(NOW.timestamp())) == {"assigned": 8, "dropped": 0}
     assert grids_assign(int(NOW.timestamp())) == {"assigned": 0, "dropped": 0}
+
+
+def test_demo_grids_terms_for_responsible_users_and_assignment(world, grids):
+    from data.demo_grids import demo_grids_ensure
+    grids.c4a.responsible.add(grids.users["grid_a"])
+    assert demo_grids_ensure(now=NOW) == {"terms": 1, "assigned": 8, "dropped": 0}
+    assert demo_grids_ensure(now=NOW) == {"terms": 0, "assigned": 0, "dropped": 0}
+    member = selectors.grid_people_at(world.enterprises_a[0].geom, on=NOW.date())
+    assert [(m.cell_id, m.user_id, m.duty) for m in member] == [
+        (grids.c4a.pk, grids.users["grid_a"].pk, "member")]
+
+
+def test_demo_grids_delete_clears_the_way_for_the_cells(world, staffed):
+    from data.demo_grids import demo_grids_delete
+    services.grid_assign(now=NOW)
+    a = GridAssignment.objects.get(enterprise=world.enterprises_a[0])
+    services.assignment_confirm(user=staffed.users["grid_a"], assignment=a)
+    patrol = services.patrol_start(user=staffed.users["grid_a"], cell=staffed.c4a,
+                                   point=world.enterprises_a[0].geom, now=NOW)
+    services.checkin_make(user=staffed.users["grid_a"], patrol=patrol,
+                          enterprise_id=world.enterprises_a[0].pk,
+                          point=world.enterprises_a[0].geom, now=NOW)
+    with connection.cursor() as cursor:
+        demo_grids_delete(cursor, "320101")
+        cursor.execute("DELETE FROM geo_gridcell_responsible")
+        cursor.execute("DELETE FROM geo_gridcell WHERE division_code LIKE '320101%%'")
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the foreign keys checked now
+    assert GridAssignment.objects.count() == 3  # county B's stay
