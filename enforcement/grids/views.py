@@ -154,8 +154,11 @@ def assignments(request: HttpRequest) -> HttpResponse:
                                                                   "enterprise__name")[:200]]
     cells = selectors.cells_scoped(scope=scope_for_request(request)).filter(
         level__gte=2).defer("geom").order_by("code") if disputed is not None else []
+    pending_rows = rows(pending)
+    if not pending_rows and not selectors.my_cells(user=user).exists():
+        pending_rows = None  # a supervisor named on no grid: nothing to confirm
     return render(request, "enforcement/grids/assignments.html", {
-        "pending": rows(pending), "disputed": rows(disputed), "cells": cells,
+        "pending": pending_rows, "disputed": rows(disputed), "cells": cells,
         "supervisor": authority.is_supervisor(user)})
 
 
