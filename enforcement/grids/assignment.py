@@ -116,10 +116,17 @@ class Claim(Flow):
 
     def __init__(self, cell: GridCell | None = None) -> None:
         self.cell = cell  # the cell a reassignment names (one Flow object per call)
+        # (user, cell) -> answers for it: a page asks once per cell, not once per row
+        self._answers: dict[tuple[int, int], bool] = {}
 
     def allowed(self, step: Step, user, row: GridAssignment) -> bool:
         if step.by == GRID:
-            return authority.may_act(user) and answers_for(user, row.cell)
+            if not authority.may_act(user):
+                return False
+            key = (user.pk, row.cell_id)
+            if key not in self._answers:
+                self._answers[key] = answers_for(user, row.cell)
+            return self._answers[key]
         return super().allowed(step, user, row)
 
     def check(self, action: str, row: GridAssignment, user, reason: str) -> None:
@@ -182,4 +189,7 @@ def assignment_reassign(*, user: User, assignment: GridAssignment, cell: GridCel
     return Claim(cell).take(REASSIGN, assignment, user=user, reason=reason)
 
 
-CLAIM = Claim()  # for pages: `CLAIM.actions(user, row)`
+def claim_actions(user: User, rows) -> list[tuple[GridAssignment, list[str]]]:
+    """Each row with the 确权 steps `user` may take on it now (one query per cell)."""
+    flow = Claim()
+    return [(row, flow.actions(user, row)) for row in rows]

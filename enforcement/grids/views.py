@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from enforcement.grids import selectors, services
-from enforcement.grids.assignment import CLAIM, grid_assign_by
+from enforcement.grids.assignment import claim_actions, grid_assign_by
 from enforcement.grids.models import Duty, GridMember, ZoneMember
 from enforcement.grids.stats import Period
 from geo import authority
@@ -83,7 +83,7 @@ def cell(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "enforcement/grids/cell.html", {
         "cell": cell, "members": selectors.members_of(cell=cell), "duties": Duty.choices,
         "keeps": authority.supervises(user, cell), "today": timezone.localdate(),
-        "assignments": [(a, CLAIM.actions(user, a)) for a in rows],
+        "assignments": claim_actions(user, rows),
         "children": selectors.cells_at_level(scope=scope_for_request(request),
                                              level=cell.level + 1, parent_id=cell.pk)
         if cell.level < 4 else []})
@@ -150,8 +150,7 @@ def assignments(request: HttpRequest) -> HttpResponse:
         if qs is None:
             return None
         qs = qs.select_related("enterprise", "cell").defer("enterprise__geom", "cell__geom")
-        return [(a, CLAIM.actions(user, a)) for a in qs.order_by("cell__code",
-                                                                  "enterprise__name")[:200]]
+        return claim_actions(user, qs.order_by("cell__code", "enterprise__name")[:200])
     cells = selectors.cells_scoped(scope=scope_for_request(request)).filter(
         level__gte=2).defer("geom").order_by("code") if disputed is not None else []
     pending_rows = rows(pending)

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from enforcement.grids import selectors, services
-from enforcement.grids.assignment import CLAIM
+from enforcement.grids.assignment import Claim
 from enforcement.grids.models import AssignmentStep, ClaimState, GridAssignment
 from geo.messaging import unread
 from geo.models import Organisation
@@ -66,9 +66,9 @@ def _assigned(world, staffed, i=0) -> GridAssignment:
 
 def test_grid_people_confirm_from_the_cell_or_above(world, staffed):
     a = _assigned(world, staffed)  # enterprise 1 in C4a; grid_a answers for C3a above it
-    assert CLAIM.actions(staffed.users["grid_a"], a) == ["confirm", "dispute"]
+    assert Claim().actions(staffed.users["grid_a"], a) == ["confirm", "dispute"]
     for other in ("grid_a2", "grid_b", "county_a", "enterprise", "analyst"):
-        assert CLAIM.actions(staffed.users[other], a) == []
+        assert Claim().actions(staffed.users[other], a) == []
         with pytest.raises(PermissionDenied):
             services.assignment_confirm(user=staffed.users[other], assignment=a)
     a = services.assignment_confirm(user=staffed.users["grid_a"], assignment=a)
@@ -123,7 +123,7 @@ def test_county_upholds_or_reassigns_a_dispute(world, staffed):
         "改划网格：测试化工2号有限公司"]
     # the re-run leaves the county's decision alone; C2b's people confirm it now
     assert services.grid_assign(now=NOW) == {"assigned": 0, "dropped": 0}
-    assert CLAIM.actions(grid_a, b) == []
+    assert Claim().actions(grid_a, b) == []
     services.assignment_confirm(user=staffed.users["grid_a2"], assignment=b)
 
 

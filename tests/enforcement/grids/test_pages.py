@@ -155,3 +155,25 @@ def test_workbench_shortcuts(staffed, as_user):
     assert 'id="home-grid_patrols"' in html and 'id="home-grids"' in html
     html = as_user(staffed.users["enterprise"]).get("/").content.decode()
     assert 'id="home-grid_zones"' in html and 'id="home-grids"' not in html
+
+
+def test_lists_cost_the_same_whatever_the_rows(world, staffed, as_user):
+    """The 确权 steps of each row are asked once per cell, not once per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.conftest import _enterprise
+
+    services.grid_assign(now=NOW)
+    client = as_user(staffed.users["grid_b"])  # three rows in one cell
+    client.get(reverse("grids:assignments"))
+    with CaptureQueriesContext(connection) as three:
+        assert client.get(reverse("grids:assignments")).content.decode().count(
+            'class="claim-confirm"') == 3
+    for i in (21, 22, 23):
+        _enterprise(i, world.county_b, 118.7, 32.3, 3)
+    services.grid_assign(now=NOW)
+    with CaptureQueriesContext(connection) as six:
+        assert client.get(reverse("grids:assignments")).content.decode().count(
+            'class="claim-confirm"') == 6
+    assert len(six) == len(three)
