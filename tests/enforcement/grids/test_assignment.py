@@ -52,6 +52,8 @@ def test_rerun_after_edits_moves_resets_and_drops(world, grids):
     a.refresh_from_db()
     assert (a.cell_id, a.state) == (grids.c4a.pk, "pending")
     assert not GridAssignment.objects.filter(enterprise=gone).exists()
+    type(moved).objects.filter(pk=world.enterprises_a[4].pk).update(status="cancelled")
+    assert services.grid_assign(now=NOW) == {"assigned": 0, "dropped": 1}  # 核销 leaves
 
 
 def test_assign_in_a_supervisors_scope_only(world, grids):
