@@ -53,12 +53,13 @@ __all__ = ["EnterpriseGrid", "GridFigures", "ScreenCounts", "Term", "answers_for
 def grid_people_at(point: Point, *, on: datetime.date | None = None) -> list[GridMember]:
     """The responsible people (open terms on `on`, today by default) of every cell that
     covers `point`, the smallest cell first (level 4 before 3 …), then by duty (网格长,
-    网格员, 专职安全员) and name, in ONE statement. Each row carries its `cell`."""
+    网格员, 专职安全员) and name, in ONE statement. Each row carries its `cell` (without
+    its shape); `user` is None for a person without an account (reach them by `phone`)."""
     on = on or timezone.localdate()
     point = Point(point.x, point.y, srid=4326)
     return list(GridMember.objects.filter(
         Q(ended__isnull=True) | Q(ended__gte=on), started__lte=on,
-        cell__geom__covers=point).select_related("cell").order_by(
+        cell__geom__covers=point).select_related("cell").defer("cell__geom").order_by(
         "-cell__level", "cell__code", "duty", "name", "pk"))
 
 
