@@ -177,7 +177,9 @@ def claim(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         kwargs["reason"] = request.POST.get("reason", "")
     try:
         if action == "reassign":
-            kwargs["cell"] = _cell(request, int(request.POST.get("cell") or 0))
+            pk = request.POST.get("cell", "")
+            kwargs["cell"] = selectors.cell_get(scope=scope_for_request(request),
+                                                pk=int(pk)) if pk.isdigit() else None
         take(**kwargs)
     except (ValidationError, PermissionDenied) as error:
         _refused(request, error)

@@ -177,3 +177,34 @@ def test_lists_cost_the_same_whatever_the_rows(world, staffed, as_user):
         assert client.get(reverse("grids:assignments")).content.decode().count(
             'class="claim-confirm"') == 6
     assert len(six) == len(three)
+
+
+def test_other_owners_and_counties_reach_no_zone_photo_or_cell(world, staffed, as_user,
+                                                              settings, tmp_path):
+    from django.contrib.gis.geos import Point
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.enforcement.grids.test_patrols import PNG
+    settings.MEDIA_ROOT = tmp_path
+    services.grid_assign(now=NOW)
+    zone = services.zone_save(actor=staffed.users["enterprise"],
+                              enterprise=world.enterprises_a[0], name="罐区")
+    assert as_user(staffed.users["county_a"]).post(
+        reverse("grids:zone_member_add", args=[zone.pk]), {"name": "x"}).status_code == 403
+    patrol = services.patrol_start(user=staffed.users["grid_a"], cell=staffed.c4a,
+                                   point=Point(118.14, 32.11), now=NOW)
+    services.patrol_photo_add(user=staffed.users["grid_a"], patrol=patrol, photos=[
+        SimpleUploadedFile("a.png", PNG)])
+    photo = patrol.photos.get()
+    url = reverse("grids:photo", args=[patrol.pk, photo.pk])
+    assert as_user(staffed.users["county_a"]).get(url).status_code == 200
+    assert as_user(staffed.users["county_b"]).get(url).status_code == 404
+    assert as_user(staffed.users["enterprise"]).get(url).status_code == 404
+    # a reassignment naming a cell the decider cannot see is refused with a message
+    a = GridAssignment.objects.get(enterprise=world.enterprises_a[0])
+    services.assignment_dispute(user=staffed.users["grid_a"], assignment=a, reason="不在本网格")
+    page = as_user(staffed.users["county_a"]).post(
+        reverse("grids:claim", args=[a.pk, "reassign"]), {"cell": staffed.b1.pk}, follow=True)
+    assert "改划时须指定另一个网格" in page.content.decode()
+    a.refresh_from_db()
+    assert a.state == "disputed"
