@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from enforcement.grids import selectors, services
+from enforcement.grids.maps import patrol_map
 from enforcement.grids.patrols import checkin_metres
 from enforcement.grids.views import _refused
 from geo.scope import scope_for_request
@@ -61,13 +62,14 @@ def patrols(request: HttpRequest) -> HttpResponse:
 def patrol(request: HttpRequest, pk: int) -> HttpResponse:
     patrol = _patrol(request, pk)
     mine = patrol.user_id == request.user.pk and patrol.ended_at is None
-    assigned = selectors.assignments_in(scope=scope_for_request(request), cell=patrol.cell) \
-        if mine else []
+    scope = scope_for_request(request)
+    assigned = list(selectors.assignments_in(scope=scope, cell=patrol.cell))
+    checkins = list(patrol.checkins.select_related("enterprise").defer("enterprise__geom"))
+    points = selectors.enterprise_points(scope=scope, ids=[a.enterprise_id for a in assigned])
     return render(request, "enforcement/grids/patrol.html", {
-        "patrol": patrol, "mine": mine, "metres": checkin_metres(),
-        "checkins": patrol.checkins.select_related("enterprise").defer("enterprise__geom"),
-        "photos": patrol.photos.all(), "assigned": assigned,
-        "track": patrol.track.geojson if patrol.track else "null"})
+        "patrol": patrol, "mine": mine, "metres": checkin_metres(), "checkins": checkins,
+        "photos": patrol.photos.all(), "assigned": assigned, "map": patrol_map(
+            patrol, checkins=checkins, enterprises=points)})
 
 
 @login_required

@@ -44,9 +44,9 @@ GRID_ROLES = frozenset({Role.GRID, Role.ADMIN, *SUPERVISOR_ROLES})
 
 __all__ = ["EnterpriseGrid", "GridFigures", "ScreenCounts", "Term", "answers_for",
            "assignments_disputed", "assignments_to_confirm", "cell_get", "cells_at_level",
-           "enterprise_grid", "enterprise_mine", "enterprises_readable", "grid_figures",
-           "grid_people_at", "grid_screen_counts", "grid_term", "grid_terms", "members_of",
-           "patrol_get", "patrols_of", "zones_of"]
+           "enterprise_grid", "enterprise_mine", "enterprise_points", "enterprises_readable",
+           "grid_figures", "grid_people_at", "grid_screen_counts", "grid_term", "grid_terms",
+           "members_of", "patrol_get", "patrols_of", "zones_of"]
 
 
 # ---- for other slices: who answers for a place -------------------------------------------
@@ -101,6 +101,12 @@ def enterprise_grid(enterprise_id: int, *, scope: Scope | None = None) -> Enterp
 def enterprises_readable(*, scope: Scope) -> QuerySet:
     """The enterprises a caller may read (the enterprises layer's one scoped entry)."""
     return registry.get("enterprises").queryset(scope)
+
+
+def enterprise_points(*, scope: Scope, ids: list[int]) -> list[tuple[str, Point]]:
+    """(name, point) of the readable enterprises among `ids`, for a page map."""
+    return list(enterprises_readable(scope=scope).filter(pk__in=ids).order_by("pk")
+                .values_list("name", "geom"))
 
 
 def enterprise_mine(*, scope: Scope, user: User):

@@ -103,6 +103,8 @@ def test_patrol_through_the_pages(world, staffed, as_user, settings, tmp_path):
                          json.dumps({"points": [[118.141, 32.111], [118.142, 32.112]]}),
                          content_type="application/json")
     assert answer.json() == {"added": 2}
+    page = client.get(start.url).content.decode()
+    assert 'id="patrol-map"' in page and "[118.141, 32.111]" in page  # the track drawn
     page = client.post(reverse("grids:checkin", args=[patrol.pk]), {
         "enterprise": world.enterprises_a[0].pk, "lon": "118.15", "lat": "32.1209",
         "note": "正常"}, follow=True).content.decode()
