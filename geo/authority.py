@@ -34,6 +34,13 @@ def _may_write(user) -> bool:
                 and user.role not in OVERSIGHT_ROLES)
 
 
+def may_act(user) -> bool:
+    """Whether `user` may write at all: signed in, active, not an overseer. For the writes
+    of people named on a row rather than by role (a grid member on their own grid's
+    patrols); the slice then checks that the person is named."""
+    return _may_write(user)
+
+
 def is_supervisor(user) -> bool:
     """A role that supervises: edits files directly, decides filings and reviews."""
     return _may_write(user) and (user.is_superuser or user.role == Role.ADMIN

@@ -18,7 +18,7 @@ from tests.dashboards.conftest import logged_in
 from tests.dashboards.test_onemap import find, texts
 
 PANELS = ["enterprises", "hazards", "alarms", "warnings", "operation", "commitments",
-          "alarm_trend"]
+          "alarm_trend", "grids"]
 
 
 def _figures(scope) -> dict[str, dict[str, object]]:

@@ -12,6 +12,7 @@ from data.demo_alarms import demo_rules_ensure
 from data.demo_basemap import demo_basemap_ensure
 from data.demo_commitments import demo_commitments_ensure
 from data.demo_files import demo_files_ensure
+from data.demo_grids import demo_grids_ensure
 from data.demo_hazards import demo_hazard_sources_ensure
 from data.demo_knowledge import demo_knowledge_ensure
 from data.demo_licences import demo_licences_ensure
@@ -75,6 +76,9 @@ class Command(BaseCommand):
         # after the files: who must commit follows the categories they give
         cards = demo_commitments_ensure(region.park_code)
         self.stdout.write(f"daily commitments in the province: {cards} created")
+        grids = demo_grids_ensure(now=timezone.now())
+        self.stdout.write(f"grids: {grids['terms']} terms of grid members, "
+                          f"{grids['assigned']} enterprises assigned to their cells")
         made = demo_resources_ensure(region.resources, prefix=region.province_code[:2],
                                      today=timezone.localdate())
         self.stdout.write(f"emergency resources created: {sum(made.values())} "
