@@ -1,4 +1,5 @@
 """Face: the enforcement models live in its slices; importing them here registers them
 with Django (app label `enforcement`). Import lines only."""
 
+import enforcement.inspections.models  # noqa: F401  (执法计划, 双随机抽查, 现场检查)
 import enforcement.library.models  # noqa: F401  (检查事项清单, 执法人员库, 检查对象库)
