@@ -75,8 +75,8 @@ def layout() -> html.Div:
     shown = [layer.id for layer in layers if layer.shown]
     at = home_drill(scope)
     side = html.Aside([
-        html.Div([html.A(_("门户"), href="/", className="home-link"), html.H1(_("一张图"))],
-                 className="title"),
+        html.Div([html.A(_("门户"), href="/", className="home-link"), html.H1(_("一张图")),
+                  print_button(MAP, trail=TRAIL)], className="title"),
         dcc.Input(id=SEARCH, type="search", debounce=0.4, className="search",
                   placeholder=_("搜索名称、信用代码、位号…"), maxLength=MAX_TEXT),
         html.Div(id=HITS),
@@ -124,13 +124,24 @@ def map_div(div_id: str, *, scope, selected: str, shown: list[str],
         "data-theme": theme})
 
 
+def print_button(map_id: str, *, trail: str) -> html.Button:
+    """打印: assets/onemap_print.js prints the map as drawn with the place (the `trail`
+    element's text), a north arrow, a scale bar, the legend and the time; the words come
+    from here so they are translated."""
+    return html.Button(_("打印"), className="print-map", type="button", **{
+        "data-map": map_id, "data-trail": trail, "data-title": _("一张图"),
+        "data-north": _("北"), "data-printed": _("打印时间")})
+
+
 def _legend(layers) -> html.Div:
+    """Each layer's legend block, marked with its layer (the print takes the shown ones)."""
     blocks = []
     for layer in layers:
         items = [html.Li([html.Span(className="swatch", style={"background": colour}), label])
                  for label, colour in colour_legend(layer)]
         if items:
-            blocks += [html.H3(str(layer.title)), html.Ul(items, className="legend")]
+            blocks.append(html.Div([html.H3(str(layer.title)), html.Ul(items, className="legend")],
+                                   **{"data-legend-layer": layer.id}))
     return html.Div(blocks)
 
 

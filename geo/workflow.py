@@ -1,25 +1,29 @@
-"""The review workflow (审核、备案) and document numbering (文书编号): one mechanism for
-every submit → decide flow (a hazard source's filing, an emergency plan's filing, an
-edit of an enterprise's file; the enforcement documents to come) and one counter for
-every number a document carries.
+"""The workflow (审核、备案、闭环) and document numbering (文书编号): one mechanism for every
+flow of a row through states (a hazard source's filing, an emergency plan's filing, an edit
+of an enterprise's file, an alarm's release; the hidden-danger loop and an enforcement
+case) and one counter for every number a document carries.
 
-A flow is a `Review` subclass that names the model, its state column and states and the
-words users read; hooks add what one flow needs (a completeness check, a number, a
-history row, applying an approved edit). Every transition runs in one transaction:
-the row is locked and read again (two clicks cannot both move it), the write gate is
-asked (`geo.authority`: the owner submits and withdraws; a supervisor over the row who
-is not its owner accepts or returns), the state is checked, the row is saved attributed
-to the actor (the audit log), and the other side is told (inbox, e-mail and SMS copies).
+A flow is a `Flow` subclass that names the model, its state column and its steps: each step
+goes from some states to one, is taken by one side ("owner": a user of the row's own
+organisation; "decider": a supervisor over the row who is not its owner) and carries the
+words users read. `Review` is the common two-sided case (submit → accept | return, and
+withdraw). Hooks add what one flow needs (a completeness check, a number, a history row,
+applying an approved edit, who else may take a step). Every step runs in one transaction:
+the row is locked and read again (two clicks cannot both move it), the write gate is asked
+(`geo.authority`), the state is checked, the row is saved attributed to the actor (the
+audit log), and the other side is told (inbox, e-mail and SMS copies).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from geo import authority, messaging
@@ -27,63 +31,71 @@ from geo.audit import acting_as
 from geo.models import NumberFormat
 
 SUBMIT, ACCEPT, RETURN, WITHDRAW = "submit", "accept", "return", "withdraw"
-OWNER_ACTIONS = {SUBMIT, WITHDRAW}
+OWNER, DECIDER = "owner", "decider"
 
 
-class Review:
-    """A submit → accept | return (→ submit again) flow on one model's state column.
+@dataclass(frozen=True)
+class Step:
+    """One transition: from any of `sources` to `target`, taken by `by` (OWNER or DECIDER;
+    `Flow.allowed` may widen it), read by users as `verb`."""
 
-    Declare `model`, `state_field`, `drafts` (the states an owner submits from),
-    `submitted`, `accepted`, `returned`, `withdrawn` (where a withdrawal goes; None if the
-    flow has none), and the words: `verbs` (action → what users read), `refusals`
-    ("owner" / "decider" → why the gate said no), `wrong_state` (action → message with
-    %(state)s), `reason_required` with `reason_field`, and `state_error_field` (the key of
-    a wrong-state error; None for a plain message). Override the hooks below as needed.
+    sources: frozenset[str]
+    target: str
+    by: str
+    verb: str | Promise
+    reason_required: bool = False
+
+
+class Flow:
+    """A state machine on one model's state column: `steps` (action → `Step`).
+
+    Declare `model`, `state_field`, `steps`, `refusals` (OWNER / DECIDER → why the gate
+    said no), `wrong_state` (action → message with %(state)s; `wrong_state_default` for the
+    rest), `reason_required` with `reason_field`, and `state_error_field` (the key of a
+    wrong-state error; None for a plain message). Override the hooks below as needed.
     """
 
     model: ClassVar[type[Model]]
     state_field: ClassVar[str] = "state"
-    drafts: ClassVar[frozenset[str]]
-    submitted: ClassVar[str]
-    accepted: ClassVar[str]
-    returned: ClassVar[str]
-    withdrawn: ClassVar[str | None] = None
+    steps: ClassVar[dict[str, Step]]
     state_error_field: ClassVar[str | None] = "state"
     reason_field: ClassVar[str] = "reason"
-    verbs: ClassVar[dict[str, str]]
     refusals: ClassVar[dict[str, str]]
-    wrong_state: ClassVar[dict[str, str]]
+    wrong_state: ClassVar[dict[str, str]] = {}
+    wrong_state_default: ClassVar[str | Promise] = ""
     reason_required: ClassVar[str]
 
-    # ---- transitions ------------------------------------------------------------------
-    def submit(self, row: Model, *, user) -> Model:
-        """The owner sends a draft (or a returned row, or a new unsaved row) for decision."""
-        return self._move(SUBMIT, row, user, self.drafts, self.submitted)
+    def step(self, action: str) -> Step:
+        try:
+            return self.steps[action]
+        except KeyError:
+            raise ValueError(f"{type(self).__name__} has no step {action!r}") from None
 
-    def accept(self, row: Model, *, user, reason: str = "") -> Model:
-        return self._move(ACCEPT, row, user, {self.submitted}, self.accepted, reason)
-
-    def send_back(self, row: Model, *, user, reason: str) -> Model:
-        """Return (退回) to the owner; a reason is required."""
-        return self._move(RETURN, row, user, {self.submitted}, self.returned, reason)
-
-    def withdraw(self, row: Model, *, user) -> Model:
-        """The owner takes a submission back before it is decided (撤回)."""
-        if self.withdrawn is None:
-            raise ValidationError(_("该事项提交后不能撤回"))
-        return self._move(WITHDRAW, row, user, {self.submitted}, self.withdrawn)
+    def take(self, action: str, row: Model, *, user, reason: str = "") -> Model:
+        """Take step `action` on `row` (a new unsaved row may take a first step)."""
+        return self._move(action, row, user, reason)
 
     def may(self, action: str, user, row: Model) -> bool:
         """Whether `user` may take `action` on `row` as it is now (for pages)."""
-        states = self.drafts if action == SUBMIT else {self.submitted}
-        if action == WITHDRAW and self.withdrawn is None:
-            return False
-        return self._allowed(action, user, row) and getattr(row, self.state_field) in states
+        step = self.steps.get(action)
+        return (step is not None and getattr(row, self.state_field) in step.sources
+                and self.allowed(step, user, row))
+
+    def actions(self, user, row: Model) -> list[str]:
+        """The steps `user` may take on `row` now, in declaration order."""
+        return [action for action in self.steps if self.may(action, user, row)]
 
     # ---- hooks ------------------------------------------------------------------------
     def subject(self, row: Model) -> authority.Row:
         """The row whose owner and place decide who may act (the row itself by default)."""
         return row
+
+    def allowed(self, step: Step, user, row: Model) -> bool:
+        """The write gate for one step: the owner side or the deciding side of the
+        subject. Override to let others in (e.g. the supervising department only)."""
+        if step.by == OWNER:
+            return authority.owns(user, self.subject(row))
+        return authority.may_decide(user, self.subject(row))
 
     def lock(self, row: Model) -> Model:
         return type(row)._default_manager.select_for_update().get(pk=row.pk)
@@ -102,7 +114,7 @@ class Review:
         return ""
 
     def decider_organisation_id(self, row: Model) -> int | None:
-        """The organisation told of submissions and withdrawals (a supervising department)."""
+        """The organisation told of the owner's steps (a supervising department)."""
         return None
 
     def summary(self, action: str, row: Model, reason: str) -> str:
@@ -110,12 +122,12 @@ class Review:
         return reason
 
     def notify(self, action: str, row: Model, reason: str) -> None:
-        """Hook: decisions go to the owner's organisation; submissions and withdrawals to
-        the members of the deciders' (`decider_organisation_id`) who may decide it — a
-        grid member of the department could not open what the message links to. Override
-        to stay silent."""
+        """Hook: the deciders' steps go to the owner's organisation; the owner's to the
+        members of the deciders' (`decider_organisation_id`) who may decide it — a grid
+        member of the department could not open what the message links to. Override to
+        stay silent or to tell others."""
         subject = self.subject(row)
-        owner_side = action in OWNER_ACTIONS
+        owner_side = self.step(action).by == OWNER
         org = self.decider_organisation_id(row) if owner_side else subject.organisation_id
         recipients = [user for user in messaging.organisation_members([org]).get(org, [])
                       if not owner_side or authority.may_decide(user, subject)]
@@ -123,43 +135,87 @@ class Review:
             return
         kind = f"review.{row._meta.model_name}"
         messaging.notify(recipients, messaging.Message(
-            kind=kind, title=_("%(action)s：%(name)s") % {"action": self.verbs[action],
+            kind=kind, title=_("%(action)s：%(name)s") % {"action": self.step(action).verb,
                                                          "name": row},
             body=self.summary(action, row, reason), link=self.link(row),
             key=f"{kind}:{row.pk}:{action}:{timezone.now().isoformat()}"))
 
     # ---- the one transition -----------------------------------------------------------
-    def _move(self, action: str, row: Model, user, sources, target: str,
-              reason: str = "") -> Model:
+    def _move(self, action: str, row: Model, user, reason: str = "") -> Model:
+        step = self.step(action)
         reason = (reason or "").strip()
         with transaction.atomic(), acting_as(user.pk if user else None):
             adding = row._state.adding
             row = row if adding else self.lock(row)
-            if not self._allowed(action, user, row):
-                raise PermissionDenied(self.refusals["owner" if action in OWNER_ACTIONS
-                                                     else "decider"])
-            if not adding and getattr(row, self.state_field) not in sources:
+            if not self.allowed(step, user, row):
+                raise PermissionDenied(self.refusals[step.by])
+            if not adding and getattr(row, self.state_field) not in step.sources:
                 raise self._state_error(action, row)
-            if action == RETURN and not reason:
+            if step.reason_required and not reason:
                 raise ValidationError({self.reason_field: self.reason_required})
             self.check(action, row, user, reason)
-            setattr(row, self.state_field, target)
+            setattr(row, self.state_field, step.target)
             self.save(row)
             self.record(action, row, user, reason)
             self.notify(action, row, reason)
         return row
 
-    def _allowed(self, action: str, user, row: Model) -> bool:
-        if action in OWNER_ACTIONS:
-            return authority.owns(user, self.subject(row))
-        return authority.may_decide(user, self.subject(row))
-
     def _state_error(self, action: str, row: Model) -> ValidationError:
         field = row._meta.get_field(self.state_field)
         label = dict(field.flatchoices).get(getattr(row, self.state_field), "")
-        message = self.wrong_state[action] % {"state": label, "s": label, "status": label}
+        template = self.wrong_state.get(action) or self.wrong_state_default or _(
+            "当前状态（%(state)s）不能%(action)s")
+        message = template % {"state": label, "s": label, "status": label,
+                              "action": self.step(action).verb}
         return ValidationError({self.state_error_field: message} if self.state_error_field
                                else message)
+
+
+class Review(Flow):
+    """A submit → accept | return (→ submit again) flow, the common case of `Flow`.
+
+    Declare `drafts` (the states an owner submits from), `submitted`, `accepted`,
+    `returned`, `withdrawn` (where a withdrawal goes; None if the flow has none) and
+    `verbs` (action → what users read); the steps follow from them.
+    """
+
+    drafts: ClassVar[frozenset[str]]
+    submitted: ClassVar[str]
+    accepted: ClassVar[str]
+    returned: ClassVar[str]
+    withdrawn: ClassVar[str | None] = None
+    verbs: ClassVar[dict[str, str]]
+
+    @property
+    def steps(self) -> dict[str, Step]:  # type: ignore[override]
+        steps = {
+            SUBMIT: Step(frozenset(self.drafts), self.submitted, OWNER, self.verbs[SUBMIT]),
+            ACCEPT: Step(frozenset({self.submitted}), self.accepted, DECIDER,
+                         self.verbs[ACCEPT]),
+            RETURN: Step(frozenset({self.submitted}), self.returned, DECIDER,
+                         self.verbs[RETURN], reason_required=True),
+        }
+        if self.withdrawn is not None:
+            steps[WITHDRAW] = Step(frozenset({self.submitted}), self.withdrawn, OWNER,
+                                   self.verbs.get(WITHDRAW, _("撤回")))
+        return steps
+
+    def submit(self, row: Model, *, user) -> Model:
+        """The owner sends a draft (or a returned row, or a new unsaved row) for decision."""
+        return self.take(SUBMIT, row, user=user)
+
+    def accept(self, row: Model, *, user, reason: str = "") -> Model:
+        return self.take(ACCEPT, row, user=user, reason=reason)
+
+    def send_back(self, row: Model, *, user, reason: str) -> Model:
+        """Return (退回) to the owner; a reason is required."""
+        return self.take(RETURN, row, user=user, reason=reason)
+
+    def withdraw(self, row: Model, *, user) -> Model:
+        """The owner takes a submission back before it is decided (撤回)."""
+        if self.withdrawn is None:
+            raise ValidationError(_("该事项提交后不能撤回"))
+        return self.take(WITHDRAW, row, user=user)
 
 
 # ---- document numbers ---------------------------------------------------------------------
