@@ -97,6 +97,12 @@ def draw_get(*, scope: Scope, pk: int) -> Draw | None:
     return draws_scoped(scope=scope).filter(pk=pk).first()
 
 
+def draw_pick_get(*, scope: Scope, pk: int) -> DrawTarget | None:
+    """A picked target of a draw in scope, with its inspectors."""
+    return (DrawTarget.objects.filter(pk=pk, draw__in=draws_scoped(scope=scope))
+            .select_related("draw", "enterprise").prefetch_related("assignments").first())
+
+
 def draw_rows(draws: list[Draw]) -> dict[int, list[dict]]:
     """Per draw: its picks in order, each with the enterprise, the inspectors (name and
     certificate number) and the latest inspection's state (the results), in 3 queries."""

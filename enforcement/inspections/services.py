@@ -17,6 +17,7 @@ from enforcement.inspections.draws import (
     draw_verified,
 )
 from enforcement.inspections.onsite import (
+    inspection_close,
     inspection_record,
     inspection_schedule,
     measure_add,
@@ -27,5 +28,6 @@ from enforcement.inspections.plans import plan_create, plan_targets_choose
 
 __all__ = ["CaseRequest", "case_opener_register", "case_request", "draw_compute",
            "draw_publish", "draw_replay", "draw_result", "draw_run", "draw_verified",
-           "inspection_case_open", "inspection_record", "inspection_schedule", "measure_add",
-           "plan_create", "plan_targets_choose", "rectification_order", "reinspection_record"]
+           "inspection_case_open", "inspection_close", "inspection_record",
+           "inspection_schedule", "measure_add", "plan_create", "plan_targets_choose",
+           "rectification_order", "reinspection_record"]

@@ -17,9 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from enforcement.inspections import selectors, services
 from enforcement.inspections.models import PlanKind
 from enforcement.inspections.plans import area_prefix
-from enforcement.library.models import Specialty, TargetCategory
-from enforcement.library.selectors import TargetFilter, targets_matching
-from enforcement.library.views import government_scope
+from enforcement.library.selectors import (
+    TargetFilter,
+    government_scope,
+    specialty_choices,
+    target_category_choices,
+    targets_matching,
+)
 from geo import authority
 
 PAGE = 30
@@ -95,7 +99,7 @@ def draws(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.draws_scoped(scope=scope), PAGE).get_page(request.GET.get("page"))
     return render(request, "enforcement/inspections/draws.html", {
         "page": page, "rows": page.object_list, "errors": errors,
-        "categories": TargetCategory.choices, "specialties": Specialty.choices,
+        "categories": target_category_choices(), "specialties": specialty_choices(),
         "plans": selectors.plans_scoped(scope=scope)[:100],
         "may_draw": authority.is_supervisor(request.user)}, status=400 if errors else 200)
 
@@ -128,6 +132,7 @@ def draw(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "enforcement/inspections/draw.html", {
         "draw": row, "rows": selectors.draw_rows([row])[row.pk],
         "verified": services.draw_verified(row),
+        "may_inspect": authority.supervises(request.user, row),
         "may_publish": authority.supervises(request.user, row) and row.published_at is None})
 
 

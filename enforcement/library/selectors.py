@@ -5,16 +5,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from enforcement.library.models import (
     CheckItem,
     Inspector,
     PenaltyRange,
+    Specialty,
     Target,
     TargetCategory,
 )
-from geo.scope import Scope
+from geo.scope import Scope, scope_for_request
+
+
+def government_scope(request) -> Scope:
+    """The caller's scope if it is a government one (an area, or everything); enterprise
+    users and the public read nothing on the enforcement pages of the government."""
+    scope = scope_for_request(request)
+    if not (scope.everything or scope.prefix is not None):
+        raise PermissionDenied
+    return scope
+
+
+def specialty_choices() -> list[tuple[str, str]]:
+    return Specialty.choices
+
+
+def target_category_choices() -> list[tuple[str, str]]:
+    return TargetCategory.choices
 
 
 # ---- the item list (检查事项清单) ----------------------------------------------------------

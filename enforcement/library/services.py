@@ -12,11 +12,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from enforcement.library.models import Inspector, Specialty, Target, TargetCategory
+from enforcement.library.starter import check_items_load
 from geo import authority
 from geo.audit import acting_as
 from geo.models import OrganisationKind, User
 from geo.scope import GOVERNMENT_ROLES, scope_for_user_id
 from registry.enterprises.selectors import enterprises_scoped
+
+__all__ = ["check_items_load", "inspector_register", "inspector_set_active",
+           "target_classify", "target_rule", "targets_sync"]
 
 # 重点检查对象 by rule: a major hazard source, or a red or orange risk level.
 KEY_RISK_LEVELS = (1, 2)

@@ -16,20 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from enforcement.library import selectors, services
 from enforcement.library.models import PenaltyKind, Specialty, TargetCategory
+from enforcement.library.selectors import government_scope
 from geo import authority
 from geo.models import User
-from geo.scope import Scope, scope_for_request
+from geo.scope import Scope
 
 PAGE = 50
-
-
-def government_scope(request: HttpRequest) -> Scope:
-    """The caller's scope if it is a government one (an area, or everything); enterprise
-    users and the public read nothing here."""
-    scope = scope_for_request(request)
-    if not (scope.everything or scope.prefix is not None):
-        raise PermissionDenied
-    return scope
 
 
 @login_required

@@ -4,31 +4,17 @@ import django.contrib.postgres.fields
 import django.db.models.deletion
 import geo.models
 from django.conf import settings
-import json
-from pathlib import Path
-
 from django.db import migrations, models
 
-# The starter item list for hazardous chemicals (检查事项清单), a data file of the slice.
-ITEMS = Path(__file__).resolve().parents[1] / "library" / "data" / "hazchem_items.json"
+from enforcement.library.services import check_items_load
 
 
 def load_items(apps, schema_editor):
-    """Load the provisions, their discretion tiers and the items (historical models)."""
-    data = json.loads(ITEMS.read_text(encoding="utf-8"))
-    provision_model = apps.get_model("enforcement", "PenaltyProvision")
-    range_model = apps.get_model("enforcement", "PenaltyRange")
-    item_model = apps.get_model("enforcement", "CheckItem")
-    provisions = {}
-    for p in data["provisions"]:
-        ranges = p.pop("ranges")
-        provisions[p["key"]] = provision_model.objects.create(**p)
-        range_model.objects.bulk_create(
-            range_model(provision=provisions[p["key"]], order=i, **r)
-            for i, r in enumerate(ranges, 1))
-    item_model.objects.bulk_create(
-        item_model(**{**i, "penalty": provisions[i["penalty"]] if i["penalty"] else None})
-        for i in data["items"])
+    """The starter item list for hazardous chemicals (检查事项清单), a data file of the
+    slice, with the historical models."""
+    check_items_load(provision_model=apps.get_model("enforcement", "PenaltyProvision"),
+                     range_model=apps.get_model("enforcement", "PenaltyRange"),
+                     item_model=apps.get_model("enforcement", "CheckItem"))
 
 
 def unload_items(apps, schema_editor):

@@ -4,14 +4,22 @@ the target library — who may write them, and who sees them."""
 from __future__ import annotations
 
 import json
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.test import Client
 
 from enforcement.library import selectors, services
-from enforcement.library.models import CheckItem, Inspector, PenaltyProvision, Target
+from enforcement.library.models import (
+    CheckItem,
+    Inspector,
+    PenaltyProvision,
+    PenaltyRange,
+    Target,
+)
 from geo.models import User
 from registry.enterprises.models import Enterprise
 from tests.enforcement.library.conftest import officer
@@ -24,12 +32,18 @@ CN = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十
 
 # ---- the item list --------------------------------------------------------------------------
 @pytest.mark.django_db
-def test_the_data_migration_loads_every_item_of_the_data_file():
+def test_the_item_list_holds_every_item_of_the_data_file_and_loads_again_idempotently():
     data = json.loads(DATA.read_text(encoding="utf-8"))
     assert CheckItem.objects.count() == len(data["items"]) == 63
     assert PenaltyProvision.objects.count() == len(data["provisions"]) == 13
     assert set(CheckItem.objects.values_list("code", flat=True)) == {
         i["code"] for i in data["items"]}
+    CheckItem.objects.filter(code="WHP-ZD-01").update(title="改过")
+    out = StringIO()
+    call_command("load_check_items", stdout=out)
+    assert out.getvalue() == "check items: 13 provisions, 63 items\n"
+    assert CheckItem.objects.count() == 63 and PenaltyRange.objects.count() == 27
+    assert CheckItem.objects.get(code="WHP-ZD-01").title == "主要负责人和安全生产管理人员考核"
 
 
 @pytest.mark.django_db
