@@ -28,7 +28,10 @@ from enforcement.inspections.models import (
     TargetSource,
 )
 from enforcement.inspections.plans import area_prefix
-from enforcement.inspections.records import inspectors_of_recent_inspections
+from enforcement.inspections.records import (
+    inspectors_of_recent_draws,
+    inspectors_of_recent_inspections,
+)
 from enforcement.library.selectors import (
     TargetFilter,
     inspectors_active,
@@ -97,7 +100,7 @@ def draw_conflicts(target_ids: list[int], *, window: int) -> dict[int, list[int]
     if window <= 0 or not target_ids:
         return {}
     enterprises = {t.pk: t.enterprise_id for t in targets_by_ids(target_ids).values()}
-    recent = _inspectors_of_recent_draws(set(enterprises.values()), window)
+    recent = inspectors_of_recent_draws(set(enterprises.values()), window)
     inspected = inspectors_of_recent_inspections(set(enterprises.values()), window)
     conflicts = {}
     for target, enterprise in enterprises.items():
@@ -105,22 +108,6 @@ def draw_conflicts(target_ids: list[int], *, window: int) -> dict[int, list[int]
         if barred:
             conflicts[target] = sorted(barred)
     return conflicts
-
-
-def _inspectors_of_recent_draws(enterprise_ids: set[int], window: int) -> dict[int, set[int]]:
-    picks = (DrawTarget.objects.filter(enterprise_id__in=enterprise_ids)
-             .order_by("enterprise_id", "-draw__drawn_at", "-draw_id")
-             .values_list("enterprise_id", "pk"))
-    kept: dict[int, list[int]] = {}
-    for enterprise, pick in picks:
-        if len(kept.setdefault(enterprise, [])) < window:
-            kept[enterprise].append(pick)
-    by_pick = {pick: enterprise for enterprise, ps in kept.items() for pick in ps}
-    found: dict[int, set[int]] = {}
-    for pick, inspector in DrawAssignment.objects.filter(pick_id__in=by_pick).values_list(
-            "pick_id", "inspector_id"):
-        found.setdefault(by_pick[pick], set()).add(inspector)
-    return found
 
 
 # ---- the write -------------------------------------------------------------------------------

@@ -18,16 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from enforcement.inspections import selectors, services
 from enforcement.inspections.models import InspectionState, MeasureKind, Result
 from enforcement.inspections.onsite import InspectionFlow
+from enforcement.inspections.views import int_param
 from enforcement.library.selectors import check_items, government_scope, inspectors_active
 from geo.scope import scope_for_request
 from registry.enterprises.selectors import enterprises_scoped
-
-
-def _int(value, default: int = 0) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
 
 
 @login_required
@@ -48,11 +42,11 @@ def inspections(request: HttpRequest) -> HttpResponse:
 def inspection_new(request: HttpRequest) -> HttpResponse:
     scope = government_scope(request)
     source = request.POST if request.method == "POST" else request.GET
-    pick = selectors.draw_pick_get(scope=scope, pk=_int(source.get("pick")))
+    pick = selectors.draw_pick_get(scope=scope, pk=int_param(source.get("pick")))
     enterprise = enterprises_scoped(scope=scope).defer("geom").filter(
-        pk=pick.enterprise_id if pick else _int(source.get("enterprise"))).first()
+        pk=pick.enterprise_id if pick else int_param(source.get("enterprise"))).first()
     plan = pick.draw.plan if pick else selectors.plan_get(scope=scope,
-                                                         pk=_int(source.get("plan")))
+                                                         pk=int_param(source.get("plan")))
     errors: list[str] = []
     if request.method == "POST":
         if enterprise is None:
@@ -62,8 +56,8 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
                 user=request.user, enterprise_id=enterprise.pk,
                 scheduled_on=parse_date(request.POST.get("scheduled_on") or "")
                 or timezone.localdate(),
-                inspector_ids=[_int(i) for i in request.POST.getlist("inspectors")],
-                item_ids=[_int(i) for i in request.POST.getlist("items")],
+                inspector_ids=[int_param(i) for i in request.POST.getlist("inspectors")],
+                item_ids=[int_param(i) for i in request.POST.getlist("items")],
                 purpose=request.POST.get("purpose", ""), scheme=request.POST.get("scheme", ""),
                 plan=plan, pick=pick, name=request.POST.get("name", ""))
             return redirect("inspections:inspection", row.pk)
@@ -116,7 +110,7 @@ def _act(request: HttpRequest, row) -> None:
     elif action == "order":
         services.rectification_order(
             user=request.user, inspection=row,
-            finding_ids=[_int(f) for f in post.getlist("findings")],
+            finding_ids=[int_param(f) for f in post.getlist("findings")],
             deadline=parse_date(post.get("deadline") or "") or datetime.date.min,
             ordered_at=now)
     elif action == "close":

@@ -29,7 +29,8 @@ from geo import authority
 PAGE = 30
 
 
-def _int(value, default: int = 0) -> int:
+def int_param(value, default: int = 0) -> int:
+    """A query or form value as an int, `default` when it is none."""
     try:
         return int(value)
     except (TypeError, ValueError):
@@ -46,14 +47,14 @@ def plans(request: HttpRequest) -> HttpResponse:
         try:
             plan = services.plan_create(
                 user=request.user, title=request.POST.get("title", ""),
-                kind=request.POST.get("kind", ""), year=_int(request.POST.get("year")),
+                kind=request.POST.get("kind", ""), year=int_param(request.POST.get("year")),
                 starts=parse_date(request.POST.get("starts") or "") or datetime.date.min,
                 ends=parse_date(request.POST.get("ends") or "") or datetime.date.min,
                 description=request.POST.get("description", ""))
             return redirect("inspections:plan", plan.pk)
         except ValidationError as error:
             errors = error.messages
-    year = _int(request.GET.get("year")) or None
+    year = int_param(request.GET.get("year")) or None
     return render(request, "enforcement/inspections/plans.html", {
         "rows": selectors.plans_with_progress(scope=scope, year=year), "year": year,
         "kinds": PlanKind.choices, "errors": errors,
@@ -72,7 +73,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             services.plan_targets_choose(user=request.user, plan=row, target_ids=[
-                _int(t) for t in request.POST.getlist("targets")])
+                int_param(t) for t in request.POST.getlist("targets")])
             return redirect("inspections:plan", row.pk)
         except ValidationError as error:
             errors = error.messages
@@ -106,7 +107,7 @@ def draws(request: HttpRequest) -> HttpResponse:
 
 def _draw(request: HttpRequest, scope):
     post = request.POST
-    plan = selectors.plan_get(scope=scope, pk=_int(post.get("plan"))) if post.get("plan") \
+    plan = selectors.plan_get(scope=scope, pk=int_param(post.get("plan"))) if post.get("plan") \
         else None
     where = TargetFilter(prefix=post.get("division", "").strip(),
                          category=post.get("category", ""),
@@ -114,8 +115,8 @@ def _draw(request: HttpRequest, scope):
     try:
         draw = services.draw_run(
             user=request.user, title=post.get("title", ""), where=where,
-            count=_int(post.get("count")), per_target=_int(post.get("per_target"), 2),
-            conflict_window=_int(post.get("window"), 3), plan=plan,
+            count=int_param(post.get("count")), per_target=int_param(post.get("per_target"), 2),
+            conflict_window=int_param(post.get("window"), 3), plan=plan,
             specialty=post.get("specialty", ""))
     except ValidationError as error:
         return error.messages, None
