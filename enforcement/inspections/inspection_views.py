@@ -29,11 +29,15 @@ from registry.enterprises.selectors import enterprises_scoped
 def inspections(request: HttpRequest) -> HttpResponse:
     scope = government_scope(request)
     state = request.GET.get("state", "")
+    mine = request.GET.get("mine") == "1"
     rows = selectors.inspections_scoped(scope=scope)
+    if mine:
+        waiting = selectors.inspections_waiting(user=request.user, today=timezone.localdate())
+        rows = rows.filter(pk__in=waiting.values("pk")) if waiting is not None else rows.none()
     if state in InspectionState.values:
         rows = rows.filter(state=state)
     return render(request, "enforcement/inspections/inspections.html", {
-        "rows": rows[:200], "state": state, "states": InspectionState.choices,
+        "rows": rows[:200], "state": state, "mine": mine, "states": InspectionState.choices,
         "counts": selectors.inspection_counts(scope=scope)})
 
 

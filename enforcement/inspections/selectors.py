@@ -21,7 +21,11 @@ from enforcement.inspections.models import (
     PlanTarget,
     Result,
 )
-from enforcement.library.selectors import ViolationSuggestion, violation_suggestions
+from enforcement.library.selectors import (
+    ViolationSuggestion,
+    inspector_of,
+    violation_suggestions,
+)
 from geo.scope import Scope
 
 # the on-site record is made
@@ -174,6 +178,19 @@ def inspection_failed_items(inspection: Inspection) -> list[FailedItem]:
     suggestions = {s.item_id: s for s in violation_suggestions([f.item_id for f in findings])}
     return [FailedItem(f.pk, f.description, f.rectified, suggestions[f.item_id])
             for f in findings]
+
+
+def inspections_waiting(*, user, today: datetime.date) -> QuerySet[Inspection] | None:
+    """What waits for an inspector (the header queue and /enforcement/inspections/?mine=1):
+    their inspections to record, to order or close, and those whose rectification deadline
+    has come (复查). None for users without a certificate."""
+    own = inspector_of(user)
+    if own is None or not own.active:
+        return None
+    return Inspection.objects.filter(
+        Q(state__in=(InspectionState.PLANNED, InspectionState.RECORDED))
+        | Q(state=InspectionState.RECTIFYING, rectify_deadline__lte=today),
+        inspectors=own).select_related("enterprise", "plan", "bureau")
 
 
 def inspection_counts(*, scope: Scope) -> dict[str, int]:

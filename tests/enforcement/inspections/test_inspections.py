@@ -275,3 +275,24 @@ def test_an_inspection_of_a_drawn_target_shows_on_the_public_draw(world, staff):
     inspection_record(user=lead, inspection=row, findings=findings(), inspected_at=NOW)
     page = Client().get("/enforcement/draws/public/").content.decode()
     assert "公示批次" in page and "已完成" in page
+
+
+def test_the_inspectors_work_queue(world, staff):
+    from geo.queues import header_counts
+
+    row = _recorded(world, staff)
+    counts = {c.queue.key: c.count for c in header_counts(world.users["county_a"]).mine}
+    assert counts["inspections_waiting"] == 1
+    assert "inspections_waiting" not in {
+        c.queue.key for c in header_counts(world.users["county_b"]).mine}
+    rectification_order(user=world.users["county_a"], inspection=row,
+                        finding_ids=[row.findings.get(result="fail").pk],
+                        deadline=timezone.localdate() + datetime.timedelta(days=10),
+                        ordered_at=NOW)
+    from geo.queues import forget_statements
+
+    forget_statements()
+    counts = {c.queue.key: c.count for c in header_counts(world.users["county_a"]).mine}
+    assert counts["inspections_waiting"] == 0  # re-inspection not due yet
+    page = _client(world.users["county_a"]).get("/enforcement/inspections/?mine=1")
+    assert page.content.decode().count('class="inspection-row"') == 0
