@@ -296,3 +296,11 @@ def test_the_inspectors_work_queue(world, staff):
     assert counts["inspections_waiting"] == 0  # re-inspection not due yet
     page = _client(world.users["county_a"]).get("/enforcement/inspections/?mine=1")
     assert page.content.decode().count('class="inspection-row"') == 0
+
+
+def test_the_workbench_shows_the_areas_inspections_to_government_users(world, staff):
+    _recorded(world, staff)
+    home = _client(world.users["county_a"]).get("/").content.decode()
+    assert 'id="home-enforcement_draws"' in home and "/enforcement/inspections/?state=" in home
+    assert 'id="home-enforcement_draws"' not in _client(world.users["enterprise"]).get(
+        "/").content.decode()
