@@ -125,8 +125,8 @@ def draw_run(*, user, title: str, where: TargetFilter, count: int, per_target: i
     candidates = list(targets_matching(scope=scope, where=where).values_list("pk", flat=True))
     if not candidates:
         raise ValidationError(_("没有符合条件的检查对象"))
-    pool = list(inspectors_active(scope=scope, prefix=area_prefix(area), specialty=specialty)
-                .values_list("pk", flat=True))
+    pool = list(inspectors_active(scope=scope, prefix=area_prefix(area), specialty=specialty,
+                                  today=timezone.localdate()).values_list("pk", flat=True))
     excluded = draw_conflicts(candidates, window=conflict_window)
     seed = secrets.randbits(SEED_BITS) if seed is None else seed
     result = draw_compute(seed=seed, candidates=candidates, pool=pool, excluded=excluded,

@@ -58,9 +58,11 @@ def inspection_schedule(*, user, enterprise_id: int, scheduled_on: datetime.date
         raise PermissionDenied(_("只能使用本辖区的执法计划"))
     if pick is not None:
         inspector_ids = inspector_ids or [a.inspector_id for a in pick.assignments.all()]
-    inspectors = list(inspectors_active(scope=scope).filter(pk__in=inspector_ids))
+    inspectors = list(inspectors_active(scope=scope, today=scheduled_on)
+                      .filter(pk__in=inspector_ids))
     if len(inspectors) < MIN_INSPECTORS or len(inspectors) != len(set(inspector_ids)):
-        raise ValidationError({"inspectors": _("须由本辖区2名以上在岗执法人员实施检查")})
+        raise ValidationError({"inspectors": _(
+            "须由本辖区2名以上在岗且执法证有效的执法人员实施检查")})
     items = list(check_items_by_ids(item_ids).filter(active=True))
     if not items or len(items) != len(set(item_ids)):
         raise ValidationError({"items": _("请从检查事项清单中选择检查事项")})

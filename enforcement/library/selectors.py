@@ -3,6 +3,7 @@ reader), and the inspector and target libraries in the caller's scope (`geo.scop
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -106,10 +107,13 @@ def inspectors_scoped(*, scope: Scope) -> QuerySet[Inspector]:
                         division_field="division_code", owner_field=None)
 
 
-def inspectors_active(*, scope: Scope, prefix: str = "",
-                      specialty: str = "") -> QuerySet[Inspector]:
-    """Inspectors who may be drawn: in post, under `prefix`, of `specialty`, by id."""
+def inspectors_active(*, scope: Scope, prefix: str = "", specialty: str = "",
+                      today: datetime.date | None = None) -> QuerySet[Inspector]:
+    """Inspectors who may be drawn or sent: in post, under `prefix`, of `specialty`, with a
+    certificate valid on `today` (when given), by id."""
     qs = inspectors_scoped(scope=scope).filter(active=True, user__is_active=True)
+    if today is not None:
+        qs = qs.filter(Q(certificate_valid_to__isnull=True) | Q(certificate_valid_to__gte=today))
     if prefix:
         qs = qs.filter(division_code__startswith=prefix)
     if specialty:

@@ -150,3 +150,20 @@ def test_draw_pages_are_scoped(world, staff):
     assert b.post("/enforcement/draws/", {"title": "越权", "division": "320101",
                                            "count": "1", "per_target": "2",
                                            "window": "3"}).status_code == 403
+
+
+def test_an_inspector_whose_certificate_expired_is_neither_drawn_nor_sent(world, staff):
+    import datetime
+
+    from django.utils import timezone
+
+    from enforcement.library.models import Inspector
+    from tests.enforcement.inspections.helpers import DAY, schedule
+
+    expired = staff.a[3]
+    Inspector.objects.filter(pk=expired.pk).update(
+        certificate_valid_to=min(timezone.localdate(), DAY) - datetime.timedelta(days=1))
+    draw = draw_run(user=world.users["county_a"], title="x", where=A, count=1, seed=1)
+    assert draw.pool == [i.pk for i in staff.a[:3]]
+    with pytest.raises(ValidationError):
+        schedule(world, staff, inspectors=[staff.a[0], expired])
