@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 import secrets
 from collections.abc import Iterable
+from dataclasses import replace
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -89,6 +90,21 @@ def draw_verified(draw: Draw) -> bool:
     return draw_result(draw) == draw_replay(draw)
 
 
+def draw_audit(draw: Draw) -> dict:
+    """Everything a draw was computed from and its result, for anyone to recompute: Python's
+    `random.Random(seed)`, `sample(sorted(candidates), target_count)`, then per picked
+    target the conflict-free pool sorted, shuffled, stably sorted by load, the first
+    `inspectors_per_target` taken (`draw_compute`)."""
+    return {"draw": draw.pk, "title": draw.title, "drawn_at": draw.drawn_at.isoformat(),
+            "seed": draw.seed, "target_count": draw.target_count,
+            "inspectors_per_target": draw.inspectors_per_target,
+            "conflict_window": draw.conflict_window, "criteria": draw.criteria,
+            "candidates": list(draw.candidates), "pool": list(draw.pool),
+            "excluded": draw.excluded,
+            "result": [{"target": t, "inspectors": i} for t, i in draw_result(draw)],
+            "verified": draw_verified(draw)}
+
+
 def _excluded_in(stored: dict) -> dict[int, list[int]]:
     return {int(target): [int(i) for i in ids] for target, ids in stored.items()}
 
@@ -117,6 +133,7 @@ def draw_run(*, user, title: str, where: TargetFilter, count: int, per_target: i
     """Draw for the user's area (or `where.prefix` inside it), record inputs and result, and
     put the picked enterprises into `plan` if given. Supervisors only."""
     area = _draw_area(user, where, plan)
+    where = replace(where, prefix=where.prefix or area_prefix(area))  # a plan's area bounds it
     if per_target < 2:
         raise ValidationError({"inspectors_per_target": _("每个检查对象至少配2名执法人员")})
     if count < 1:

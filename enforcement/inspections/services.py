@@ -9,6 +9,7 @@ from enforcement.inspections.cases import (
     inspection_case_open,
 )
 from enforcement.inspections.draws import (
+    draw_audit,
     draw_compute,
     draw_publish,
     draw_replay,
@@ -26,7 +27,7 @@ from enforcement.inspections.onsite import (
 )
 from enforcement.inspections.plans import plan_create, plan_targets_choose
 
-__all__ = ["CaseRequest", "case_opener_register", "case_request", "draw_compute",
+__all__ = ["CaseRequest", "case_opener_register", "case_request", "draw_audit", "draw_compute",
            "draw_publish", "draw_replay", "draw_result", "draw_run", "draw_verified",
            "inspection_case_open", "inspection_close", "inspection_record",
            "inspection_schedule", "measure_add", "plan_create", "plan_targets_choose",

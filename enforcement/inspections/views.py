@@ -9,7 +9,7 @@ import datetime
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -145,6 +145,15 @@ def draw_publish(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     services.draw_publish(user=request.user, draw=row)
     return redirect("inspections:draw", row.pk)
+
+
+@require_GET
+def draw_audit(request: HttpRequest, pk: int) -> JsonResponse:
+    """A published draw's inputs and result as JSON, for anyone to recompute (复核)."""
+    row = selectors.draws_published().filter(pk=pk).first()
+    if row is None:
+        raise Http404
+    return JsonResponse(services.draw_audit(row), json_dumps_params={"ensure_ascii": False})
 
 
 @require_GET

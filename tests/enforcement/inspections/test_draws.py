@@ -167,3 +167,28 @@ def test_an_inspector_whose_certificate_expired_is_neither_drawn_nor_sent(world,
     assert draw.pool == [i.pk for i in staff.a[:3]]
     with pytest.raises(ValidationError):
         schedule(world, staff, inspectors=[staff.a[0], expired])
+
+
+def test_anyone_recomputes_a_published_draw_from_its_audit_data(world, staff):
+    draw = draw_run(user=world.users["county_a"], title="复核批次", where=A, count=3, seed=77)
+    assert Client().get(f"/enforcement/draws/{draw.pk}/audit.json").status_code == 404
+    draw_publish(user=world.users["county_a"], draw=draw)
+    audit = Client().get(f"/enforcement/draws/{draw.pk}/audit.json").json()
+    recomputed = draw_compute(
+        seed=audit["seed"], candidates=audit["candidates"], pool=audit["pool"],
+        excluded={int(k): v for k, v in audit["excluded"].items()},
+        count=audit["target_count"], per_target=audit["inspectors_per_target"])
+    assert [{"target": t, "inspectors": i} for t, i in recomputed] == audit["result"]
+    assert audit["verified"] is True
+
+
+def test_a_draw_for_a_plan_without_a_division_stays_in_the_plans_area(world, staff):
+    import datetime
+
+    plan = plan_create(user=world.users["county_a"],
+                       title="专项", kind="special", year=2026,
+                       starts=datetime.date(2026, 1, 1), ends=datetime.date(2026, 6, 30))
+    draw = draw_run(user=world.users["county_a"], title="x", where=TargetFilter(), count=8,
+                    plan=plan, seed=4)
+    assert draw.criteria["prefix"] == "320101"
+    assert len(draw_result(draw)) == 5
