@@ -193,6 +193,41 @@ def inspections_waiting(*, user, today: datetime.date) -> QuerySet[Inspection] |
         inspectors=own).select_related("enterprise", "plan", "bureau")
 
 
+def inspection_document_data(inspection: Inspection) -> dict:
+    """What the documents of an inspection carry (现场检查方案, 现场检查记录, 现场处理措施
+    决定书, 责令限期整改指令书, 整改复查意见书), as plain values: the documents slice fills
+    and numbers them; nothing is rendered here."""
+    enterprise = inspection.enterprise
+    findings = list(inspection.findings.select_related("item").order_by("item__code"))
+    return {
+        "inspection_id": inspection.pk, "name": inspection.name, "state": inspection.state,
+        "bureau": str(inspection.bureau or ""), "division_code": inspection.division_code,
+        "enterprise": {"id": enterprise.pk, "name": enterprise.name,
+                       "credit_code": enterprise.credit_code, "address": enterprise.address,
+                       "legal_representative": enterprise.legal_representative},
+        "inspectors": [{"name": i.name, "certificate_number": i.certificate_number}
+                       for i in inspection.inspectors.select_related("user").order_by("pk")],
+        "scheme": {"scheduled_on": inspection.scheduled_on, "purpose": inspection.purpose,
+                   "scheme": inspection.scheme,
+                   "items": [f"{i.code} {i.title}" for i in inspection.items.order_by("code")]},
+        "record": {"inspected_at": inspection.inspected_at, "place": inspection.place,
+                   "summary": inspection.summary,
+                   "findings": [{"item": f"{f.item.code} {f.item.title}", "result": f.result,
+                                 "description": f.description,
+                                 "photo": f.photo.name or ""} for f in findings]},
+        "measures": [{"kind": m.get_kind_display(), "description": m.description,
+                      "decided_at": m.decided_at} for m in inspection.measures.order_by("pk")],
+        "order": {"deadline": inspection.rectify_deadline,
+                  "ordered_at": inspection.rectify_ordered_at,
+                  "items": [f"{f.item.code} {f.item.title}：{f.description}"
+                            for f in findings if f.ordered]},
+        "reinspection": {"at": inspection.reinspected_at, "note": inspection.reinspection_note,
+                         "items": [{"item": f"{f.item.code} {f.item.title}",
+                                    "rectified": f.rectified, "note": f.rectify_note}
+                                   for f in findings if f.ordered]},
+    }
+
+
 def inspection_counts(*, scope: Scope) -> dict[str, int]:
     counts = inspections_scoped(scope=scope).aggregate(
         **{state: Count("pk", filter=Q(state=state)) for state in InspectionState.values})

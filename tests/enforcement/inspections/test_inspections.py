@@ -304,3 +304,22 @@ def test_the_workbench_shows_the_areas_inspections_to_government_users(world, st
     assert 'id="home-enforcement_draws"' in home and "/enforcement/inspections/?state=" in home
     assert 'id="home-enforcement_draws"' not in _client(world.users["enterprise"]).get(
         "/").content.decode()
+
+
+def test_the_data_of_the_inspections_documents(world, staff):
+    from enforcement.inspections.selectors import inspection_document_data
+
+    row = _recorded(world, staff)
+    user = world.users["county_a"]
+    measure_add(user=user, inspection=row, kind="remove_now", description="立即整改",
+                decided_at=NOW)
+    row = rectification_order(user=user, inspection=row,
+                              finding_ids=[row.findings.get(result="fail").pk],
+                              deadline=datetime.date(2026, 12, 19), ordered_at=NOW)
+    data = inspection_document_data(row)
+    assert data["enterprise"]["name"] == "测试化工1号有限公司"
+    assert [i["certificate_number"] for i in data["inspectors"]] == ["A0001", "A0002"]
+    assert [f["result"] for f in data["record"]["findings"]] == ["pass", "fail", "pass"]
+    assert data["measures"][0]["kind"] == "责令立即排除事故隐患"
+    assert data["order"] == {"deadline": datetime.date(2026, 12, 19), "ordered_at": NOW,
+                             "items": ["WHP-ZD-02 特种作业人员持证上岗：2名电工无特种作业操作证"]}
