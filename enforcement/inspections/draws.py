@@ -187,6 +187,8 @@ def _draw_area(user, where: TargetFilter, plan: Plan | None) -> str:
     if not authority.may_place(user, code) or (plan is not None
                                                 and not authority.supervises(user, plan)):
         raise PermissionDenied(_("只能在本辖区内抽查"))
+    if plan is not None and not code.startswith(area_prefix(plan.division_code)):
+        raise ValidationError(_("抽查范围超出执法计划的辖区"))
     return code
 
 

@@ -192,3 +192,6 @@ def test_a_draw_for_a_plan_without_a_division_stays_in_the_plans_area(world, sta
                     plan=plan, seed=4)
     assert draw.criteria["prefix"] == "320101"
     assert len(draw_result(draw)) == 5
+    with pytest.raises(ValidationError):  # the province draws in county B for county A's plan
+        draw_run(user=world.users["province"], title="y", where=TargetFilter(prefix="320102"),
+                 count=1, plan=plan)
