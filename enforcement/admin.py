@@ -1,2 +1,4 @@
 """Face: admin for enforcement's reference data (standards libraries, checklists, item
 lists), declared in the slices. Import lines only."""
+
+import enforcement.library.admin  # noqa: F401  (检查事项清单, 处罚依据)

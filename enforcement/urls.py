@@ -5,4 +5,6 @@ from django.urls import include, path  # noqa: F401
 
 urlpatterns: list = [
     path("enforcement/grids/", include("enforcement.grids.urls")),
+    path("enforcement/library/", include("enforcement.library.urls")),
+    path("enforcement/", include("enforcement.inspections.urls")),
 ]

@@ -14,6 +14,7 @@ from data.demo_commitments import demo_commitments_ensure
 from data.demo_files import demo_files_ensure
 from data.demo_grids import demo_grids_ensure
 from data.demo_hazards import demo_hazard_sources_ensure
+from data.demo_inspections import demo_inspections_ensure
 from data.demo_knowledge import demo_knowledge_ensure
 from data.demo_licences import demo_licences_ensure
 from data.demo_monitoring import demo_monitoring_ensure
@@ -79,6 +80,8 @@ class Command(BaseCommand):
         grids = demo_grids_ensure(now=timezone.now())
         self.stdout.write(f"grids: {grids['terms']} terms of grid members, "
                           f"{grids['assigned']} enterprises assigned to their cells")
+        enforcement = demo_inspections_ensure(region.park_code)
+        self.stdout.write(f"law enforcement in the demo county: {enforcement}")
         made = demo_resources_ensure(region.resources, prefix=region.province_code[:2],
                                      today=timezone.localdate())
         self.stdout.write(f"emergency resources created: {sum(made.values())} "
