@@ -1,2 +1,3 @@
 """Face: the enforcement models live in its slices; importing them here registers them
 with Django (app label `enforcement`). Import lines only."""
+from enforcement.documents.models import DocumentSignature, EnforcementDocument  # noqa: F401
