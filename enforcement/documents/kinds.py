@@ -220,8 +220,9 @@ KINDS: tuple[DocumentKind, ...] = (
     DocumentKind("case_file_cover", _("案卷首页"), "", (
         *CASE, _f("party", _("当事人")), _f("result", _("处理结果")),
         _f("opened", _("立案日期")), _f("closed", _("结案日期")),
-        _f("handlers", _("承办人")), _f("retention", _("保管期限"))), numbered=False),
-    DocumentKind("case_file_index", _("卷内目录"), "", (*CASE,), numbered=False),
+        _f("handlers", _("承办人")), _f("retention", _("保管期限"))), numbered=False,
+        signers=()),
+    DocumentKind("case_file_index", _("卷内目录"), "", (*CASE,), numbered=False, signers=()),
 )
 KIND_BY_KEY = {kind.key: kind for kind in KINDS}
 
