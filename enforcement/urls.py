@@ -5,4 +5,5 @@ from django.urls import include, path  # noqa: F401
 
 urlpatterns: list = [
     path("enforcement/documents/", include("enforcement.documents.urls")),
+    path("enforcement/evidence/", include("enforcement.evidence.urls")),
 ]

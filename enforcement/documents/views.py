@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from enforcement.documents.kinds import KINDS, KIND_BY_KEY, SIGNER_LABELS, document_kind
+from enforcement.documents.kinds import KIND_BY_KEY, KINDS, SIGNER_LABELS, document_kind
 from enforcement.documents.models import EnforcementDocument
 from enforcement.documents.render import document_context, document_html
 from enforcement.documents.selectors import document_get, document_list

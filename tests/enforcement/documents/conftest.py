@@ -11,6 +11,12 @@ from PIL import Image
 from geo.models import NumberFormat, Organisation
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Issued files go to the test's own folder, not the site's media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def agencies(world) -> dict[str, Organisation]:
     found = {}

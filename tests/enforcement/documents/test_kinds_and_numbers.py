@@ -36,9 +36,10 @@ REFERENCE_NAMES = [
     "案卷首页", "卷内目录",
 ]
 # §5.2's table of observed codes
-REFERENCE_CODES = {"现场检查记录": "检记", "现场处理措施决定书": "现决", "责令限期整改指令书": "责改",
-                   "整改复查意见书": "复查", "立案审批表": "立", "询问通知书": "询", "文书送达回执": "回",
-                   "行政处罚告知书": "罚告", "听证告知书": "听告", "案件调查终结报告": "终报"}
+REFERENCE_CODES = {"现场检查记录": "检记", "现场处理措施决定书": "现决",
+                   "责令限期整改指令书": "责改", "整改复查意见书": "复查", "立案审批表": "立",
+                   "询问通知书": "询", "文书送达回执": "回", "行政处罚告知书": "罚告",
+                   "听证告知书": "听告", "案件调查终结报告": "终报"}
 
 
 def test_every_document_of_the_reference_is_declared_once():
@@ -79,7 +80,8 @@ def test_numbers_follow_the_reference_pattern_per_agency_kind_and_year(world, ag
     with _at(2026):
         assert [issue("inspection_record"), issue("inspection_record", line="危化"),
                 issue("rectification_order"), issue("inquiry_minutes")] == [
-            "（苏）应急检记〔2026〕1号", "（苏）应急检记〔2026〕危化2号", "（苏）应急责改〔2026〕1号", ""]
+            "（苏）应急检记〔2026〕1号", "（苏）应急检记〔2026〕危化2号",
+            "（苏）应急责改〔2026〕1号", ""]
     with _at(2027):
         assert issue("inspection_record") == "（苏）应急检记〔2027〕1号"  # a new year restarts
     # another bureau of the same county keeps its own serials
