@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -83,7 +82,6 @@ def sign_page(request: HttpRequest, document_id: int, role: str) -> HttpResponse
             return JsonResponse({"error": " ".join(exc.messages)}, status=400)
         except PermissionDenied as exc:
             return JsonResponse({"error": str(exc)}, status=403)
-        messages.success(request, _("签名已保存"))
         return JsonResponse({"next": reverse("documents:detail", args=[document.pk])})
     return render(request, "enforcement/documents/sign.html", {
         "document": document, "role": role, "label": SIGNER_LABELS[role],

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -30,10 +30,8 @@ def source_evidence(request: HttpRequest, label: str, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             entry = evidence_add(source=source, user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
+        except ValidationError as exc:  # PermissionDenied goes up: a 403
             form.add_error("file", exc)
-        except PermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from exc
         else:
             messages.success(request, _("证据已登记：第 %(seq)d 条") % {"seq": entry.seq})
             return redirect(request.path)

@@ -4,7 +4,7 @@
   const canvas = document.getElementById("signature-pad");
   if (!canvas) return;
   const pen = canvas.getContext("2d");
-  pen.lineWidth = 3; pen.lineCap = "round"; pen.lineJoin = "round"; pen.strokeStyle = "#000";
+  pen.lineWidth = 4; pen.lineCap = "round"; pen.lineJoin = "round"; pen.strokeStyle = "#000";
   let drawing = false, drawn = false;
   const at = (e) => {
     const box = canvas.getBoundingClientRect();
