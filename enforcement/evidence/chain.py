@@ -3,6 +3,7 @@ entry's hash and the canonical JSON of its metadata (which holds the file's SHA-
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 from dataclasses import dataclass
@@ -19,11 +20,16 @@ def entry_metadata(entry: EvidenceEntry) -> dict:
         "source": f"{entry.source_type.app_label}.{entry.source_type.model}:{entry.source_id}",
         "division_code": entry.division_code, "file": entry.file.name, "name": entry.name,
         "media_type": entry.media_type, "size": entry.size, "sha256": entry.sha256,
-        "taken_at": entry.taken_at.isoformat() if entry.taken_at else None,
+        "taken_at": _utc(entry.taken_at) if entry.taken_at else None,
         "lon": point.x if point else None, "lat": point.y if point else None,
         "accuracy": entry.accuracy, "note": entry.note,
-        "recorded_at": entry.recorded_at.isoformat(), "recorded_by": entry.recorded_by_id,
+        "recorded_at": _utc(entry.recorded_at), "recorded_by": entry.recorded_by_id,
     }
+
+
+def _utc(moment: datetime.datetime) -> str:
+    # in UTC, as the database gives it back: the same instant always hashes the same
+    return moment.astimezone(datetime.UTC).isoformat()
 
 
 def entry_hash(entry: EvidenceEntry, prev_hash: str) -> str:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enforcement.evidence.chain import GENESIS, ChainReport, entry_hash, file_sha256
+from enforcement.evidence.exif import photo_place_time
 from enforcement.evidence.models import EvidenceEntry, EvidenceKind
 from geo import authority, uploads
 from geo.models import DocumentCounter
@@ -40,12 +41,20 @@ def evidence_add(*, source: Model, user, file, taken_at: datetime | None = None,
                  longitude: float | None = None, latitude: float | None = None,
                  accuracy: float | None = None, note: str = "") -> EvidenceEntry:
     """Append a photo, recording or video about `source` (an inspection, a case, an
-    enterprise: anything with a division code) recorded by a supervisor over it."""
+    enterprise: anything with a division code) recorded by a supervisor over it. A JPEG's
+    EXIF position and time fill what the caller left out."""
     if not authority.supervises(user, source):
         raise PermissionDenied(_("您无权为该对象登记证据"))
     data = uploads.upload_read(file, max_bytes=MAX_BYTES)
     found = uploads.upload_type(data, tuple(KIND_OF_TYPE), names=TYPE_NAMES)
+    if found == uploads.JPEG and (taken_at is None or (longitude is None and latitude is None)):
+        exif_lon, exif_lat, exif_taken = photo_place_time(data)
+        taken_at = taken_at or exif_taken
+        if longitude is None and latitude is None:
+            longitude, latitude = exif_lon, exif_lat
     location = _point(longitude, latitude)
+    if taken_at is not None and timezone.is_naive(taken_at):
+        taken_at = timezone.make_aware(taken_at)  # a device's local time, in the site's zone
     sha256 = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
         seq = int(document_number_next(area=CHAIN_AREA, year=CHAIN_YEAR, kind=CHAIN_KIND))

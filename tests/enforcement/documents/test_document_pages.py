@@ -76,3 +76,11 @@ def test_the_signature_pad_posts_a_png_and_the_document_carries_it(client, world
     assert f"/enforcement/documents/{record.pk}/sign/inspector/" in preview  # still to sign
     assert f"/enforcement/documents/{record.pk}/sign/party/" not in preview
     assert client.get(f"/enforcement/documents/{record.pk}/sign/nobody/").status_code == 404
+
+
+def test_a_reader_in_scope_who_supervises_nothing_cannot_sign(client, world, record):
+    client.force_login(world.users["analyst"])
+    assert client.get(f"/enforcement/documents/{record.pk}/").status_code == 200
+    refused = client.post(f"/enforcement/documents/{record.pk}/sign/party/",
+                          {"image": SimpleUploadedFile("s.png", png())})
+    assert refused.status_code == 403 and record.signatures.count() == 0

@@ -18,7 +18,7 @@ from enforcement.evidence.chain import GENESIS, entry_hash
 from enforcement.evidence.models import EvidenceEntry
 from enforcement.evidence.services import evidence_add, evidence_chain_verify
 from geo.models import User
-from tests.enforcement.evidence.conftest import jpeg, mp3, mp4
+from tests.enforcement.evidence.conftest import jpeg, jpeg_with_exif, mp3, mp4
 
 TAKEN = datetime.datetime(2026, 5, 20, 10, 30, 15, tzinfo=datetime.UTC)
 
@@ -64,6 +64,17 @@ def test_entries_keep_their_file_hash_place_and_time_and_chain_up(chain, world):
     assert entry_hash(stored, GENESIS) == first.hash  # what was hashed is what is stored
     report = evidence_chain_verify()
     assert (report.intact, report.entries, report.head) == (True, 3, third.hash)
+
+
+def test_a_photo_without_form_position_or_time_takes_its_exif(world):
+    entry = evidence_add(source=world.enterprises_a[0], user=world.users["county_a"],
+                         file=jpeg_with_exif())
+    assert (entry.location.x, entry.location.y) == (118.1234567, 32.1234567)
+    assert entry.taken_at == datetime.datetime(2026, 5, 20, 10, 30, 15, tzinfo=datetime.UTC)
+    given = evidence_add(source=world.enterprises_a[0], user=world.users["county_a"],
+                         file=jpeg_with_exif(), taken_at=TAKEN, longitude=118.2, latitude=32.2)
+    assert (given.location.x, given.location.y, given.taken_at) == (118.2, 32.2, TAKEN)
+    assert evidence_chain_verify().intact
 
 
 def test_the_table_refuses_update_and_delete(chain):

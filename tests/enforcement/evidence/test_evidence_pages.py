@@ -54,3 +54,12 @@ def test_objects_without_a_place_take_no_evidence(client, world):
     assert client.get(f"/enforcement/evidence/geo.user/{world.users['admin'].pk}/"
                       ).status_code == 404
     assert client.get("/enforcement/evidence/nope.nothing/1/").status_code == 404
+
+
+def test_a_reader_in_scope_who_supervises_nothing_sees_but_adds_nothing(client, world):
+    enterprise = world.enterprises_a[0]
+    client.force_login(world.users["analyst"])  # the province's analyst reads county A
+    page = client.get(_page(enterprise)).content.decode()
+    assert 'id="evidence-form"' not in page
+    assert client.post(_page(enterprise), {"file": jpeg()}).status_code == 403
+    assert EvidenceEntry.objects.count() == 0
