@@ -162,3 +162,15 @@ def test_concurrent_issuers_get_every_serial_once_and_no_gap(world, agencies):
 
 def test_the_declared_kind_is_found_by_key():
     assert str(document_kind("service_receipt").name) == "文书送达回执"
+
+
+def test_an_administrator_sets_a_citys_abbreviation_in_the_admin(client, world, agencies):
+    client.force_login(world.users["admin"])
+    response = client.post("/admin/geo/numberformat/add/", {
+        "kind": "*", "area": "3201", "abbreviation": "苏宁", "code": "",
+        "template": "（{abbr}）应急{code}〔{year}〕{line}{serial}号"})
+    assert response.status_code == 302
+    with _at(2026):
+        assert document_issue(kind="penalty_notice", source=world.enterprises_a[0],
+                              user=world.users["county_a"], render=False).number == \
+            "（苏宁）应急罚告〔2026〕1号"

@@ -181,3 +181,16 @@ def test_concurrent_appends_make_one_unbroken_chain(world):
     assert list(EvidenceEntry.objects.values_list("seq", flat=True)) == list(range(1, 13))
     report = evidence_chain_verify()
     assert (report.intact, report.entries) == (True, 12)
+
+
+@pytest.mark.parametrize("head, kind, media_type", [
+    (b"\x00\x00\x00\x14ftypqt  ", "video", "video/quicktime"),
+    (b"\x00\x00\x00\x20ftypM4A ", "audio", "audio/mp4"),
+    (b"RIFF\x24\x00\x00\x00WAVEfmt ", "audio", "audio/wav"),
+    (b"\x1aE\xdf\xa3\x9fB\x86\x81", "video", "video/webm"),
+    (b"#!AMR\n", "audio", "audio/amr"),
+])
+def test_phone_recordings_are_told_by_their_content(world, head, kind, media_type):
+    entry = evidence_add(source=world.enterprises_a[0], user=world.users["county_a"],
+                         file=SimpleUploadedFile("recording.bin", head + b"\x00" * 32))
+    assert (entry.kind, entry.media_type) == (kind, media_type)
