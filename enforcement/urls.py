@@ -7,4 +7,6 @@ urlpatterns: list = [
     path("enforcement/grids/", include("enforcement.grids.urls")),
     path("enforcement/library/", include("enforcement.library.urls")),
     path("enforcement/", include("enforcement.inspections.urls")),
+    path("enforcement/documents/", include("enforcement.documents.urls")),
+    path("enforcement/evidence/", include("enforcement.evidence.urls")),
 ]

@@ -395,8 +395,8 @@ class NumberFormat(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} {self.area or '*'}: {self.template}"
 
-    def render(self, *, area: str, year: int, serial: int) -> str:
-        return self.template.format(area=area, year=year, serial=serial,
+    def render(self, *, area: str, year: int, serial: int, line: str = "") -> str:
+        return self.template.format(area=area, year=year, serial=serial, line=line,
                                     abbr=self.abbreviation, code=self.code)
 
     def clean(self) -> None:

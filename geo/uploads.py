@@ -30,9 +30,21 @@ DOCX = FileType("docx", "application/vnd.openxmlformats-officedocument.wordproce
                 ".document", ".docx")
 XLSX = FileType("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 ".xlsx")
+# Audio and video, for evidence recorded on a phone (enforcement evidence).
+MP4 = FileType("mp4", "video/mp4", ".mp4")
+MOV = FileType("mov", "video/quicktime", ".mov")
+WEBM = FileType("webm", "video/webm", ".webm")
+M4A = FileType("m4a", "audio/mp4", ".m4a")
+MP3 = FileType("mp3", "audio/mpeg", ".mp3")
+WAV = FileType("wav", "audio/wav", ".wav")
+AMR = FileType("amr", "audio/amr", ".amr")
 
 _SIGNATURES = [(b"%PDF-", PDF), (b"\x89PNG\r\n\x1a\n", PNG), (b"\xff\xd8\xff", JPEG),
-               (b"II*\x00", TIFF), (b"MM\x00*", TIFF)]
+               (b"II*\x00", TIFF), (b"MM\x00*", TIFF), (b"\x1aE\xdf\xa3", WEBM),
+               (b"ID3", MP3), (b"\xff\xfb", MP3), (b"\xff\xf3", MP3), (b"\xff\xf2", MP3),
+               (b"#!AMR", AMR)]
+# ISO media files (MP4, MOV, M4A) name their brand after "ftyp" at byte 4.
+_ISO_BRANDS = {b"qt  ": MOV, b"M4A ": M4A, b"M4B ": M4A}
 # DOCX and XLSX are ZIP files whose parts say which they are (a plain ZIP is neither).
 _OOXML_PARTS = [("word/document.xml", DOCX), ("xl/workbook.xml", XLSX)]
 
@@ -57,6 +69,10 @@ def upload_type(data: bytes, allowed: tuple[FileType, ...], *, names: str) -> Fi
     found = next((kind for magic, kind in _SIGNATURES if data.startswith(magic)), None)
     if found is None and data.startswith(b"PK\x03\x04"):
         found = _ooxml_type(data)
+    if found is None and data[4:8] == b"ftyp":
+        found = _ISO_BRANDS.get(data[8:12], MP4)
+    if found is None and data.startswith(b"RIFF") and data[8:12] == b"WAVE":
+        found = WAV
     if found not in allowed:
         raise ValidationError(_("不支持的文件类型：仅接受 %(types)s") % {"types": names},
                               code="type")

@@ -223,17 +223,31 @@ class Review(Flow):
 # Filing numbers (备案编号): `<county code>-<year>-<4-digit serial>`, e.g. 320101-2026-0007.
 # The numbering rules of the domain reference (§5.2) cover enforcement documents; filings
 # keep their principle (one serial per issuing area per year, restarting each year) with
-# the 6-digit GB/T 2260 county code as the area.
+# the 6-digit GB/T 2260 county code as the area. Slices declare the built-in format (and
+# 文书代字) of their own kinds with `number_format_register` (the enforcement documents).
 DEFAULT_FORMATS = {
     "hazard_filing": "{area}-{year}-{serial:04d}",  # 重大危险源备案编号
     "plan_filing": "{area}-{year}-{serial:04d}",    # 应急预案备案编号
 }
+DEFAULT_CODES: dict[str, str] = {}
+# A NumberFormat row of this kind names an area's agency abbreviation (机关简称, e.g. 桂,
+# 桂南) for every kind whose own format leaves it blank; only its abbreviation is read.
+ANY_KIND = "*"
 
 
-def document_number_next(*, area: str, year: int, kind: str) -> str:
+def number_format_register(kind: str, *, template: str, code: str = "") -> None:
+    """Declare the built-in format and 文书代字 of a kind (rows still override both)."""
+    DEFAULT_FORMATS[kind] = template
+    if code:
+        DEFAULT_CODES[kind] = code
+
+
+def document_number_next(*, area: str, year: int, kind: str, line: str = "") -> str:
     """The next number of a kind of document for a numbering area and year, in the format
     that applies there. Call it inside the transaction that stores the number: the
-    counter row stays locked until that commits, and a rollback gives the serial back."""
+    counter row stays locked until that commits, and a rollback gives the serial back.
+    `line` is the business-line code a format may carry before the serial ({line}, e.g.
+    危化); it does not split the serial, which runs per area, kind and year."""
     template = number_format(area=area, kind=kind)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -241,14 +255,25 @@ def document_number_next(*, area: str, year: int, kind: str) -> str:
             " ON CONFLICT (area, kind, year) DO UPDATE SET last = geo_documentcounter.last + 1"
             " RETURNING last", [area, kind, year])
         (serial,) = cursor.fetchone()
-    return template.render(area=area, year=year, serial=serial)
+    return template.render(area=area, year=year, serial=serial, line=line)
 
 
 def number_format(*, area: str, kind: str) -> NumberFormat:
-    """The format of the longest area prefix `area` starts with, else the kind's default."""
-    candidates = [f for f in NumberFormat.objects.filter(kind=kind) if area.startswith(f.area)]
-    if candidates:
-        return max(candidates, key=lambda f: len(f.area))
-    if kind not in DEFAULT_FORMATS:
+    """The format of the longest area prefix `area` starts with, else the kind's built-in
+    one; a blank abbreviation comes from the longest ANY_KIND row that names one, a blank
+    code from the kind's built-in code."""
+    rows = [f for f in NumberFormat.objects.filter(kind__in=[kind, ANY_KIND])
+            if area.startswith(f.area)]
+    own = [f for f in rows if f.kind == kind]
+    if own:
+        chosen = max(own, key=lambda f: len(f.area))
+    elif kind in DEFAULT_FORMATS:
+        chosen = NumberFormat(kind=kind, template=DEFAULT_FORMATS[kind])
+    else:
         raise ValueError(f"no number format for document kind {kind!r}")
-    return NumberFormat(kind=kind, template=DEFAULT_FORMATS[kind])
+    if not chosen.abbreviation:
+        agencies = sorted((f for f in rows if f.kind == ANY_KIND and f.abbreviation),
+                          key=lambda f: len(f.area))
+        chosen.abbreviation = agencies[-1].abbreviation if agencies else ""
+    chosen.code = chosen.code or DEFAULT_CODES.get(kind, "")
+    return chosen
