@@ -1,6 +1,7 @@
 """The standards library of typical risk points (风险点标准库), shipped as `library.json`
-and loaded by the data migration `0003_risk_library` (and again by `library_load` when the
-file changes: rows are matched by industry and name, so a reload updates, never doubles)."""
+and loaded by the data migration `0003_risk_library`, and again by `manage.py
+load_risk_library` (`library_load`) when the file changes: rows are matched by industry and
+name, so a reload updates, never doubles; every row is checked against the choices first."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def library_rows(path: Path = LIBRARY_FILE) -> list[dict[str, Any]]:
 
 
 def library_load(model, path: Path = LIBRARY_FILE) -> int:
-    """Write the rows into `model` (LibraryPoint, or its historical form in a migration)."""
+    """Write the checked rows into `model` (LibraryPoint)."""
     rows = library_rows(path)
     for row in rows:
         model.objects.update_or_create(

@@ -106,10 +106,10 @@ class Score:
 
     def factors_json(self) -> dict[str, str]:
         """The factors as stored on an assessment (strings keep 0.5 and 0.2 exact)."""
-        return {k: _plain(v) for k, v in self.factors.items()}
+        return {k: plain(v) for k, v in self.factors.items()}
 
 
-def _plain(value: Decimal) -> str:
+def plain(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
@@ -127,7 +127,7 @@ def score(method: str, factors: dict[str, Any]) -> Score:
         value = _decimal(factors.get(name))
         if value is None or value not in allowed:
             errors[name] = _("%(f)s 的取值须为 %(v)s 之一") % {
-                "f": name, "v": "、".join(_plain(v) for v in allowed)}
+                "f": name, "v": "、".join(plain(v) for v in allowed)}
         else:
             values[name] = value
     if errors:
@@ -135,7 +135,7 @@ def score(method: str, factors: dict[str, Any]) -> Score:
     result = Decimal(1)
     for value in values.values():
         result *= value
-    return Score(method, values, result.normalize())
+    return Score(method, values, result)
 
 
 def _decimal(raw: Any) -> Decimal | None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enforcement.risk.methods import Level, Method
 from geo.places import Owned
+from layers.maps import level_colour
 from registry.knowledge.selectors import AccidentType  # GB 6441-1986, 20 types
 
 
@@ -78,12 +79,26 @@ class MeasureKind(models.TextChoices):
     EMERGENCY = "emergency", _("应急处置")
 
 
+class _Graded:
+    """The four-colour swatch and the accident type labels of a graded row."""
+
+    @property
+    def colour(self) -> str:
+        return level_colour(self.level)
+
+
+class _Accidents:
+    def accident_type_labels(self) -> list[str]:
+        labels = dict(AccidentType.choices)
+        return [str(labels.get(t, t)) for t in self.accident_types]
+
+
 def _accident_types() -> ArrayField:
     return ArrayField(models.CharField(max_length=32, choices=AccidentType.choices),
                       verbose_name=_("可能导致的事故类型"), default=list, blank=True)
 
 
-class LibraryPoint(models.Model):
+class LibraryPoint(_Accidents, models.Model):
     """A typical risk point of an industry (风险点标准库), picked to create an enterprise's
     own; loaded from `library.json` by a data migration (`library.library_load`)."""
 
@@ -106,7 +121,7 @@ class LibraryPoint(models.Model):
         return f"{self.get_industry_display()} · {self.name}"
 
 
-class RiskPoint(Owned):
+class RiskPoint(_Graded, _Accidents, Owned):
     """A risk point (风险点 / 风险分析单元) of an enterprise: where it is (a point, and the
     outline drawn on the floor plan when there is one), what may go wrong, who answers for
     it and its current level — the latest 终评 or 调整 (`level` is that copy, for the
@@ -156,7 +171,7 @@ class Stage(models.TextChoices):
     ADJUSTED = "adjusted", _("调整")
 
 
-class RiskAssessment(models.Model):
+class RiskAssessment(_Graded, models.Model):
     """One assessment of a risk point, kept for ever: the method, the factor values, the
     score, the level under the rule-set version in force, who and when. An adjustment
     (调整) says why."""

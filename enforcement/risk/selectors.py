@@ -94,7 +94,8 @@ def enterprises_missing_measures(scope: Scope) -> QuerySet:
 def enterprises_without_points(scope: Scope) -> QuerySet:
     """Enterprises in `scope` that have identified no risk point (the workbench to-do)."""
     return _registered(scope).exclude(
-        Exists(RiskPoint.objects.filter(enterprise=OuterRef("pk"))))
+        Exists(RiskPoint.objects.filter(enterprise=OuterRef("pk")))) \
+        .order_by("division_code", "name")
 
 
 def _registered(scope: Scope) -> QuerySet:

@@ -81,14 +81,14 @@ def risk_point_create(*, user: User, enterprise, name: str, kind: str,
 
 @transaction.atomic
 def risk_point_from_library(*, user: User, enterprise, entry: LibraryPoint,
-                            geom: GEOSGeometry, name: str = "", **fields) -> RiskPoint:
-    """A risk point copied from a library entry: its factors, accident types and the
-    suggested measures (which the enterprise then edits)."""
-    point = risk_point_create(
-        user=user, enterprise=enterprise, name=name or entry.name, kind=entry.kind,
-        geom=geom, library_point=entry, **{"hazard_factors": entry.hazard_factors,
-                                           "accident_types": list(entry.accident_types),
-                                           **fields})
+                            geom: GEOSGeometry, **fields) -> RiskPoint:
+    """A risk point copied from a library entry: its name, kind, factors and accident
+    types unless `fields` say otherwise, and the suggested measures (which the enterprise
+    then edits)."""
+    copied = {"name": entry.name, "kind": entry.kind, "hazard_factors": entry.hazard_factors,
+              "accident_types": list(entry.accident_types)}
+    point = risk_point_create(user=user, enterprise=enterprise, geom=geom,
+                              library_point=entry, **(copied | fields))
     ControlMeasure.objects.bulk_create(
         ControlMeasure(point=point, kind=m["kind"], text=m["text"]) for m in entry.measures)
     return point

@@ -25,3 +25,13 @@ def make_point(world, ent):
                                                                enterprise.geom.y, srid=4326)),
                                  **fields)
     return make
+
+
+@pytest.fixture
+def library(db):
+    """The standards library: loaded by its data migration, but a transactional test
+    elsewhere in the run may have flushed it; loading again is idempotent."""
+    from enforcement.risk.library import library_load
+    from enforcement.risk.models import LibraryPoint
+
+    library_load(LibraryPoint)

@@ -2,6 +2,7 @@
 standards library and the selectors other slices use."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
@@ -156,7 +157,7 @@ def test_rule_sets_only_inside_the_jurisdiction_and_checked(world):
                                       rules=DEFAULT).version == 1
 
 
-def test_library_is_loaded_with_every_industry(db):
+def test_library_is_loaded_with_every_industry(library):
     rows = library_rows()
     assert LibraryPoint.objects.count() == len(rows) == 30
     assert set(LibraryPoint.objects.values_list("industry", flat=True)) == {
@@ -167,7 +168,7 @@ def test_library_is_loaded_with_every_industry(db):
         assert entry.hazard_factors and entry.accident_types and len(entry.measures) >= 5
 
 
-def test_point_from_library_copies_factors_and_measures(world, ent):
+def test_point_from_library_copies_factors_and_measures(world, ent, library):
     entry = LibraryPoint.objects.get(name="液氯储罐区")
     point = services.risk_point_from_library(
         user=world.users["enterprise"], enterprise=ent, entry=entry,
@@ -213,3 +214,18 @@ def test_selectors_for_other_slices(world, ent, make_point):
         key=lambda pk: next(e.name for e in world.enterprises_a if e.pk == pk))
     assert world.enterprises_b[0] not in selectors.enterprises_missing_measures(scope_a)
     assert set(selectors.enterprises_without_points(scope_a)) == set(world.enterprises_a[2:])
+
+
+def test_library_reload_updates_and_refuses_a_bad_file(library, tmp_path):
+    from django.core.management import call_command
+
+    LibraryPoint.objects.filter(name="尾矿库").update(hazard_factors="旧")
+    call_command("load_risk_library", stdout=io.StringIO())
+    assert LibraryPoint.objects.count() == 30
+    assert LibraryPoint.objects.get(name="尾矿库").hazard_factors.startswith("坝体失稳")
+    bad = tmp_path / "library.json"
+    bad.write_text('{"points": [{"industry": "mines", "name": "x", "kind": "area", '
+                   '"hazard_factors": "", "accident_types": ["meteor"], "measures": []}]}',
+                   encoding="utf-8")
+    with pytest.raises(ValueError, match="mines/x"):
+        library_rows(bad)
