@@ -1,4 +1,4 @@
 """Face: the enforcement layers are declared in its slices; importing them here registers
 them. Import lines only, in the order of OGC collections and map layers."""
 # isort: skip_file
-import enforcement.risk.layers  # noqa: F401  (风险点)
+import enforcement.risk.layers  # noqa: F401  (风险点, 风险四色分布区域)

@@ -13,6 +13,7 @@ from urllib.parse import quote
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from weasyprint import HTML
+from weasyprint.urls import URLFetcher
 
 
 def render_document(request: HttpRequest, template: str, context: dict, *,
@@ -39,8 +40,14 @@ def pdf_response(data: bytes, *, filename: str) -> HttpResponse:
     return response
 
 
+_DATA_ONLY = URLFetcher(allowed_protocols=["data"])
+
+
 def _no_fetch(url: str, *args, **kwargs):
     # The documents are self-contained; refusing fetches keeps a PDF request from calling
-    # back into the site (or anywhere else) while holding a worker.
+    # back into the site (or anywhere else) while holding a worker. A data: URI is inside
+    # the document already (a plant map's floor-plan tiles): no fetch at all.
+    if url.startswith("data:"):
+        return _DATA_ONLY.fetch(url)
     raise ValueError(f"external resource not allowed in documents: {url}")
 

@@ -51,10 +51,7 @@ class PointForm(forms.ModelForm):
         """The outline if one was drawn, else the picked point."""
         text = self.cleaned_data.get("outline", "").strip()
         if text:
-            try:
-                return GEOSGeometry(json.dumps(json.loads(text)), srid=4326)
-            except (ValueError, GEOSException, GDALException) as error:
-                raise ValidationError({"outline": _("范围须为GeoJSON多边形")}) from error
+            return _geojson(text)
         return Point(self.cleaned_data["lon"], self.cleaned_data["lat"], srid=4326)
 
 
@@ -129,3 +126,30 @@ class RulesForm(forms.Form):
                 raise forms.ValidationError({"document": str(error)}) from error
         return {"LEC": LEC_VARIANTS[self.cleaned_data["lec"]],
                 "LS": LS_VARIANTS[self.cleaned_data["ls"]], "MES": mes}
+
+
+class ZoneForm(forms.Form):
+    """A zone drawn on the floor plan: its name and outline (GeoJSON polygon)."""
+
+    name = forms.CharField(label=_("名称"), max_length=100)
+    outline = forms.CharField(label=_("范围（GeoJSON多边形）"),
+                              widget=forms.Textarea(attrs={"rows": 2}))
+    floor_plan = forms.TypedChoiceField(label=_("厂区平面图"), required=False, coerce=int,
+                                        empty_value=None)
+
+    def __init__(self, *args, plans=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["floor_plan"].choices = [("", "—"), *((p.pk, p.name) for p in plans)]
+
+    def geometry(self) -> GEOSGeometry:
+        return _geojson(self.cleaned_data["outline"])
+
+    def plan(self, plans):
+        return next((p for p in plans if p.pk == self.cleaned_data.get("floor_plan")), None)
+
+
+def _geojson(text: str) -> GEOSGeometry:
+    try:
+        return GEOSGeometry(json.dumps(json.loads(text.strip())), srid=4326)
+    except (ValueError, GEOSException, GDALException) as error:
+        raise ValidationError({"outline": _("范围须为GeoJSON多边形")}) from error

@@ -44,3 +44,13 @@ def points_map(*, enterprise, points) -> MapParts:
     return page_map(element_id="risk-points-map", shapes=shapes, dots=dots,
                     marker=Marker(enterprise.geom.x, enterprise.geom.y, enterprise.name),
                     center=(enterprise.geom.x, enterprise.geom.y), zoom=PLAN_ZOOM - 1)
+
+
+def zones_map(*, enterprise, zones, points, plans) -> MapParts:
+    """The zones in the colour of their highest risk and the points, over the plans."""
+    shapes = [Shape(z.geom.geojson, level_colour(z.level), z.name) for z in zones]
+    _outlines, dots = point_shapes(points)
+    return page_map(element_id="risk-zones-map", shapes=shapes, dots=dots,
+                    overlays=_overlays(plans),
+                    marker=Marker(enterprise.geom.x, enterprise.geom.y, enterprise.name),
+                    center=(enterprise.geom.x, enterprise.geom.y), zoom=PLAN_ZOOM, height=420)

@@ -79,18 +79,26 @@ class MeasureKind(models.TextChoices):
     EMERGENCY = "emergency", _("应急处置")
 
 
-class _Graded:
-    """The four-colour swatch and the accident type labels of a graded row."""
+class _Graded(models.Model):
+    """A graded row's four-colour swatch. Abstract (no field): migrations leave it out."""
 
     @property
     def colour(self) -> str:
         return level_colour(self.level)
 
+    class Meta:
+        abstract = True
 
-class _Accidents:
+
+class _Accidents(models.Model):
+    """The labels of a row's GB 6441 accident types."""
+
     def accident_type_labels(self) -> list[str]:
         labels = dict(AccidentType.choices)
         return [str(labels.get(t, t)) for t in self.accident_types]
+
+    class Meta:
+        abstract = True
 
 
 def _accident_types() -> ArrayField:
@@ -239,3 +247,29 @@ class ControlCheck(models.Model):
         verbose_name = _("管控记录")
         verbose_name_plural = _("管控记录")
         ordering = ["-checked", "-pk"]
+
+
+class RiskZone(_Graded, Owned):
+    """A zone of the four-colour plant map (风险四色图), drawn on the floor plan: it takes
+    the colour of the highest risk among the points in it (`level`, kept in step by the
+    services whenever a point or the zone changes; None while no graded point lies in it)."""
+
+    enterprise = models.ForeignKey("registry.Enterprise", models.CASCADE,
+                                   related_name="risk_zones", verbose_name=_("企业"))
+    name = models.CharField(_("名称"), max_length=100)
+    geom = models.PolygonField(_("范围"), srid=4326, spatial_index=True)
+    floor_plan = models.ForeignKey("registry.FloorPlan", models.SET_NULL, null=True,
+                                   blank=True, related_name="+", verbose_name=_("厂区平面图"))
+    level = models.PositiveSmallIntegerField(_("风险等级"), choices=Level.choices, null=True,
+                                             blank=True)
+    created = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("风险区域")
+        verbose_name_plural = _("风险区域")
+        ordering = ["enterprise_id", "level", "name"]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "name"],
+                                               name="risk_zone_name_per_enterprise")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -12,6 +12,7 @@ from enforcement.risk.models import (
     LibraryPoint,
     RiskAssessment,
     RiskPoint,
+    RiskZone,
 )
 from geo.places import owned_filter
 from geo.scope import Scope
@@ -110,3 +111,13 @@ def library_points(*, industry: str = "", query: str = "") -> QuerySet[LibraryPo
     if query:
         rows = rows.filter(Q(name__icontains=query) | Q(hazard_factors__icontains=query))
     return rows
+
+
+def risk_zones_of(*, scope: Scope, enterprise_id: int) -> QuerySet[RiskZone]:
+    return owned_filter(RiskZone.objects.all(), scope).filter(enterprise_id=enterprise_id) \
+        .order_by("level", "name")
+
+
+def risk_zone_get(*, scope: Scope, pk: int) -> RiskZone | None:
+    return owned_filter(RiskZone.objects.all(), scope).select_related("enterprise") \
+        .filter(pk=pk).first()

@@ -27,6 +27,7 @@ from enforcement.risk.models import (
     Stage,
 )
 from enforcement.risk.rules import rules_for, rules_problems
+from enforcement.risk.zones import zones_follow
 from geo import authority
 from geo.models import User
 from geo.places import owned_copy
@@ -112,6 +113,7 @@ def risk_point_update(*, user: User, point: RiskPoint, geom: GEOSGeometry | None
 def risk_point_delete(*, user: User, point: RiskPoint) -> None:
     _require(authority.may_edit(user, point))
     point.delete()
+    zones_follow(point.enterprise_id)
 
 
 def risk_point_set_control_level(*, user: User, point: RiskPoint, control_level: str
@@ -148,6 +150,7 @@ def _save(point: RiskPoint) -> RiskPoint:
     owned_copy(point)
     point.full_clean(exclude=["enterprise", "library_point", "floor_plan"])
     point.save()
+    zones_follow(point.enterprise_id)
     return point
 
 
@@ -191,6 +194,7 @@ def _follow_latest(point: RiskPoint) -> None:
     if not point.control_level_chosen:
         point.control_level = _default_control(point.level)
     point.save(update_fields=["level", "assessed", "control_level", "updated"])
+    zones_follow(point.enterprise_id)
 
 
 # ---- control measures and the control log ----------------------------------------------

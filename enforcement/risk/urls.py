@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from enforcement.risk import views
+from enforcement.risk import views, zone_views
 
 app_name = "risk"
 urlpatterns = [
@@ -21,4 +21,15 @@ urlpatterns = [
     path("<int:pk>/measures/", views.measure_add, name="measure_add"),
     path("measures/<int:mid>/active/", views.measure_active, name="measure_active"),
     path("measures/<int:mid>/check/", views.measure_check, name="measure_check"),
+    path("enterprise/<int:enterprise_id>/zones/", zone_views.zone_list, name="zones"),
+    path("enterprise/<int:enterprise_id>/map/", zone_views.plant_map, name="plant_map"),
+    path("enterprise/<int:enterprise_id>/map.pdf", zone_views.plant_map, {"pdf": True},
+         name="plant_map_pdf"),
+    path("zones/<int:zid>/delete/", zone_views.zone_delete, name="zone_delete"),
+    path("zones/<int:zid>/card/", zone_views.zone_card, name="zone_card"),
+    path("zones/<int:zid>/card.pdf", zone_views.zone_card, {"pdf": True},
+         name="zone_card_pdf"),
+    path("<int:pk>/card/", zone_views.point_card, name="point_card"),
+    path("<int:pk>/card.pdf", zone_views.point_card, {"pdf": True}, name="point_card_pdf"),
+    path("card/<str:token>/", zone_views.card_public, name="card_public"),
 ]

@@ -41,14 +41,14 @@ def _int(text: str | None) -> int | None:
     return int(text) if text and text.isdecimal() else None
 
 
-def _point(request: HttpRequest, pk: int) -> RiskPoint:
+def point_or_404(request: HttpRequest, pk: int) -> RiskPoint:
     point = selectors.risk_point_get(scope=scope_for_request(request), pk=pk)
     if point is None:
         raise Http404(_("未找到该风险点"))
     return point
 
 
-def _enterprise(request: HttpRequest, pk: int | None):
+def enterprise_or_404(request: HttpRequest, pk: int | None):
     """The enterprise named (in scope), else the caller's own; 404 if neither."""
     scope = scope_for_request(request)
     found = enterprise_get(scope=scope, pk=pk) if pk else enterprise_own(scope=scope,
@@ -58,7 +58,7 @@ def _enterprise(request: HttpRequest, pk: int | None):
     return found
 
 
-def _errors(request: HttpRequest, error: ValidationError, form=None) -> None:
+def errors_to_messages(request: HttpRequest, error: ValidationError, form=None) -> None:
     for name, problems in getattr(error, "message_dict", {"": error.messages}).items():
         field = form.fields.get(name) if form is not None else None
         label = str(field.label) if field is not None else name if name != "__all__" else ""
@@ -86,7 +86,7 @@ def point_list(request: HttpRequest) -> HttpResponse:
 def point_new(request: HttpRequest) -> HttpResponse:
     """A new point of the enterprise (`?enterprise=`, else the caller's own), blank or
     from a library entry (`?library=`), placed by clicking the map or drawing an outline."""
-    enterprise = _enterprise(request, _int(request.GET.get("enterprise")))
+    enterprise = enterprise_or_404(request, _int(request.GET.get("enterprise")))
     if not authority.may_edit(request.user, enterprise):
         raise PermissionDenied(_("无权为该企业新建风险点"))
     entry = selectors.library_points().filter(pk=_int(request.GET.get("library"))).first()
@@ -124,14 +124,14 @@ def _create(request, form: PointForm, enterprise, entry, plans) -> RiskPoint | N
         return services.risk_point_create(user=request.user, enterprise=enterprise,
                                           geom=geom, **fields)
     except ValidationError as error:
-        _errors(request, error, form)
+        errors_to_messages(request, error, form)
     return None
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def point_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    point = _point(request, pk)
+    point = point_or_404(request, pk)
     if not authority.may_edit(request.user, point):
         raise PermissionDenied(_("无权修改该风险点"))
     plans = enterprise_floor_plans(scope=scope_for_request(request), enterprise=point.enterprise)
@@ -143,7 +143,7 @@ def point_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.risk_point_update(user=request.user, point=point,
                                        geom=form.geometry(), **_fields(form, plans))
         except ValidationError as error:
-            _errors(request, error, form)
+            errors_to_messages(request, error, form)
         else:
             return redirect("risk:detail", pk=point.pk)
     return render(request, "enforcement/risk/form.html", {
@@ -154,7 +154,7 @@ def point_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def point_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    point = _point(request, pk)
+    point = point_or_404(request, pk)
     may_edit = authority.may_edit(request.user, point)
     measures = list(selectors.risk_point_measures(point))
     plans = enterprise_floor_plans(scope=scope_for_request(request), enterprise=point.enterprise)
@@ -175,19 +175,19 @@ def point_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def point_assess(request: HttpRequest, pk: int, method: str) -> HttpResponse:
-    point = _point(request, pk)
+    point = point_or_404(request, pk)
     if method not in methods.Method.values:
         raise Http404
     form = AssessForm(request.POST, method=method, prefix=method.lower())
     if not form.is_valid():
-        _errors(request, ValidationError(form.errors.as_data()), form)
+        errors_to_messages(request, ValidationError(form.errors.as_data()), form)
         return redirect("risk:detail", pk=point.pk)
     try:
         row = services.risk_point_assess(
             user=request.user, point=point, stage=form.cleaned_data["stage"], method=method,
             factors=form.factors(), reason=form.cleaned_data["reason"])
     except ValidationError as error:
-        _errors(request, error, form)
+        errors_to_messages(request, error, form)
     else:
         messages.success(request, _("已评价：%(m)s 得分 %(s)s，%(l)s") % {
             "m": method, "s": methods.plain(row.score), "l": row.get_level_display()})
@@ -197,7 +197,7 @@ def point_assess(request: HttpRequest, pk: int, method: str) -> HttpResponse:
 @login_required
 @require_POST
 def point_control_level(request: HttpRequest, pk: int) -> HttpResponse:
-    point = _point(request, pk)
+    point = point_or_404(request, pk)
     form = ControlLevelForm(request.POST)
     if form.is_valid():
         services.risk_point_set_control_level(user=request.user, point=point,
@@ -208,7 +208,7 @@ def point_control_level(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def point_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    point = _point(request, pk)
+    point = point_or_404(request, pk)
     enterprise_id = point.enterprise_id
     services.risk_point_delete(user=request.user, point=point)
     messages.success(request, _("风险点已删除"))
@@ -218,15 +218,15 @@ def point_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def measure_add(request: HttpRequest, pk: int) -> HttpResponse:
-    point = _point(request, pk)
+    point = point_or_404(request, pk)
     form = MeasureForm(request.POST)
     if form.is_valid():
         try:
             services.control_measure_add(user=request.user, point=point, **form.cleaned_data)
         except ValidationError as error:
-            _errors(request, error, form)
+            errors_to_messages(request, error, form)
     else:
-        _errors(request, ValidationError(form.errors.as_data()), form)
+        errors_to_messages(request, ValidationError(form.errors.as_data()), form)
     return redirect("risk:detail", pk=point.pk)
 
 
@@ -257,7 +257,7 @@ def measure_check(request: HttpRequest, mid: int) -> HttpResponse:
             services.control_check_record(user=request.user, measure=measure,
                                           **form.cleaned_data)
         except ValidationError as error:
-            _errors(request, error, form)
+            errors_to_messages(request, error, form)
         else:
             messages.success(request, _("管控记录已保存"))
     return redirect("risk:detail", pk=measure.point_id)
@@ -267,7 +267,7 @@ def measure_check(request: HttpRequest, mid: int) -> HttpResponse:
 def control_list(request: HttpRequest, enterprise_id: int) -> HttpResponse:
     """风险分级管控清单: the page, or `?f=xlsx|csv` through the one exporter."""
     scope = scope_for_request(request)
-    enterprise = _enterprise(request, enterprise_id)
+    enterprise = enterprise_or_404(request, enterprise_id)
     points = selectors.control_list(scope=scope, enterprise_id=enterprise.pk)
     fmt = request.GET.get("f", "")
     if fmt in TABLE_FORMATS:
@@ -327,7 +327,7 @@ def rules(request: HttpRequest) -> HttpResponse:
                 user=request.user, area=form.cleaned_data["area"].strip(),
                 rules=form.rules(DEFAULT["MES"]), note=form.cleaned_data["note"])
         except ValidationError as error:
-            _errors(request, error, form)
+            errors_to_messages(request, error, form)
         except PermissionDenied as refused:
             messages.error(request, str(refused))
         else:

@@ -3,6 +3,7 @@ log, the control list and its export, the enterprise section, the work queue, th
 page; and a user of another county reaching none of it (pages, OGC, tiles)."""
 
 import io
+import json
 
 import openpyxl
 import pytest
@@ -160,7 +161,7 @@ def test_edit_draws_an_outline(as_user, ent, make_point):
     bad = client.post(reverse("risk:edit", args=[point.pk]),
                       _form(ent, name=point.name, outline='{"type": "Polygon"}'))
     assert bad.status_code == 400 and "范围须为GeoJSON多边形" in bad.content.decode()
-    outline = '{"type": "Polygon", "coordinates": [%s]}' % ring
+    outline = json.dumps({"type": "Polygon", "coordinates": [ring]})
     done = client.post(reverse("risk:edit", args=[point.pk]),
                        _form(ent, name=point.name, kind="area", outline=outline))
     assert done.status_code == 302
