@@ -133,8 +133,11 @@ def plant_map_svg(*, enterprise, zones, points, plans, scope: Scope) -> str:
         colour = level_colour(z.level)
         body.append(f'<path d="{_path(frame, z.geom)}" fill="{colour}" fill-opacity="0.45" '
                     f'stroke="{colour}" stroke-width="2"/>')
-        cx, cy = frame.xy(*merc(z.geom.centroid.x, z.geom.centroid.y))
-        body.append(f'<text x="{cx:.1f}" y="{cy:.1f}" class="zone">{escape(z.name)}</text>')
+        # the name under the zone's top edge, clear of the points' labels inside it
+        cx, _cy = frame.xy(*merc(z.geom.centroid.x, z.geom.centroid.y))
+        top = frame.xy(*merc(z.geom.centroid.x, z.geom.extent[3]))[1]
+        body.append(f'<text x="{cx:.1f}" y="{top + 18:.1f}" class="zone">'
+                    f"{escape(z.name)}</text>")
     for p in points:
         x, y = frame.xy(*merc(p.geom.x, p.geom.y))
         body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6" fill="{level_colour(p.level)}" '
