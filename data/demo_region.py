@@ -34,6 +34,7 @@ from data.demo_monitoring import demo_monitoring_delete
 from data.demo_reports import demo_reports_delete
 from data.demo_resources import demo_resources_delete
 from data.demo_risk import demo_risk_delete
+from data.demo_risk_grading import demo_risk_grading_delete
 from data.region import Region
 
 TABLES = ("geo_division", "geo_gridcell", "registry_enterprise")
@@ -84,6 +85,7 @@ def region_delete(prefix: str) -> None:
         demo_reports_delete(cursor, prefix)  # they point at enterprises and organisations
         demo_basemap_delete(cursor, prefix)
         demo_risk_delete(cursor, prefix)
+        demo_risk_grading_delete(cursor, prefix)  # its points and zones
         demo_commitments_delete(cursor, prefix)
         demo_monitoring_delete(cursor, prefix)  # its units point at the hazard sources
         demo_hazard_sources_delete(cursor, prefix)

@@ -2,3 +2,4 @@
 lists), declared in the slices. Import lines only."""
 
 import enforcement.library.admin  # noqa: F401  (检查事项清单, 处罚依据)
+import enforcement.risk.admin  # noqa: F401  (风险点标准库, 风险判定准则)

@@ -9,4 +9,5 @@ urlpatterns: list = [
     path("enforcement/", include("enforcement.inspections.urls")),
     path("enforcement/documents/", include("enforcement.documents.urls")),
     path("enforcement/evidence/", include("enforcement.evidence.urls")),
+    path("enforcement/risk/", include("enforcement.risk.urls")),
 ]

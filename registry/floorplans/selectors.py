@@ -45,3 +45,11 @@ def floor_plan_enterprise_choices(*, scope: Scope, user, limit: int = 500
     rows = (registry.get("enterprises").queryset(scope).order_by("name")
             .only("id", "name", "division_code", "organisation_id")[:limit])
     return [(e.pk, e.name) for e in rows if authority.may_edit(user, e)]
+
+
+def floor_plan_tiles(plan_id: int) -> str:
+    """The plan's XYZ tile URL template, for other modules' page maps (a risk point drawn
+    on the plan). Imported late: the tile source reads plans through this module."""
+    from registry.floorplans.tile_source import tile_url_template
+
+    return tile_url_template(plan_id)

@@ -33,7 +33,7 @@ from django.db.models.functions import Greatest
 
 from geo.scope import Scope
 from layers.base import registry
-from registry.knowledge.models import AccidentCase, Regulation
+from registry.knowledge.models import AccidentCase, AccidentType, Regulation  # noqa: F401 (AccidentType: lent to other modules, GB 6441 choices)
 
 MIN_TRIGRAM_CHARS = 3     # below this, trigrams cannot find a word inside Chinese text
 WORD_SIMILARITY = 0.3     # pg_trgm.word_similarity_threshold for `<%`: admits one typo

@@ -16,8 +16,8 @@ def test_slices_register_their_queues_in_header_order():
         (6, "alarms_handle"), (7, "alarms_release"),
         (8, "suppressions_decide"), (10, "enterprise_edits"), (15, "licences_expired"),
         (20, "hazard_filings"), (30, "plan_filings"), (40, "hazard_returned"),
-        (50, "plan_returned"), (55, "grid_claims"), (56, "grid_disputes"),
-        (60, "notices_review")]
+        (45, "risk_unidentified"), (50, "plan_returned"), (55, "grid_claims"),
+        (56, "grid_disputes"), (60, "notices_review")]
 
 
 def test_a_key_is_registered_once():

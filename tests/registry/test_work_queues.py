@@ -72,6 +72,7 @@ def test_each_user_sees_what_waits_for_them(world, waiting):
             ("plan_filings", 1, "/plans/?state=submitted")])
     assert counts(world.users["enterprise"]) == (0, [
         ("hazard_returned", 1, "/hazards/?state=returned"),
+        ("risk_unidentified", 1, "/enforcement/risk/unidentified/"),
         ("plan_returned", 1, "/plans/?state=returned")])
     assert counts(world.users["analyst"]) == (0, [])  # reads, decides nothing, owns nothing
 

@@ -22,6 +22,7 @@ from data.demo_region import LoadReport, RegionConflict, load_demo
 from data.demo_reports import demo_reports_ensure
 from data.demo_resources import demo_resources_ensure
 from data.demo_risk import demo_risk_ensure
+from data.demo_risk_grading import demo_risk_grading_ensure
 from data.divisions import TREES
 from data.region import DEFAULT_SEED, SMALL_ENTERPRISES, generate_region
 
@@ -64,6 +65,8 @@ class Command(BaseCommand):
         self.stdout.write("base map: " + ", ".join(f"{k} {n}" for k, n in base.items()))
         sources = demo_hazard_sources_ensure(region.park_code)
         self.stdout.write(f"major hazard sources in the park: {sources} created")
+        self.stdout.write(f"risk points in the park: {demo_risk_grading_ensure(region.park_code)}"
+                          " created")
         self.stdout.write(f"monitoring sensors of the demo gateway: {demo_monitoring_ensure()}"
                           " created")
         version = demo_rules_ensure(region.province_code[:2])
