@@ -2,3 +2,17 @@
 (`manage.py procrastinate worker`, ADR 0012). Thin: each calls one service."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from procrastinate.contrib.django import app
+
+from enforcement.cases.services import case_deadlines_remind
+
+
+@app.periodic(cron="7 * * * *")
+@app.task(queue="enforcement", queueing_lock="case_deadlines")
+def case_deadlines(timestamp: int) -> int:
+    """Hourly: the people of each case whose stage or 90-day decision falls due are
+    reminded, once per case and stage."""
+    return case_deadlines_remind(now=datetime.fromtimestamp(timestamp, UTC))

@@ -135,22 +135,34 @@ def _penalty(post) -> dict:
             "penalties": [p for p in post.getlist("penalties") if p in PenaltyKind.values]}
 
 
+def _done(request: HttpRequest, case: Case, write, success: str = "") -> HttpResponse:
+    """Run one write of a form; its refusal or errors come back as messages on the case."""
+    try:
+        write()
+    except PermissionDenied as refused:
+        messages.error(request, str(refused) or _("无权办理此环节"))
+    except ValidationError as error:
+        for m in _errors(error):
+            messages.error(request, m)
+    else:
+        if success:
+            messages.success(request, success)
+    return redirect("cases:detail", case.pk)
+
+
 @login_required
 @require_POST
 def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _case(request, pk)
-    post = request.POST
-    try:
+    case, post = _case(request, pk), request.POST
+
+    def write():
         services.case_update(
             case=case, user=request.user, cause=post.get("cause", case.cause),
             facts=post.get("facts", ""), legal_basis=post.get("legal_basis", ""),
             penalty_basis=post.get("penalty_basis", ""),
             evidence=[line.strip() for line in post.get("evidence", "").splitlines()
                       if line.strip()], **_penalty(post))
-    except ValidationError as error:
-        for m in _errors(error):
-            messages.error(request, m)
-    return redirect("cases:detail", case.pk)
+    return _done(request, case, write, _("已保存"))
 
 
 @login_required
@@ -160,30 +172,21 @@ def case_step(request: HttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action", "")
     if action not in STEPS or action == "transfer":
         raise Http404
-    try:
+
+    def write():
         changes = _penalty(request.POST) if action == "decide" else {}
         services.case_advance(case=case, user=request.user, action=action,
                               reason=request.POST.get("reason", ""), **changes)
-    except ValidationError as error:
-        for m in _errors(error):
-            messages.error(request, m)
-    else:
-        messages.success(request, str(STEPS[action].verb))
-    return redirect("cases:detail", case.pk)
+    return _done(request, case, write, str(STEPS[action].verb))
 
 
 @login_required
 @require_POST
 def case_transfer(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _case(request, pk)
-    post = request.POST
+    case, post = _case(request, pk), request.POST
     agency = Organisation.objects.filter(pk=post.get("agency") or 0).first()
-    try:
-        services.case_transfer(case=case, user=request.user, to=post.get("to", ""),
-                               agency=agency if post.get("to") == CaseTransfer.To.AGENCY
-                               else None, receiver=post.get("receiver", ""),
-                               reason=post.get("reason", ""))
-    except ValidationError as error:
-        for m in _errors(error):
-            messages.error(request, m)
-    return redirect("cases:detail", case.pk)
+    to = post.get("to", "")
+    return _done(request, case, lambda: services.case_transfer(
+        case=case, user=request.user, to=to, reason=post.get("reason", ""),
+        agency=agency if to == CaseTransfer.To.AGENCY else None,
+        receiver=post.get("receiver", "")), _("已移送"))

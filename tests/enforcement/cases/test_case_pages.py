@@ -1,0 +1,80 @@
+"""The case pages: the list and one case in the caller's scope only, steps and edits
+posted through the services, a case registered from an enterprise."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from enforcement.cases.models import Case
+
+
+@pytest.fixture
+def as_user(client):
+    def login(user):
+        client.force_login(user)
+        return client
+    return login
+
+
+def test_another_county_neither_sees_nor_acts_on_a_case(world, offices, case, as_user):
+    other = as_user(offices["b"].head)
+    assert case.party_name not in other.get(reverse("cases:list")).content.decode()
+    assert other.get(reverse("cases:detail", args=[case.pk])).status_code == 404
+    assert other.post(reverse("cases:step", args=[case.pk]),
+                      {"action": "file"}).status_code == 404
+    assert other.post(reverse("cases:edit", args=[case.pk]), {"facts": "x"}).status_code == 404
+    assert as_user(world.users["enterprise"]).get(
+        reverse("cases:detail", args=[case.pk])).status_code == 404
+    assert Case.objects.get(pk=case.pk).state == "proposed"
+
+
+def test_the_list_and_a_case_in_scope(world, offices, case, as_user):
+    page = as_user(world.users["province"]).get(reverse("cases:list")).content.decode()
+    assert case.party_name in page and "待立案审批" in page
+    page = as_user(offices["a"].head).get(reverse("cases:detail", args=[case.pk]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'value="file"' in body and 'id="transfer"' in body  # the head's steps
+    body = as_user(offices["a"].handler).get(
+        reverse("cases:detail", args=[case.pk])).content.decode()
+    assert 'value="file"' not in body and 'id="case-edit"' in body
+
+
+def test_steps_and_edits_go_through_the_services(offices, violation, case, as_user):
+    a = offices["a"]
+    head = as_user(a.head)
+    response = head.post(reverse("cases:step", args=[case.pk]), {"action": "file"})
+    assert response.status_code == 302 and Case.objects.get(pk=case.pk).state == "investigating"
+    handler = as_user(a.handler)
+    handler.post(reverse("cases:edit", args=[case.pk]), {
+        "facts": "无证作业", "evidence": "现场检查记录\n询问笔录\n", "violation": violation.pk,
+        "circumstance": "general", "penalties": ["fine"], "fine": "9999"})
+    case.refresh_from_db()
+    assert (case.evidence, case.fine, case.legal_basis) == (
+        ["现场检查记录", "询问笔录"], 9999, violation.legal_basis)
+    response = handler.post(reverse("cases:step", args=[case.pk]),
+                            {"action": "submit_review"}, follow=True)
+    assert "罚款金额（元）：罚款金额9999元不在裁量幅度10000元至50000元之内" in \
+        response.content.decode()
+    assert Case.objects.get(pk=case.pk).state == "investigating"
+    response = handler.post(reverse("cases:step", args=[case.pk]), {"action": "close"},
+                            follow=True)
+    assert "只有承办机关负责人可以审批此环节" in response.content.decode()
+
+
+def test_a_case_is_registered_from_an_enterprise(world, offices, as_user):
+    a, enterprise = offices["a"], world.enterprises_a[1]
+    client = as_user(a.handler)
+    url = reverse("cases:new") + f"?enterprise={enterprise.pk}"
+    assert enterprise.name in client.get(url).content.decode()
+    response = client.post(url, {"cause": "未按规定配备安全管理人员",
+                                 "members": [a.second.pk, offices["b"].handler.pk]})
+    case = Case.objects.get()
+    assert response.status_code == 302 and response.url == reverse("cases:detail",
+                                                                   args=[case.pk])
+    assert sorted(case.members.values_list("user__username", flat=True)) == [
+        "a_handler", "a_second"]  # another agency's officer is not offered
+    hidden = reverse("cases:new") + f"?enterprise={world.enterprises_b[0].pk}"
+    assert client.post(hidden, {"cause": "x"}).status_code == 404
+    assert as_user(world.users["enterprise"]).get(url).status_code == 403
