@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from enforcement.cases import selectors, services
+from enforcement.cases import discretion, selectors, services
 from enforcement.cases.flow import FLOW, STEPS, hearing_qualifies, may_act
 from enforcement.cases.models import (
     Case,
@@ -115,7 +115,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_transfer": FLOW.may("transfer", user, case),
         "may_edit": may_act("handler", user, case) and case.state in services.EDITABLE_STATES,
         "steps": case.steps.select_related("user"), "due": selectors.case_due(case),
-        "hearing": hearing_qualifies(case), "violations": Violation.objects.all(),
+        "hearing": hearing_qualifies(case), "band": discretion.penalty_range(case),
+        "violations": Violation.objects.all(),
         "circumstances": Circumstance.choices, "penalty_kinds": PenaltyKind.choices,
         "similar": selectors.cases_similar(scope=scope_for_request(request), case=case),
         "agencies": Organisation.objects.filter(kind=OrganisationKind.GOVERNMENT).exclude(
