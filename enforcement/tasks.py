@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from procrastinate.contrib.django import app
 
 from enforcement.cases.services import case_deadlines_remind
+from enforcement.credit.services import listings_expire
 
 
 @app.periodic(cron="7 * * * *")
@@ -16,3 +17,10 @@ def case_deadlines(timestamp: int) -> int:
     """Hourly: the people of each case whose stage or 90-day decision falls due are
     reminded, once per case and stage."""
     return case_deadlines_remind(now=datetime.fromtimestamp(timestamp, UTC))
+
+
+@app.periodic(cron="41 2 * * *")
+@app.task(queue="enforcement", queueing_lock="credit_listings_expire")
+def credit_listings_expire(timestamp: int) -> int:
+    """Daily: blacklist entries past their publication term leave the list (移出)."""
+    return listings_expire(now=datetime.fromtimestamp(timestamp, UTC))

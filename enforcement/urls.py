@@ -5,4 +5,5 @@ from django.urls import include, path  # noqa: F401
 
 urlpatterns: list = [
     path("enforcement/cases/", include("enforcement.cases.urls")),
+    path("enforcement/credit/", include("enforcement.credit.urls")),
 ]
