@@ -180,9 +180,6 @@ class Case(Audited, Placed):
         ordering = ["-opened_at", "-id"]
         indexes = [models.Index(fields=["source_type", "source_id"]),
                    models.Index(fields=["violation", "state"])]
-        constraints = [models.CheckConstraint(
-            condition=~models.Q(party_kind=PartyKind.ENTERPRISE)
-            | models.Q(enterprise__isnull=False), name="case_enterprise_party_named")]
 
     def __str__(self) -> str:
         return f"{self.party_name}：{self.cause}"

@@ -173,8 +173,4 @@ class Migration(migrations.Migration):
             model_name='case',
             index=models.Index(fields=['violation', 'state'], name='enforcement_violati_8ddc0d_idx'),
         ),
-        migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('party_kind', 'enterprise'), _negated=True), ('enterprise__isnull', False), _connector='OR'), name='case_enterprise_party_named'),
-        ),
     ]
