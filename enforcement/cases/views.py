@@ -191,3 +191,4 @@ def case_transfer(request: HttpRequest, pk: int) -> HttpResponse:
         case=case, user=request.user, to=to, reason=post.get("reason", ""),
         agency=agency if to == CaseTransfer.To.AGENCY else None,
         receiver=post.get("receiver", "")), _("已移送"))
+
