@@ -205,11 +205,19 @@ def hearing_qualifies(case: Case) -> bool:
                 and case.fine >= deadlines.hearing_fine(case.party_kind))
 
 
+def awaiting_states() -> dict[str, set[str]]:
+    """Actor → the states in which a step of theirs waits (the head's cancel and transfer
+    stand open throughout and wait on nobody)."""
+    states: dict[str, set[str]] = {HANDLER: set(), HEAD: set(), LEGAL: set()}
+    for action, step in STEPS.items():
+        if action not in ("cancel", "transfer"):
+            states[step.actor] |= step.sources
+    return states
+
+
 def next_actors(case: Case) -> list[User]:
     """The users who may take a step on `case` now (reminders and notices go to them)."""
-    # the head's cancel and transfer stand open until the decision: not a to-do of theirs
-    actors = {step.actor for action, step in STEPS.items()
-              if case.state in step.sources and action not in ("cancel", "transfer")}
+    actors = {actor for actor, states in awaiting_states().items() if case.state in states}
     users: dict[int, User] = {}
     if HANDLER in actors:
         users.update((m.user_id, m.user) for m in case.members.select_related("user"))

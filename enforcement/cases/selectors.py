@@ -11,8 +11,10 @@ from django.db.models import F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Abs, Coalesce
 
 from enforcement.cases import deadlines
+from enforcement.cases.flow import awaiting_states
 from enforcement.cases.models import Case, CaseState
-from geo.scope import Scope
+from geo.models import Post
+from geo.scope import Scope, scope_for_user
 
 
 def cases_scoped(*, scope: Scope) -> QuerySet[Case]:
@@ -106,3 +108,26 @@ def cases_similar(*, scope: Scope, case: Case, limit: int = SIMILAR) -> list[Cas
         distance=Abs(Coalesce(F("fine"), Value(Decimal(0))) - Value(fine)),
     ).select_related("violation").defer("geom").order_by(
         "-same_violation", "-same_industry", "distance", "-closed_at", "-pk")[:limit])
+
+
+def enterprise_cases(*, scope: Scope, enterprise_id: int, limit: int = 20) -> list[Case]:
+    """An enterprise's latest cases in the caller's scope (its file page)."""
+    return list(cases_scoped(scope=scope).filter(enterprise_id=enterprise_id)
+                .select_related("organisation").defer("geom")[:limit])
+
+
+def cases_awaiting(*, user, limit: int = 10) -> list[Case]:
+    """The open cases in which `user` may take the next step (their to-dos), in one
+    query: a handler's, the head's and the legal reviewer's states (`flow.STEPS`)."""
+    if not user.is_authenticated or user.organisation_id is None:
+        return []
+    states = awaiting_states()
+    mine = Q(members__user=user, state__in=states["handler"])
+    posts = set(user.posts or [])
+    if Post.HEAD in posts:
+        mine |= Q(organisation_id=user.organisation_id, state__in=states["head"])
+    if Post.LEGAL in posts:
+        mine |= Q(organisation_id=user.organisation_id, state__in=states["legal"]) & ~Q(
+            members__user=user)
+    return list(cases_scoped(scope=scope_for_user(user)).filter(mine).distinct()
+                .select_related("organisation").defer("geom").order_by("stage_since")[:limit])

@@ -78,3 +78,27 @@ def test_a_case_is_registered_from_an_enterprise(world, offices, as_user):
     hidden = reverse("cases:new") + f"?enterprise={world.enterprises_b[0].pk}"
     assert client.post(hidden, {"cause": "x"}).status_code == 404
     assert as_user(world.users["enterprise"]).get(url).status_code == 403
+
+
+def test_the_workbench_lists_the_cases_waiting_for_the_user(offices, violation, case,
+                                                            as_user):
+    from enforcement.cases.selectors import cases_awaiting
+
+    a, b = offices["a"], offices["b"]
+    assert [c.pk for c in cases_awaiting(user=a.head)] == [case.pk]  # to approve the filing
+    assert cases_awaiting(user=a.handler) == [] and cases_awaiting(user=b.head) == []
+    from tests.enforcement.cases.test_case_flow import walk
+
+    walk(case, a, violation, "reviewing")
+    assert [c.pk for c in cases_awaiting(user=a.legal)] == [case.pk]
+    assert cases_awaiting(user=a.head) == [] and cases_awaiting(user=a.handler) == []
+    body = as_user(a.legal).get("/").content.decode()
+    assert "待办案件" in body and reverse("cases:detail", args=[case.pk]) in body
+
+
+def test_the_enterprise_file_shows_its_cases_in_scope(world, offices, case, as_user):
+    url = reverse("enterprise_detail", args=[world.enterprises_a[0].pk])
+    body = as_user(offices["a"].head).get(url).content.decode()
+    assert 'id="cases"' in body and case.cause in body
+    body = as_user(world.users["county_a"]).get(url).content.decode()  # no agency
+    assert case.cause in body and "登记案件" not in body
