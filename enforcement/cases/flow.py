@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -98,13 +98,8 @@ class CaseFlow(Flow):
     def allowed(self, step: Step, user, row: Case) -> bool:
         return may_act(step.actor, user, row)
 
-    def _move(self, action, row, user, reason=""):
-        # Refused before the Flow's own gate so that the message names who may take the
-        # step (the Flow's names only a side); the Flow asks again on the locked row.
-        step = self.step(action)
-        if not self.allowed(step, user, row):
-            raise PermissionDenied(ACTOR_LABELS[step.actor])
-        return super()._move(action, row, user, reason)
+    def refusal(self, step: Step) -> str:
+        return ACTOR_LABELS[step.actor]
 
     def check(self, action: str, case: Case, user, reason: str) -> None:
         allowed = STEP_FIELDS.get(action, set())

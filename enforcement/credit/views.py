@@ -27,18 +27,28 @@ from registry.enterprises.selectors import enterprise_get
 PAGE = 50
 
 
-def _messages(request: HttpRequest, write) -> bool:
-    """Run one write; its refusal or errors become messages. True when it went through."""
+def _messages(request: HttpRequest, write):
+    """Run one write; its refusal or errors become messages. Its result, else None."""
     try:
-        write()
+        return write()
     except PermissionDenied as refused:
         messages.error(request, str(refused))
     except ValidationError as error:
         for m in error.messages:
             messages.error(request, m)
-    else:
-        return True
-    return False
+    return None
+
+
+def _made(request: HttpRequest, write, page: str, otherwise: str) -> HttpResponse:
+    """Create a row: to its page when made, else back to the list with the messages."""
+    row = _messages(request, write)
+    return redirect(page, row.pk) if row is not None else redirect(otherwise)
+
+
+def _found(row):
+    if row is None:
+        raise Http404
+    return row
 
 
 def _agency(user):
@@ -73,20 +83,14 @@ def _propose(request: HttpRequest, scope) -> HttpResponse:
     person = person if person["name"] else None
     if person and enterprise is None and case is None:
         person["division_code"] = post.get("division_code", "").strip()
-    made = []
-    if _messages(request, lambda: made.append(services.listing_propose(
-            user=request.user, agency=agency, reason=post.get("reason", ""),
-            joint=bool(post.get("joint")), enterprise=enterprise, person=person,
-            case=case))):
-        return redirect("credit:detail", made[0].pk)
-    return redirect("credit:list")
+    return _made(request, lambda: services.listing_propose(
+        user=request.user, agency=agency, reason=post.get("reason", ""),
+        joint=bool(post.get("joint")), enterprise=enterprise, person=person, case=case),
+        "credit:detail", "credit:list")
 
 
 def _listing(request: HttpRequest, pk: int) -> Listing:
-    row = selectors.listing_get(scope=scope_for_request(request), pk=pk)
-    if row is None:
-        raise Http404
-    return row
+    return _found(selectors.listing_get(scope=scope_for_request(request), pk=pk))
 
 
 @login_required
@@ -102,12 +106,17 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def listing_step(request: HttpRequest, pk: int) -> HttpResponse:
     row = _listing(request, pk)
+    return _step(request, LISTING.steps, lambda action, reason: services.listing_advance(
+        listing=row, user=request.user, action=action, reason=reason), "credit:detail", pk)
+
+
+def _step(request: HttpRequest, steps: dict, advance, page: str, pk: int) -> HttpResponse:
+    """One step posted from a row's page, through its service; back to the page."""
     action = request.POST.get("action", "")
-    if action not in LISTING.steps:
+    if action not in steps:
         raise Http404
-    _messages(request, lambda: services.listing_advance(
-        listing=row, user=request.user, action=action, reason=request.POST.get("reason", "")))
-    return redirect("credit:detail", row.pk)
+    _messages(request, lambda: advance(action, request.POST.get("reason", "")))
+    return redirect(page, pk)
 
 
 @require_GET
@@ -153,22 +162,16 @@ def _open(request: HttpRequest, scope) -> HttpResponse:
         messages.error(request, _("请按格式填写日期"))
         return redirect("credit:accidents")
     team = [{"name": n, "unit": u, "duty": d} for n, u, d in _lines(post.get("team", ""), 3)]
-    made = []
-    if _messages(request, lambda: made.append(services.investigation_open(
-            user=request.user, agency=agency, name=post.get("name", ""),
-            occurred_at=timezone.make_aware(occurred) if timezone.is_naive(occurred)
-            else occurred, level=post.get("level", ""), due=due, enterprise=enterprise,
-            division_code=post.get("division_code", ""), team=team,
-            milestones=milestones))):
-        return redirect("credit:accident", made[0].pk)
-    return redirect("credit:accidents")
+    occurred = timezone.make_aware(occurred) if timezone.is_naive(occurred) else occurred
+    return _made(request, lambda: services.investigation_open(
+        user=request.user, agency=agency, name=post.get("name", ""), occurred_at=occurred,
+        level=post.get("level", ""), due=due, enterprise=enterprise,
+        division_code=post.get("division_code", ""), team=team, milestones=milestones),
+        "credit:accident", "credit:accidents")
 
 
 def _investigation(request: HttpRequest, pk: int) -> Investigation:
-    row = selectors.investigation_get(scope=scope_for_request(request), pk=pk)
-    if row is None:
-        raise Http404
-    return row
+    return _found(selectors.investigation_get(scope=scope_for_request(request), pk=pk))
 
 
 @login_required
@@ -186,13 +189,10 @@ def accident_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def accident_step(request: HttpRequest, pk: int) -> HttpResponse:
     row = _investigation(request, pk)
-    action = request.POST.get("action", "")
-    if action not in INVESTIGATION.steps:
-        raise Http404
-    _messages(request, lambda: services.investigation_advance(
-        investigation=row, user=request.user, action=action,
-        reason=request.POST.get("reason", "")))
-    return redirect("credit:accident", row.pk)
+    return _step(request, INVESTIGATION.steps, lambda action, reason:
+                 services.investigation_advance(investigation=row, user=request.user,
+                                                action=action, reason=reason),
+                 "credit:accident", pk)
 
 
 @login_required
