@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -211,7 +211,7 @@ def case_deadlines_remind(*, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     horizon = now + datetime.timedelta(days=deadlines.remind_days())
     sent = 0
-    for case in Case.objects.filter(state__in=OPEN_STATES).select_related("organisation"):
+    for case in Case.objects.filter(_falling_due(horizon), state__in=OPEN_STATES):
         for key, label, due in _deadlines_of(case):
             if due is None or due > horizon:
                 continue
@@ -224,6 +224,19 @@ def case_deadlines_remind(*, now: datetime.datetime | None = None) -> int:
                                                   "due": f"{timezone.localtime(due):%Y-%m-%d}"})
             sent += len(messaging.notify(next_actors(case), message))
     return sent
+
+
+def _falling_due(horizon: datetime.datetime) -> Q:
+    """The cases with a deadline before `horizon`, as a filter (no row read in Python
+    that has nothing due)."""
+    due = Q(state=CaseState.NOTIFIED, statement_due__lte=horizon) | Q(
+        filed_at__lte=horizon - datetime.timedelta(days=deadlines.decision_days()),
+        decided_at__isnull=True)
+    for state in OPEN_STATES - {CaseState.NOTIFIED}:
+        days = deadlines.stage_days(state)
+        if days is not None:
+            due |= Q(state=state, stage_since__lte=horizon - datetime.timedelta(days=days))
+    return due
 
 
 def _deadlines_of(case: Case) -> list[tuple[str, str, datetime.datetime | None]]:
