@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,7 +26,9 @@ from enforcement.cases.models import (
     CaseState,
     CaseTransfer,
     PartyKind,
+    PenaltyRange,
     SourceKind,
+    Violation,
     content_type_of,
 )
 from geo import authority, messaging
@@ -201,6 +204,23 @@ def _person_of(case: Case) -> dict:
     return {"name": case.party_name, "id_number": case.party_id_number,
             "address": case.party_address, "division_code": case.division_code,
             "point": case.geom}
+
+
+# ---- the discretion benchmark (reference data, kept in the admin) ------------------------
+@transaction.atomic
+def benchmark_ensure(rows) -> list[Violation]:
+    """Violations with their ranges: (code, name, legal basis, penalty basis,
+    {circumstance: (min, max)}) for enterprise parties; existing codes are kept as they are."""
+    made = []
+    for code, name, legal, penalty, bands in rows:
+        violation, created = Violation.objects.get_or_create(code=code, defaults={
+            "name": name, "legal_basis": legal, "penalty_basis": penalty})
+        if created:
+            PenaltyRange.objects.bulk_create(
+                PenaltyRange(violation=violation, circumstance=c, fine_min=Decimal(low),
+                             fine_max=Decimal(high)) for c, (low, high) in bands.items())
+        made.append(violation)
+    return made
 
 
 # ---- deadlines (the job runner) --------------------------------------------------------

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from data.demo_alarms import demo_rules_ensure
 from data.demo_basemap import demo_basemap_ensure
+from data.demo_cases import demo_cases_ensure
 from data.demo_commitments import demo_commitments_ensure
 from data.demo_files import demo_files_ensure
 from data.demo_hazards import demo_hazard_sources_ensure
@@ -75,6 +76,8 @@ class Command(BaseCommand):
         # after the files: who must commit follows the categories they give
         cards = demo_commitments_ensure(region.park_code)
         self.stdout.write(f"daily commitments in the province: {cards} created")
+        cases = demo_cases_ensure(region.park_code[:6] + "000000")
+        self.stdout.write(f"enforcement cases of the park's county: {cases} created")
         made = demo_resources_ensure(region.resources, prefix=region.province_code[:2],
                                      today=timezone.localdate())
         self.stdout.write(f"emergency resources created: {sum(made.values())} "
