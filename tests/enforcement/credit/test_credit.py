@@ -161,3 +161,22 @@ def test_the_investigation_pages_in_scope(client, offices, investigation):
         {"name": "李组长", "unit": "甲县应急管理局", "duty": "组长"}]
     assert list(made.milestones.values_list("name", "due")) == [
         ("现场勘查", datetime.date(2026, 12, 5))]
+
+
+def test_an_entry_is_proposed_from_the_list_page(client, world, offices):
+    a = offices["a"]
+    client.force_login(a.handler)
+    response = client.post(reverse("credit:list"), {
+        "enterprise": world.enterprises_a[2].pk, "reason": "拒不执行处罚决定", "joint": "1"})
+    row = Listing.objects.get()
+    assert response.status_code == 302 and response.url == reverse("credit:detail",
+                                                                   args=[row.pk])
+    assert (row.name, row.joint, row.state) == (world.enterprises_a[2].name, True, "proposed")
+    body = client.get(reverse("credit:list") + "?state=proposed").content.decode()
+    assert row.name in body and 'id="propose"' in body
+    response = client.post(reverse("credit:list"), {"reason": ""}, follow=True)
+    assert "请选择失信单位或填写失信人员姓名及所在区划" in response.content.decode()
+    client.force_login(world.users["enterprise"])
+    assert client.post(reverse("credit:list"), {"reason": "x"}).status_code == 403
+    body = client.get(reverse("credit:accidents")).content.decode()
+    assert 'id="open"' not in body
