@@ -12,5 +12,6 @@ urlpatterns = [
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/edit/", views.case_edit, name="edit"),
     path("<int:pk>/step/", views.case_step, name="step"),
+    path("<int:pk>/staff/", views.case_staff, name="staff"),
     path("<int:pk>/transfer/", views.case_transfer, name="transfer"),
 ]

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from enforcement.cases import discretion, selectors, services
 from enforcement.cases.flow import FLOW, STEPS, hearing_qualifies, may_act
 from enforcement.cases.models import (
+    OPEN_STATES,
     Case,
     CaseState,
     CaseTransfer,
@@ -113,6 +114,10 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "enforcement/cases/detail.html", {
         "case": case, "fields": selectors.case_document_fields(case), "actions": actions,
         "may_transfer": FLOW.may("transfer", user, case),
+        "may_staff": may_act("head", user, case) and case.state in OPEN_STATES,
+        "colleagues": User.objects.filter(organisation_id=case.organisation_id,
+                                          is_active=True).exclude(
+            pk__in=case.members.values("user_id")).order_by("username"),
         "may_edit": may_act("handler", user, case) and case.state in services.EDITABLE_STATES,
         "steps": case.steps.select_related("user"), "due": selectors.case_due(case),
         "hearing": hearing_qualifies(case), "band": discretion.penalty_range(case),
@@ -179,6 +184,24 @@ def case_step(request: HttpRequest, pk: int) -> HttpResponse:
         services.case_advance(case=case, user=request.user, action=action,
                               reason=request.POST.get("reason", ""), **changes)
     return _done(request, case, write, str(STEPS[action].verb))
+
+
+@login_required
+@require_POST
+def case_staff(request: HttpRequest, pk: int) -> HttpResponse:
+    """The head assigns officers of the agency, or brings in a joint agency with its own
+    (联合执法: the agency and its officers' user names)."""
+    case, post = _case(request, pk), request.POST
+    agency = Organisation.objects.filter(pk=post.get("agency") or 0).first()
+    if agency is not None:
+        names = [n.strip() for n in post.get("usernames", "").replace("，", ",").split(",")]
+        members = list(User.objects.filter(organisation=agency, username__in=names))
+        return _done(request, case, lambda: services.case_agency_join(
+            case=case, user=request.user, agency=agency, members=members), _("已加入联合执法"))
+    members = list(User.objects.filter(organisation_id=case.organisation_id,
+                                       pk__in=post.getlist("members")))
+    return _done(request, case, lambda: services.case_members_add(
+        case=case, user=request.user, members=members), _("已保存"))
 
 
 @login_required

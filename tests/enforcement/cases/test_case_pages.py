@@ -102,3 +102,26 @@ def test_the_enterprise_file_shows_its_cases_in_scope(world, offices, case, as_u
     assert 'id="cases"' in body and case.cause in body
     body = as_user(world.users["county_a"]).get(url).content.decode()  # no agency
     assert case.cause in body and "登记案件" not in body
+
+
+def test_the_head_staffs_the_case_and_brings_in_a_joint_agency(world, offices, case,
+                                                                 as_user):
+    from geo.models import Organisation, User
+
+    a = offices["a"]
+    market = Organisation.objects.create(name="甲县市场监督管理局", kind="government",
+                                         division=world.county_a)
+    User.objects.create_user("m1", role="county_supervisor", division=world.county_a,
+                             organisation=market)
+    head = as_user(a.head)
+    assert 'id="staff"' in head.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    head.post(reverse("cases:staff", args=[case.pk]), {"members": [a.clerk.pk]})
+    head.post(reverse("cases:staff", args=[case.pk]), {"agency": market.pk,
+                                                       "usernames": "m1，nobody"})
+    assert sorted(case.members.values_list("user__username", flat=True)) == [
+        "a_clerk", "a_handler", "a_second", "m1"]
+    assert list(case.agencies.values_list("organisation__name", flat=True)) == [
+        "甲县市场监督管理局"]
+    response = as_user(a.handler).post(reverse("cases:staff", args=[case.pk]),
+                                       {"members": [a.legal.pk]}, follow=True)
+    assert "只有承办机关负责人可以指派执法人员" in response.content.decode()
