@@ -119,7 +119,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                           is_active=True).exclude(
             pk__in=case.members.values("user_id")).order_by("username"),
         "may_edit": may_act("handler", user, case) and case.state in services.EDITABLE_STATES,
-        "steps": case.steps.select_related("user"), "due": selectors.case_due(case),
+        "steps": [(s, STEPS[s.action].verb if s.action in STEPS else s.action)
+                  for s in case.steps.select_related("user")],
+        "due": selectors.case_due(case),
         "hearing": hearing_qualifies(case), "band": discretion.penalty_range(case),
         "violations": Violation.objects.all(),
         "circumstances": Circumstance.choices, "penalty_kinds": PenaltyKind.choices,
