@@ -36,7 +36,7 @@ def case_list(*, scope: Scope, state: str = "", prefix: str = "",
     if prefix:
         rows = rows.filter(division_code__startswith=prefix)
     if query:
-        rows = rows.filter(party_name__icontains=query) | rows.filter(cause__icontains=query)
+        rows = rows.filter(Q(party_name__icontains=query) | Q(cause__icontains=query))
     return rows
 
 

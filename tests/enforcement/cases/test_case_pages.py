@@ -125,3 +125,11 @@ def test_the_head_staffs_the_case_and_brings_in_a_joint_agency(world, offices, c
     response = as_user(a.handler).post(reverse("cases:staff", args=[case.pk]),
                                        {"members": [a.legal.pk]}, follow=True)
     assert "只有承办机关负责人可以指派执法人员" in response.content.decode()
+
+
+def test_the_list_filters_by_state_and_words(world, offices, case, as_user):
+    client = as_user(offices["a"].head)
+    for query, shown in (("?state=proposed", True), ("?state=closed", False),
+                         ("?q=无证", True), ("?q=测试化工1号", True), ("?q=爆炸", False)):
+        body = client.get(reverse("cases:list") + query).content.decode()
+        assert (reverse("cases:detail", args=[case.pk]) in body) is shown, query
