@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 
 from procrastinate.contrib.django import app
 
+from enforcement.cases.services import case_deadlines_remind
+from enforcement.credit.services import listings_expire
 from enforcement.grids.services import grid_assign
 
 
@@ -16,3 +18,18 @@ def grids_assign(timestamp: int) -> dict:
     """Every quarter hour: enterprises into the smallest grid cell containing them, after
     the edits of enterprises and cells since the last run (one statement; 网格划分)."""
     return grid_assign(now=datetime.fromtimestamp(timestamp, UTC))
+
+
+@app.periodic(cron="7 * * * *")
+@app.task(queue="enforcement", queueing_lock="case_deadlines")
+def case_deadlines(timestamp: int) -> int:
+    """Hourly: the people of each case whose stage or 90-day decision falls due are
+    reminded, once per case and stage."""
+    return case_deadlines_remind(now=datetime.fromtimestamp(timestamp, UTC))
+
+
+@app.periodic(cron="41 2 * * *")
+@app.task(queue="enforcement", queueing_lock="credit_listings_expire")
+def credit_listings_expire(timestamp: int) -> int:
+    """Daily: blacklist entries past their publication term leave the list (移出)."""
+    return listings_expire(now=datetime.fromtimestamp(timestamp, UTC))

@@ -10,4 +10,6 @@ urlpatterns: list = [
     path("enforcement/documents/", include("enforcement.documents.urls")),
     path("enforcement/evidence/", include("enforcement.evidence.urls")),
     path("enforcement/risk/", include("enforcement.risk.urls")),
+    path("enforcement/cases/", include("enforcement.cases.urls")),
+    path("enforcement/credit/", include("enforcement.credit.urls")),
 ]

@@ -60,7 +60,8 @@ class RoleAdmin(admin.ModelAdmin):
 class SafeAtlasUserAdmin(UserAdmin):
     list_display = ["username", "role", "division", "organisation", "is_active"]
     list_filter = ["role", "is_active"]
-    fieldsets = [*UserAdmin.fieldsets, (None, {"fields": ["role", "division", "organisation"]})]
+    fieldsets = [*UserAdmin.fieldsets,
+                 (None, {"fields": ["role", "division", "organisation", "posts"]})]
     autocomplete_fields = ["organisation"]
     raw_id_fields = ["division"]
 

@@ -74,6 +74,12 @@ def may_decide(user, row: Row) -> bool:
     return supervises(user, row) and not owns(user, row)
 
 
+def holds_post(user, row: Row, post: str) -> bool:
+    """A supervisor of the organisation that owns `row` who holds `post` there (the
+    agency's head approves a case's filing and decision; its legal reviewer reviews)."""
+    return owns(user, row) and is_supervisor(user) and post in (user.posts or [])
+
+
 # ---- the same rules over row sets (work queues, lists of what waits for a user) ----------
 def decidable(user, rows: QuerySet, *, division_field: str = "division_code",
               owner_field: str = "organisation") -> QuerySet | None:

@@ -141,6 +141,16 @@ SUPERVISOR_ROLES = frozenset({Role.PROVINCE, Role.CITY, Role.COUNTY, Role.PARK})
 # and their read scope is the public one.
 OVERSIGHT_ROLES = frozenset({Role.SECURITY_ADMIN, Role.AUDITOR})
 
+
+class Post(models.TextChoices):
+    """A duty a government user holds inside their own organisation (岗位), beside the
+    role that says what they supervise: who approves a case's filing and decision (the
+    agency's head, 负责人) and who does its legal review (法制审核人员)."""
+
+    HEAD = "head", _("单位负责人")
+    LEGAL = "legal", _("法制审核人员")
+
+
 class User(AbstractUser):
     role = models.CharField(_("角色"), max_length=30, choices=Role.choices, default=Role.ANALYST)
     division = models.ForeignKey(
@@ -151,6 +161,9 @@ class User(AbstractUser):
     )
     mobile = models.CharField(_("手机号"), max_length=20, blank=True,
                               help_text=_("用于接收预警短信"))
+    posts = ArrayField(models.CharField(max_length=10, choices=Post.choices),
+                       verbose_name=_("岗位"), default=list, db_default=[], blank=True,
+                       help_text=_("在所属单位内承担的职责，如单位负责人、法制审核人员"))
 
     class Meta:
         verbose_name = _("用户")

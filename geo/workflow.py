@@ -97,6 +97,11 @@ class Flow:
             return authority.owns(user, self.subject(row))
         return authority.may_decide(user, self.subject(row))
 
+    def refusal(self, step: Step) -> str | Promise:
+        """Why the gate said no to `step` (the side's message by default); a flow whose
+        steps are taken by different people inside one side names who may take it."""
+        return self.refusals[step.by]
+
     def lock(self, row: Model) -> Model:
         return type(row)._default_manager.select_for_update().get(pk=row.pk)
 
@@ -148,7 +153,7 @@ class Flow:
             adding = row._state.adding
             row = row if adding else self.lock(row)
             if not self.allowed(step, user, row):
-                raise PermissionDenied(self.refusals[step.by])
+                raise PermissionDenied(self.refusal(step))
             if not adding and getattr(row, self.state_field) not in step.sources:
                 raise self._state_error(action, row)
             if step.reason_required and not reason:

@@ -50,3 +50,16 @@ def test_inactive_and_anonymous_users_may_do_nothing(world):
     assert not authority.supervises(county, row)
     assert not authority.owns(AnonymousUser(), row)
     assert not authority.is_supervisor(AnonymousUser())
+
+
+def test_a_post_is_held_inside_the_owning_organisation_only(world):
+    office = Organisation.objects.create(name="甲县应急管理局", kind="government",
+                                         division=world.county_a)
+    head = User.objects.create_user("head", role=Role.COUNTY, division=world.county_a,
+                                    organisation=office, posts=["head"])
+    own, other = _row(world, organisation_id=office.pk), _row(world)
+    assert authority.holds_post(head, own, "head")
+    assert not authority.holds_post(head, own, "legal")
+    assert not authority.holds_post(head, other, "head")  # a post is not a jurisdiction
+    head.role = Role.GRID  # grid members read only, whatever post their account names
+    assert not authority.holds_post(head, own, "head")
