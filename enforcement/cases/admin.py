@@ -3,11 +3,11 @@ circumstance, reference data of the province. Cases are handled on their pages."
 
 from django.contrib import admin
 
-from enforcement.cases.models import PenaltyRange, Violation
+from enforcement.cases.models import DiscretionRange, Violation
 
 
-class PenaltyRangeInline(admin.TabularInline):
-    model = PenaltyRange
+class DiscretionRangeInline(admin.TabularInline):
+    model = DiscretionRange
     extra = 0
 
 
@@ -15,5 +15,5 @@ class PenaltyRangeInline(admin.TabularInline):
 class ViolationAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "penalty_basis"]
     search_fields = ["code", "name", "legal_basis", "penalty_basis"]
-    inlines = [PenaltyRangeInline]
+    inlines = [DiscretionRangeInline]
     list_per_page = 50

@@ -1,5 +1,5 @@
 """Discretion (自由裁量): a decided fine lies within the benchmark's range for the case's
-violation, circumstance and kind of party. The ranges are data (`PenaltyRange`); this is
+violation, circumstance and kind of party. The ranges are data (`DiscretionRange`); this is
 the one check of a fine against them."""
 
 from __future__ import annotations
@@ -9,13 +9,13 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from enforcement.cases.models import Case, PenaltyKind, PenaltyRange
+from enforcement.cases.models import Case, PenaltyKind, DiscretionRange
 
 
-def penalty_range(case: Case) -> PenaltyRange | None:
+def penalty_range(case: Case) -> DiscretionRange | None:
     if case.violation_id is None or not case.circumstance:
         return None
-    return PenaltyRange.objects.filter(violation_id=case.violation_id,
+    return DiscretionRange.objects.filter(violation_id=case.violation_id,
                                        circumstance=case.circumstance,
                                        party_kind=case.party_kind).first()
 

@@ -92,7 +92,7 @@ class Violation(models.Model):
         return f"{self.code} {self.name}"
 
 
-class PenaltyRange(models.Model):
+class DiscretionRange(models.Model):
     """The fine range (罚款幅度, yuan) of one violation under one circumstance."""
 
     violation = models.ForeignKey(Violation, models.CASCADE, related_name="ranges",

@@ -26,7 +26,7 @@ from enforcement.cases.models import (
     CaseState,
     CaseTransfer,
     PartyKind,
-    PenaltyRange,
+    DiscretionRange,
     SourceKind,
     Violation,
     content_type_of,
@@ -216,8 +216,8 @@ def benchmark_ensure(rows) -> list[Violation]:
         violation, created = Violation.objects.get_or_create(code=code, defaults={
             "name": name, "legal_basis": legal, "penalty_basis": penalty})
         if created:
-            PenaltyRange.objects.bulk_create(
-                PenaltyRange(violation=violation, circumstance=c, fine_min=Decimal(low),
+            DiscretionRange.objects.bulk_create(
+                DiscretionRange(violation=violation, circumstance=c, fine_min=Decimal(low),
                              fine_max=Decimal(high)) for c, (low, high) in bands.items())
         made.append(violation)
     return made

@@ -147,7 +147,7 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
-            name='PenaltyRange',
+            name='DiscretionRange',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('circumstance', models.CharField(choices=[('minor', '轻微'), ('general', '一般'), ('serious', '较重'), ('grave', '严重')], max_length=10, verbose_name='违法情节')),

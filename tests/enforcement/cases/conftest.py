@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from enforcement.cases import services
-from enforcement.cases.models import Case, Circumstance, PenaltyRange, Violation
+from enforcement.cases.models import Case, Circumstance, DiscretionRange, Violation
 from geo.models import Organisation, Post, Role, User
 
 
@@ -50,7 +50,7 @@ def violation(db) -> Violation:
     bands = [(Circumstance.MINOR, "0", "10000"), (Circumstance.GENERAL, "10000", "50000"),
              (Circumstance.SERIOUS, "50000", "80000"), (Circumstance.GRAVE, "80000", "100000")]
     for circumstance, low, high in bands:
-        PenaltyRange.objects.create(violation=v, circumstance=circumstance,
+        DiscretionRange.objects.create(violation=v, circumstance=circumstance,
                                     fine_min=Decimal(low), fine_max=Decimal(high))
     return v
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from enforcement.cases import discretion, selectors, services
-from enforcement.cases.models import Case, PenaltyRange, Violation
+from enforcement.cases.models import Case, DiscretionRange, Violation
 from geo.scope import scope_for_user
 
 
@@ -61,7 +61,7 @@ def test_the_errors_name_their_fields(violation, case):
 
 def test_a_range_runs_from_low_to_high(violation):
     with pytest.raises(IntegrityError), transaction.atomic():
-        PenaltyRange.objects.create(violation=violation, circumstance="minor",
+        DiscretionRange.objects.create(violation=violation, circumstance="minor",
                                     party_kind="person", fine_min=10, fine_max=5)
 
 
