@@ -3,4 +3,6 @@ slice. Include lines only."""
 
 from django.urls import include, path  # noqa: F401
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("enforcement/dangers/", include("enforcement.dangers.urls")),
+]

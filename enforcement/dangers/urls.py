@@ -1,0 +1,18 @@
+"""The hidden-danger pages (mounted at /enforcement/dangers/ by enforcement.urls)."""
+
+from django.urls import path
+
+from enforcement.dangers import views
+
+app_name = "dangers"
+urlpatterns = [
+    path("", views.danger_list, name="list"),
+    path("new/", views.danger_new, name="new"),
+    path("from-warning/<int:warning_id>/", views.from_warning, name="from_warning"),
+    path("<int:pk>/", views.danger_detail, name="detail"),
+    path("<int:pk>/edit/", views.danger_edit, name="edit"),
+    path("<int:pk>/step/<slug:action>/", views.danger_action, name="step"),
+    path("<int:pk>/supervise/<slug:action>/", views.danger_supervision, name="supervise"),
+    path("<int:pk>/photos/", views.photos_add, name="photos"),
+    path("<int:pk>/photos/<int:photo_id>/", views.photo, name="photo"),
+]
