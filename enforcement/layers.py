@@ -1,3 +1,5 @@
 """Face: the enforcement layers are declared in its slices; importing them here registers
 them. Import lines only, in the order of OGC collections and map layers."""
 # isort: skip_file
+
+from enforcement.dangers.layers import HiddenDangers  # noqa: F401
