@@ -161,6 +161,10 @@ class HiddenDanger(Owned):
     warning = models.ForeignKey("monitoring.EarlyWarning", models.SET_NULL, null=True,
                                 blank=True, related_name="+", editable=False,
                                 verbose_name=_("来源预警"))
+    # The check record (排查记录, `RECORD_ID`) whose finding this danger is.
+    check_record = models.ForeignKey("enforcement.CheckRecord", models.SET_NULL, null=True,
+                                     blank=True, related_name="dangers", editable=False,
+                                     verbose_name=_("排查记录"))
     # The risk point (风险分析对象, `HAZARD_CODE`) of the risk slice, made a foreign key when
     # `enforcement.RiskPoint` exists; the column keeps its name.
     risk_point_id = models.BigIntegerField(_("风险点"), null=True, blank=True, editable=False)

@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from enforcement.dangers.check_models import Checklist, ChecklistItem, CheckRecord, CheckTask
 from enforcement.dangers.models import (
     OPEN_STATES,
     UNRECTIFIED_STATES,
@@ -164,3 +165,43 @@ def precise_enforcement_candidates(*, scope: Scope, today: datetime.date | None 
                 hidden_dangers__level=DangerLevel.MAJOR) & overdue_q(
                     today, "hidden_dangers__")))
             .order_by("-overdue_major", "name"))
+
+
+# ---- checklists, check tasks and records (排查) ------------------------------------------
+def checklists_for(enterprise) -> list[Checklist]:
+    """Active checklists that apply to the enterprise's industry (or to every industry)."""
+    rows = Checklist.objects.filter(active=True).order_by("category", "name")
+    industry = enterprise.industry or ""
+    return [c for c in rows if not c.industries
+            or any(industry.startswith(code) for code in c.industries)]
+
+
+def checklist_items(*, checklist_id: int) -> list[ChecklistItem]:
+    return list(ChecklistItem.objects.filter(checklist_id=checklist_id)
+                .order_by("order", "code"))
+
+
+def check_tasks_scoped(*, scope: Scope) -> QuerySet[CheckTask]:
+    return owned_filter(CheckTask.objects.all(), scope)
+
+
+def check_task_list(*, scope: Scope, enterprise=None) -> QuerySet[CheckTask]:
+    qs = check_tasks_scoped(scope=scope).select_related("enterprise", "checklist")
+    return qs.filter(enterprise=enterprise) if enterprise is not None else qs
+
+
+def check_task_get(*, scope: Scope, pk: int) -> CheckTask | None:
+    return (check_tasks_scoped(scope=scope).select_related("enterprise", "checklist")
+            .filter(pk=pk).first())
+
+
+def check_records(*, task: CheckTask, limit: int = 20) -> list[CheckRecord]:
+    return list(task.records.select_related("checked_by")
+                .prefetch_related("results__item", "results__danger")[:limit])
+
+
+def check_tasks_late(*, today: datetime.date) -> QuerySet[CheckTask]:
+    """Active tasks whose check was due before today (every place: for the job runner,
+    which tells each task's own people). `days_late` counts the days since it was due."""
+    return (CheckTask.objects.filter(active=True, next_due__lt=today)
+            .select_related("enterprise").order_by("next_due", "pk"))

@@ -36,16 +36,18 @@ EDITABLE_STATES = (DangerState.REGISTERED, DangerState.GRADED, DangerState.RECTI
 
 
 def danger_register(*, enterprise, user: User, geom: GEOSGeometry | None = None,
-                    photos: list | None = None, warning=None, **fields) -> HiddenDanger:
+                    photos: list | None = None, warning=None, check_record=None,
+                    **fields) -> HiddenDanger:
     """Register (登记) a danger of `enterprise`, at `geom` (a point; the enterprise's own
     point by default), with photos before rectification. The enterprise or a supervisor
     over it (found on inspection) may register."""
     _only(fields, REGISTER_FIELDS)
     checked = _photos(photos)
-    danger = HiddenDanger(enterprise=enterprise, warning=warning,
+    danger = HiddenDanger(enterprise=enterprise, warning=warning, check_record=check_record,
                           geom=_point(geom) if geom is not None else enterprise.geom, **fields)
     owned_copy(danger)
-    danger.full_clean(exclude=["registered_at", "enterprise", "warning", "organisation"])
+    danger.full_clean(exclude=["registered_at", "enterprise", "warning", "organisation",
+                               "check_record"])
     with transaction.atomic():
         danger = LOOP.take("register", danger, user=user)
         _photos_save(danger, Stage.BEFORE, checked)

@@ -2,13 +2,15 @@
 
 from django.urls import path
 
-from enforcement.dangers import views
+from enforcement.dangers import check_views, views
 
 app_name = "dangers"
 urlpatterns = [
     path("", views.danger_list, name="list"),
     path("new/", views.danger_new, name="new"),
     path("from-warning/<int:warning_id>/", views.from_warning, name="from_warning"),
+    path("checks/", check_views.check_tasks, name="checks"),
+    path("checks/<int:pk>/", check_views.check_task, name="check_task"),
     path("<int:pk>/", views.danger_detail, name="detail"),
     path("<int:pk>/edit/", views.danger_edit, name="edit"),
     path("<int:pk>/step/<slug:action>/", views.danger_action, name="step"),
