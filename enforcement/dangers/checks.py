@@ -12,9 +12,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from geo import authority
-from geo.models import User
-from geo.places import owned_copy
 from enforcement.dangers.check_models import (
     Checklist,
     ChecklistItem,
@@ -26,6 +23,9 @@ from enforcement.dangers.check_models import (
 )
 from enforcement.dangers.models import DangerSource
 from enforcement.dangers.services import danger_register
+from geo import authority
+from geo.models import User
+from geo.places import owned_copy
 
 MONTHS = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3, Frequency.YEARLY: 12}
 
