@@ -79,6 +79,16 @@ class Supervision(models.TextChoices):
     LIFTED = "lifted", _("已摘牌")
 
 
+class Handover(models.TextChoices):
+    """移送网格: a danger handed to the grid of its place (移送 → 处理 → 办结反馈 → 清零)."""
+
+    NONE = "none", _("未移送")
+    TRANSFERRED = "transferred", _("已移送网格")
+    HANDLING = "handling", _("网格处理中")
+    FED_BACK = "fed_back", _("已办结反馈")
+    CLEARED = "cleared", _("已清零")
+
+
 class Tone(models.IntegerChoices):
     """The map colour of a danger, from its grade and state (layer `hidden_dangers`)."""
 
@@ -157,6 +167,13 @@ class HiddenDanger(Owned):
                                       blank=True, related_name="+", editable=False,
                                       verbose_name=_("督办单位"))
     supervision_note = models.TextField(_("督办要求"), blank=True, editable=False)
+    handover = models.CharField(_("网格移送"), max_length=12, choices=Handover.choices,
+                                default=Handover.NONE, editable=False)
+    handover_cell = models.ForeignKey("geo.GridCell", models.SET_NULL, null=True, blank=True,
+                                      related_name="+", editable=False,
+                                      verbose_name=_("移送网格"))
+    handover_at = models.DateTimeField(_("移送时间"), null=True, blank=True, editable=False)
+    handover_feedback = models.TextField(_("网格办结反馈"), blank=True, editable=False)
     # Links of the one chain (warning → hidden danger → inspection → case) by string.
     warning = models.ForeignKey("monitoring.EarlyWarning", models.SET_NULL, null=True,
                                 blank=True, related_name="+", editable=False,

@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from enforcement.dangers.handover import HANDOVER
 from enforcement.dangers.loop import LOOP, PLAN_FIELDS, SUPERVISION
 from enforcement.dangers.models import DangerState, HiddenDanger, HiddenDangerPhoto, Stage
 from geo import authority, uploads
@@ -179,3 +180,9 @@ def _photos_save(danger: HiddenDanger, stage: str, checked) -> list[HiddenDanger
         saved.append(photo)
     return saved
 
+
+
+def danger_handover(*, danger: HiddenDanger, action: str, user: User, reason: str = ""
+                    ) -> HiddenDanger:
+    """A step of the hand-over to the grid: transfer, handle, feedback, redo, clear."""
+    return HANDOVER.take(action, danger, user=user, reason=reason)

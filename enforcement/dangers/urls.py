@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.danger_edit, name="edit"),
     path("<int:pk>/step/<slug:action>/", views.danger_action, name="step"),
     path("<int:pk>/supervise/<slug:action>/", views.danger_supervision, name="supervise"),
+    path("<int:pk>/handover/<slug:action>/", views.danger_handover, name="handover"),
     path("<int:pk>/photos/", views.photos_add, name="photos"),
     path("<int:pk>/photos/<int:photo_id>/", views.photo, name="photo"),
 ]

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from enforcement.dangers import selectors, services
 from enforcement.dangers.forms import RegisterForm, SuperviseForm, step_form
+from enforcement.dangers.handover import HANDOVER
 from enforcement.dangers.loop import LOOP, SUPERVISION
 from enforcement.dangers.models import DangerLevel, DangerState, HiddenDanger, Stage
 from geo import authority
@@ -158,6 +159,8 @@ def danger_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "enforcement/dangers/detail.html", {
         "danger": danger, "actions": actions, "overdue": selectors.is_overdue(danger),
         "supervision_actions": SUPERVISION.actions(user, danger),
+        "handover_actions": [(a, HANDOVER.step(a).verb, HANDOVER.step(a).reason_required)
+                             for a in HANDOVER.actions(user, danger)],
         "supervise_form": SuperviseForm(),
         "photos_before": [p for p in danger.photos.all() if p.stage == Stage.BEFORE],
         "photos_after": [p for p in danger.photos.all() if p.stage == Stage.AFTER],
@@ -167,8 +170,10 @@ def danger_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _verb(action: str) -> str:
-    flow = LOOP if action in LOOP.steps else SUPERVISION
-    return str(flow.steps[action].verb) if action in flow.steps else action
+    for flow in (LOOP, SUPERVISION, HANDOVER):
+        if action in flow.steps:
+            return str(flow.steps[action].verb)
+    return action
 
 
 @login_required
@@ -239,6 +244,22 @@ def danger_supervision(request: HttpRequest, pk: int, action: str) -> HttpRespon
         _errors(request, error)
     else:
         messages.success(request, _("已%(action)s") % {"action": SUPERVISION.step(action).verb})
+    return redirect("dangers:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def danger_handover(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    danger = _danger(request, pk)
+    if action not in HANDOVER.steps:
+        raise Http404
+    try:
+        services.danger_handover(danger=danger, action=action, user=request.user,
+                                 reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("已%(action)s") % {"action": HANDOVER.step(action).verb})
     return redirect("dangers:detail", pk=pk)
 
 
