@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from enforcement.dangers.selectors import enterprise_dangers, is_overdue
+from geo import authority
 from layers.maps import Dot, level_colour
 from registry.enterprises.sections import Contribution, FileRequest, enterprise_section
 
@@ -22,7 +23,9 @@ def dangers_section(file: FileRequest) -> Contribution:
                               "overdue": is_overdue(d, file.today),
                               "url": reverse("dangers:detail", args=[d.pk])} for d in rows],
                  "list_url": reverse("dangers:list") + "?" + urlencode(
-                     {"q": file.enterprise.name})},
+                     {"q": file.enterprise.name}),
+                 "new_url": reverse("dangers:new") + f"?enterprise={file.enterprise.pk}"
+                 if authority.may_edit(file.user, file.enterprise) else ""},
         dots=[Dot(d.geom.x, d.geom.y, level_colour(d.tone),
                   f"{d.name} · {d.get_state_display()}") for d in rows])
 

@@ -302,3 +302,23 @@ def test_photos_by_stage_and_who(plant, users, departments):
                                        photos=[photo("a.png"), photo("b.png")])
     assert [p.stage for p in saved] == ["before", "before"]
     assert saved[0].image.name.endswith(".png")
+
+
+def test_who_may_take_each_step_from_its_source_state(plant, users, departments):
+    """For every step, at a state it leaves from and a grade it is open to: the enterprise
+    takes the owner's steps, its county's supervisor the department's, and neither another
+    county's supervisor nor an analyst takes any."""
+    danger = register(plant, users["enterprise"])
+    expected = {}
+    for action, step in LOOP.steps.items():
+        if action == "register":
+            continue
+        HiddenDanger.objects.filter(pk=danger.pk).update(
+            state=sorted(step.sources)[0], level=LEVEL_OF.get(action, "major"))
+        danger.refresh_from_db()
+        expected[action] = {who: LOOP.may(action, users[who], danger)
+                            for who in ("enterprise", "county_a", "county_b", "analyst")}
+    owner = {"enterprise": True, "county_a": False, "county_b": False, "analyst": False}
+    decider = {"enterprise": False, "county_a": True, "county_b": False, "analyst": False}
+    assert expected == {a: owner if LOOP.step(a).by == "owner" else decider
+                        for a in LOOP.steps if a != "register"}

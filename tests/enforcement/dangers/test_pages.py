@@ -130,7 +130,13 @@ def test_the_layer_in_scope_through_ogc_and_tiles(dangers, users, plant):
 def test_the_enterprise_file_shows_its_dangers(dangers, users, plant):
     page = client_of(users["county_a"]).get(f"/enterprises/{plant.pk}/").content.decode()
     assert 'id="dangers"' in page and page.count('class="danger-row"') == 3
-    assert "液氯储罐安全阀失效" in page
+    assert "液氯储罐安全阀失效" in page and 'id="danger-new"' in page
+    new = client_of(users["county_a"]).get(f"/enforcement/dangers/new/?enterprise={plant.pk}")
+    assert new.status_code == 200
+    assert client_of(users["county_b"]).get(
+        f"/enforcement/dangers/new/?enterprise={plant.pk}").status_code == 403
+    analyst = client_of(users["analyst"]).get(f"/enterprises/{plant.pk}/").content.decode()
+    assert 'id="dangers"' in analyst and 'id="danger-new"' not in analyst
 
 
 def test_work_queues_and_the_workbench(dangers, users):
