@@ -15,7 +15,8 @@ def test_slices_register_their_queues_in_header_order():
         (3, "notices_unread"), (4, "commitment_today"), (5, "alarms_acknowledge"),
         (6, "alarms_handle"), (7, "alarms_release"),
         (8, "suppressions_decide"), (10, "enterprise_edits"), (15, "licences_expired"),
-        (20, "hazard_filings"), (30, "plan_filings"), (40, "hazard_returned"),
+        (20, "hazard_filings"), (25, "dangers_to_confirm"), (26, "dangers_overdue"),
+        (30, "plan_filings"), (40, "hazard_returned"), (45, "dangers_to_work"),
         (50, "plan_returned"), (60, "notices_review")]
 
 

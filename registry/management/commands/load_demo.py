@@ -11,6 +11,7 @@ from django.utils import timezone
 from data.demo_alarms import demo_rules_ensure
 from data.demo_basemap import demo_basemap_ensure
 from data.demo_commitments import demo_commitments_ensure
+from data.demo_dangers import demo_dangers_ensure
 from data.demo_files import demo_files_ensure
 from data.demo_hazards import demo_hazard_sources_ensure
 from data.demo_knowledge import demo_knowledge_ensure
@@ -75,6 +76,7 @@ class Command(BaseCommand):
         # after the files: who must commit follows the categories they give
         cards = demo_commitments_ensure(region.park_code)
         self.stdout.write(f"daily commitments in the province: {cards} created")
+        self.stdout.write(f"hidden dangers of the demo enterprise: {demo_dangers_ensure()} created")
         made = demo_resources_ensure(region.resources, prefix=region.province_code[:2],
                                      today=timezone.localdate())
         self.stdout.write(f"emergency resources created: {sum(made.values())} "

@@ -12,7 +12,6 @@ from django.test import Client
 
 from enforcement.dangers.models import HiddenDanger, Tone
 from enforcement.dangers.selectors import precise_enforcement_candidates
-from geo.home import HomeAsk, home_blocks
 from geo.queues import forget_statements, header_counts
 from geo.scope import scope_for_user
 from tests.enforcement.dangers.test_loop import PNG, photo, register, to_awaiting, to_rectifying
@@ -153,10 +152,8 @@ def test_work_queues_and_the_workbench(dangers, users):
                                                                deadline=PAST)
     forget_statements()
     assert queues("county_a") == {"dangers_overdue": 1}
-    user = users["county_a"]
-    html = "".join(home_blocks(HomeAsk(user, scope_for_user(user),
-                                       datetime.datetime.now(datetime.UTC))))
-    assert 'id="block-dangers"' in html
+    home = client_of(users["county_a"]).get("/").content.decode()
+    assert 'id="home-dangers"' in home and 'id="queue-dangers_overdue"' in home
 
 
 def test_precise_enforcement_candidates_are_enterprises_with_overdue_major_dangers(
