@@ -31,6 +31,7 @@ def overdue(user: User) -> QuerySet | None:
     return dangers_overdue_supervised(user=user)
 
 
-@work_queue(45, gettext_lazy("隐患待办理"), key="dangers_to_work", url=LIST)
+@work_queue(45, gettext_lazy("隐患待办理"), key="dangers_to_work",
+            url=format_lazy("{}?todo=1", LIST))
 def to_work(user: User) -> QuerySet | None:
     return dangers_to_work(user=user)

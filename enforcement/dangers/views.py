@@ -68,6 +68,9 @@ def danger_list(request: HttpRequest) -> HttpResponse:
         overdue=g.get("overdue") == "1", division=g.get("division", "").strip()[:12],
         q=g.get("q", "").strip()[:50])
     rows = selectors.danger_list(scope=scope, filters=filters, today=today)
+    todo = selectors.dangers_to_work(user=request.user) if g.get("todo") == "1" else None
+    if todo is not None:  # the header queue's rows: those waiting for the enterprise's step
+        rows = rows.filter(pk__in=todo.values("pk"))
     page = Paginator(rows, PAGE).get_page(g.get("page"))
     counts = selectors.danger_state_counts(scope=scope, today=today)
     return render(request, "enforcement/dangers/list.html", {

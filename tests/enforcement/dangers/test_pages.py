@@ -147,6 +147,8 @@ def test_work_queues_and_the_workbench(dangers, users):
     assert queues("province") == {"dangers_to_confirm": 1}
     assert queues("county_b") == {}
     assert queues("enterprise") == {"dangers_to_work": 2}
+    todo = client_of(users["enterprise"]).get("/enforcement/dangers/?todo=1").content.decode()
+    assert todo.count('class="danger-row"') == 2 and "液氯储罐安全阀失效" not in todo
     assert queues("analyst") == {}
     HiddenDanger.objects.filter(pk=dangers["major"].pk).update(state="rectifying",
                                                                deadline=PAST)
