@@ -5,7 +5,7 @@ looks for hidden dangers. Imported by `enforcement.models`; writes go through
 A checklist follows the A/B/C structure of the guidelines (A licensed high-risk
 industries, B industry and trade, C others) and holds items in levels (a topic, its items,
 their sub-items). Checklists are reference data kept in the admin, with a starter set
-(migration 0004). A task says which checklist an enterprise works through how often; a
+(`manage.py load_checklists`). A task says which checklist an enterprise works through how often; a
 record is one pass, each item found fine, not applicable or a finding — and a finding
 becomes a hidden danger in the same step."""
 

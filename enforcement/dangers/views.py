@@ -204,6 +204,17 @@ def danger_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form, "enterprise": danger.enterprise, "warning": None, "danger": danger})
 
 
+def _act(request: HttpRequest, pk: int, verb, call) -> HttpResponse:
+    """Take one step (`call`), say how it went, and go back to the danger's page."""
+    try:
+        call()
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("已%(action)s") % {"action": verb})
+    return redirect("dangers:detail", pk=pk)
+
+
 @login_required
 @require_POST
 def danger_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -215,39 +226,27 @@ def danger_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         _form_errors(request, form)
         return redirect("dangers:detail", pk=pk)
     fields = form.cleaned_data if form is not None else {}
-    try:
-        services.danger_step(danger=_danger(request, pk), action=action, user=request.user,
-                             reason=request.POST.get("reason", ""), **fields)
-    except ValidationError as error:
-        _errors(request, error)
-    else:
-        messages.success(request, _("已%(action)s") % {"action": LOOP.step(action).verb})
-    return redirect("dangers:detail", pk=pk)
+    return _act(request, pk, LOOP.step(action).verb, lambda: services.danger_step(
+        danger=_danger(request, pk), action=action, user=request.user,
+        reason=request.POST.get("reason", ""), **fields))
 
 
 @login_required
 @require_POST
 def danger_supervision(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     danger = _danger(request, pk)
-    try:
-        if action == "supervise":
-            form = SuperviseForm(request.POST)
-            if not form.is_valid():
-                _form_errors(request, form)
-                return redirect("dangers:detail", pk=pk)
-            services.danger_supervise(danger=danger, user=request.user,
-                                      deadline=form.cleaned_data["deadline"],
-                                      note=form.cleaned_data["note"])
-        elif action == "lift":
-            services.danger_lift(danger=danger, user=request.user,
-                                 reason=request.POST.get("reason", ""))
-        else:
-            raise Http404
-    except ValidationError as error:
-        _errors(request, error)
-    else:
-        messages.success(request, _("已%(action)s") % {"action": SUPERVISION.step(action).verb})
-    return redirect("dangers:detail", pk=pk)
+    if action == "lift":
+        return _act(request, pk, SUPERVISION.step(action).verb, lambda: services.danger_lift(
+            danger=danger, user=request.user, reason=request.POST.get("reason", "")))
+    if action != "supervise":
+        raise Http404
+    form = SuperviseForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("dangers:detail", pk=pk)
+    return _act(request, pk, SUPERVISION.step(action).verb, lambda: services.danger_supervise(
+        danger=danger, user=request.user, deadline=form.cleaned_data["deadline"],
+        note=form.cleaned_data["note"]))
 
 
 @login_required
@@ -256,29 +255,18 @@ def danger_handover(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     danger = _danger(request, pk)
     if action not in HANDOVER.steps:
         raise Http404
-    try:
-        services.danger_handover(danger=danger, action=action, user=request.user,
-                                 reason=request.POST.get("reason", ""))
-    except ValidationError as error:
-        _errors(request, error)
-    else:
-        messages.success(request, _("已%(action)s") % {"action": HANDOVER.step(action).verb})
-    return redirect("dangers:detail", pk=pk)
+    return _act(request, pk, HANDOVER.step(action).verb, lambda: services.danger_handover(
+        danger=danger, action=action, user=request.user,
+        reason=request.POST.get("reason", "")))
 
 
 @login_required
 @require_POST
 def photos_add(request: HttpRequest, pk: int) -> HttpResponse:
     danger = _danger(request, pk)
-    try:
-        services.danger_photos_add(danger=danger, user=request.user,
-                                   stage=request.POST.get("stage", ""),
-                                   photos=request.FILES.getlist("photos"))
-    except ValidationError as error:
-        _errors(request, error)
-    else:
-        messages.success(request, _("照片已上传"))
-    return redirect("dangers:detail", pk=pk)
+    return _act(request, pk, _("上传照片"), lambda: services.danger_photos_add(
+        danger=danger, user=request.user, stage=request.POST.get("stage", ""),
+        photos=request.FILES.getlist("photos")))
 
 
 @login_required

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('enforcement', '0004_dangers_checklists_starter'),
+        ('enforcement', '0003_dangers_checks'),
         ('geo', '0010_notices'),
     ]
 

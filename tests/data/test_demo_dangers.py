@@ -4,6 +4,9 @@ the demo `enterprise` account's firm: one in each part of the loop, once."""
 from __future__ import annotations
 
 from collections import Counter
+from io import StringIO
+
+from django.core.management import call_command
 
 from data.demo_dangers import demo_dangers_ensure
 from enforcement.dangers.models import HiddenDanger
@@ -14,6 +17,7 @@ from tests.geo.conftest import departments  # noqa: F401  (a fixture, shared)
 
 
 def test_the_demo_firm_gets_a_danger_in_each_part_of_the_loop(world, departments):  # noqa: F811
+    call_command("load_checklists", stdout=StringIO())
     User.objects.create_user("county", password="pw", role=Role.COUNTY,
                              division=world.county_a)
     assert demo_dangers_ensure() == 5

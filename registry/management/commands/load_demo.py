@@ -76,6 +76,7 @@ class Command(BaseCommand):
         # after the files: who must commit follows the categories they give
         cards = demo_commitments_ensure(region.park_code)
         self.stdout.write(f"daily commitments in the province: {cards} created")
+        call_command("load_checklists", stdout=self.stdout)
         self.stdout.write(f"hidden dangers of the demo enterprise: {demo_dangers_ensure()} created")
         made = demo_resources_ensure(region.resources, prefix=region.province_code[:2],
                                      today=timezone.localdate())

@@ -4,7 +4,10 @@ belongs to it (the departments of tests/geo); 乙县's supervisor belongs to its
 
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 
 from tests.geo.conftest import departments  # noqa: F401  (a fixture, shared)
 
@@ -16,6 +19,12 @@ def plant(world, departments):  # noqa: F811
     enterprise.supervising_department = departments["county_a"]
     enterprise.save(update_fields=["supervising_department"])
     return enterprise
+
+
+@pytest.fixture
+def checklists(db) -> None:
+    """The starter checklists (a flushing test elsewhere may have removed loaded rows)."""
+    call_command("load_checklists", stdout=StringIO())
 
 
 @pytest.fixture

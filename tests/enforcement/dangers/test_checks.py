@@ -18,7 +18,7 @@ D = datetime.date
 
 
 @pytest.fixture
-def chemical_list(db):
+def chemical_list(checklists):
     return Checklist.objects.get(category="A")
 
 
@@ -29,7 +29,7 @@ def task(plant, users, chemical_list):
                                     frequency="daily", starts_on=D(2026, 12, 1))
 
 
-def test_the_starter_set_has_each_category_with_levels(db):
+def test_the_starter_set_has_each_category_with_levels(checklists):
     lists = {c.category: c for c in Checklist.objects.all()}
     assert sorted(lists) == ["A", "B", "C"]
     a_items = ChecklistItem.objects.filter(checklist=lists["A"], level=2)
@@ -40,7 +40,7 @@ def test_the_starter_set_has_each_category_with_levels(db):
     assert all(i.parent.level == 1 for i in ChecklistItem.objects.filter(level=2))
 
 
-def test_checklists_apply_by_industry(plant, world):
+def test_checklists_apply_by_industry(plant, world, checklists):
     assert [c.category for c in selectors.checklists_for(plant)] == ["A", "B", "C"]  # C2614
     plant.industry = "P8310"
     assert [c.category for c in selectors.checklists_for(plant)] == ["C"]

@@ -26,7 +26,7 @@ def city_user(world):
 
 
 @pytest.fixture
-def late_task(plant, users):
+def late_task(plant, users, checklists):
     return checks.check_task_create(enterprise=plant, user=users["enterprise"],
                                     checklist=Checklist.objects.get(category="A"),
                                     name="每周排查", frequency="weekly", starts_on=DUE)

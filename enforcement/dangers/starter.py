@@ -1,11 +1,19 @@
-# The starter checklists (排查清单): one per A/B/C category, kept in the admin afterwards.
-# A: the 20 items of 《化工和危险化学品生产经营单位重大生产安全事故隐患判定标准（试行）》
-# (安监总管三〔2017〕121号, reference §6.2), each a major danger when found. B and C: general
-# items common to provincial 工贸 and general-industry checklists, each with the rule it
-# rests on; confirm them with the province's current checklist before release.
-from django.db import migrations
+"""The starter checklists (排查清单), one per A/B/C category, kept in the admin afterwards;
+loaded by `manage.py load_checklists` (and the demo), idempotent by checklist name.
 
-A_SOURCE = "安监总管三〔2017〕121号《化工和危险化学品生产经营单位重大生产安全事故隐患判定标准（试行）》"
+A: the 20 items of 《化工和危险化学品生产经营单位重大生产安全事故隐患判定标准（试行）》
+(安监总管三〔2017〕121号, reference §6.2), each a major danger when found. B and C: general
+items common to provincial 工贸 and general-industry checklists, each with the rule it
+rests on; confirm them with the province's current checklist before release."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from enforcement.dangers.check_models import Checklist, ChecklistItem
+
+A_SOURCE = ("安监总管三〔2017〕121号《化工和危险化学品生产经营单位重大生产安全事故隐患判定标准"
+            "（试行）》")
 A_ITEMS = [
     "危险化学品生产、经营单位主要负责人和安全生产管理人员未依法经考核合格",
     "特种作业人员未持证上岗",
@@ -66,32 +74,26 @@ STARTER = [
 ]
 
 
-def load(apps, schema_editor):
-    Checklist = apps.get_model("enforcement", "Checklist")
-    Item = apps.get_model("enforcement", "ChecklistItem")
+@transaction.atomic
+def checklists_starter_ensure() -> int:
+    """Create the starter checklists that do not exist yet; returns how many were made."""
+    made = 0
     for category, name, industries, source, topics, major in STARTER:
-        checklist, made = Checklist.objects.get_or_create(
+        checklist, created = Checklist.objects.get_or_create(
             name=name, defaults={"category": category, "industries": industries,
                                  "source": source})
-        if not made:
+        if not created:
             continue
+        made += 1
         order = 0
         for t, (topic, items) in enumerate(topics, 1):
             order += 1
-            parent = Item.objects.create(checklist=checklist, level=1, code=f"{category}{t}",
-                                         content=topic, order=order)
+            parent = ChecklistItem.objects.create(checklist=checklist, level=1,
+                                                  code=f"{category}{t}", content=topic,
+                                                  order=order)
             for i, (content, basis) in enumerate(items, 1):
                 order += 1
-                Item.objects.create(checklist=checklist, parent=parent, level=2,
-                                    code=f"{category}{t}.{i}", content=content, basis=basis,
-                                    major=major, order=order)
-
-
-def unload(apps, schema_editor):
-    apps.get_model("enforcement", "Checklist").objects.filter(
-        name__in=[row[1] for row in STARTER]).delete()
-
-
-class Migration(migrations.Migration):
-    dependencies = [("enforcement", "0003_dangers_checks")]
-    operations = [migrations.RunPython(load, unload)]
+                ChecklistItem.objects.create(checklist=checklist, parent=parent, level=2,
+                                             code=f"{category}{t}.{i}", content=content,
+                                             basis=basis, major=major, order=order)
+    return made
