@@ -41,7 +41,8 @@ def extra_template(settings, tmp_path):
 def test_slices_register_their_sections():
     # the hub's own sections.py (the registry itself) is found too and registers nothing
     assert slice_modules_import("sections") == [
-        "enforcement.dangers.sections", "registry.enterprises.sections", "registry.floorplans.sections",
+        "enforcement.dangers.sections", "registry.enterprises.sections",
+        "registry.floorplans.sections",
         "registry.hazards.sections", "registry.licences.sections", "registry.resources.sections"]
     assert [(s.order, s.anchor, str(s.title), s.template)
             for s in sections.enterprise_sections()] == [
