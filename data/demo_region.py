@@ -26,6 +26,7 @@ from data.accounts import (
 from data.copy_load import copy_frame, ewkb_hex, indexes_deferred
 from data.demo_basemap import demo_basemap_delete
 from data.demo_commitments import demo_commitments_delete
+from data.demo_dangers import demo_dangers_delete
 from data.demo_files import demo_files_delete
 from data.demo_grids import demo_grids_delete
 from data.demo_hazards import demo_hazard_sources_delete
@@ -78,6 +79,7 @@ def region_delete(prefix: str) -> None:
     demo_knowledge_delete(prefix)
     like = [prefix + "%"]
     with connection.cursor() as cursor:
+        demo_dangers_delete(cursor, prefix)  # they point at grid cells, warnings, enterprises
         demo_grids_delete(cursor, prefix)  # its people, assignments, patrols point at cells
         cursor.execute("DELETE FROM geo_gridcell_responsible WHERE gridcell_id IN"
                        " (SELECT id FROM geo_gridcell WHERE division_code LIKE %s)", like)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from django.utils import timezone
 from procrastinate.contrib.django import app
 
 from enforcement.cases.services import case_deadlines_remind
 from enforcement.credit.services import listings_expire
+from enforcement.dangers.nudges import dangers_escalate
 from enforcement.grids.services import grid_assign
 
 
@@ -33,3 +35,12 @@ def case_deadlines(timestamp: int) -> int:
 def credit_listings_expire(timestamp: int) -> int:
     """Daily: blacklist entries past their publication term leave the list (移出)."""
     return listings_expire(now=datetime.fromtimestamp(timestamp, UTC))
+
+
+@app.periodic(cron="13 * * * *")
+@app.task(queue="enforcement", queueing_lock="dangers_escalate")
+def dangers_nudge(timestamp: int) -> dict:
+    """Hourly (a message goes once per item and level, so the hour only bounds the delay):
+    late check tasks and overdue hidden dangers told to the enterprise, then escalated to
+    the county, city and province a level per N days."""
+    return dangers_escalate(today=timezone.localdate(datetime.fromtimestamp(timestamp, UTC)))

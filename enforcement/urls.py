@@ -12,4 +12,5 @@ urlpatterns: list = [
     path("enforcement/risk/", include("enforcement.risk.urls")),
     path("enforcement/cases/", include("enforcement.cases.urls")),
     path("enforcement/credit/", include("enforcement.credit.urls")),
+    path("enforcement/dangers/", include("enforcement.dangers.urls")),
 ]

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from enforcement.cases.models import Case, PenaltyKind, DiscretionRange
+from enforcement.cases.models import Case, DiscretionRange, PenaltyKind
 
 
 def penalty_range(case: Case) -> DiscretionRange | None:

@@ -12,6 +12,7 @@ from data.demo_alarms import demo_rules_ensure
 from data.demo_basemap import demo_basemap_ensure
 from data.demo_cases import demo_cases_ensure
 from data.demo_commitments import demo_commitments_ensure
+from data.demo_dangers import demo_dangers_ensure
 from data.demo_files import demo_files_ensure
 from data.demo_grids import demo_grids_ensure
 from data.demo_hazards import demo_hazard_sources_ensure
@@ -88,6 +89,8 @@ class Command(BaseCommand):
         self.stdout.write(f"law enforcement in the demo county: {enforcement}")
         cases = demo_cases_ensure(region.park_code[:6] + "000000")
         self.stdout.write(f"enforcement cases of the park's county: {cases} created")
+        call_command("load_checklists", stdout=self.stdout)
+        self.stdout.write(f"hidden dangers of the demo enterprise: {demo_dangers_ensure()} created")
         made = demo_resources_ensure(region.resources, prefix=region.province_code[:2],
                                      today=timezone.localdate())
         self.stdout.write(f"emergency resources created: {sum(made.values())} "

@@ -50,7 +50,8 @@ def test_slices_register_their_sections():
         (20, "hazards", "重大危险源", "registry/hazards/_enterprise_section.html"),
         (25, "risk", "风险分级管控", "enforcement/risk/_enterprise_section.html"),
         (30, "resources", "周边应急资源", "registry/resources/_enterprise_section.html"),
-        (40, "plans", "厂区平面图", "registry/floorplans/_enterprise_section.html")]
+        (40, "plans", "厂区平面图", "registry/floorplans/_enterprise_section.html"),
+        (60, "dangers", "隐患排查治理", "enforcement/dangers/_enterprise_section.html")]
 
 
 def test_registered_section_shows_in_order_and_none_is_left_out(world, registry_copy,
