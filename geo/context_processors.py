@@ -30,6 +30,8 @@ class Nav:
     monitoring: bool = False  # alarms, commitments, grading, operation, reports
     chemicals: bool = False   # the chemicals catalogue (reference data)
     mine: bool = False        # an enterprise user's own file, first
+    enforcement: bool = False  # risk grading, hidden dangers, grids, inspections, cases
+    inspecting: bool = False   # the law-enforcement pages (plans, draws, item list, documents)
 
 
 def nav(request: HttpRequest) -> dict:
@@ -39,4 +41,6 @@ def nav(request: HttpRequest) -> dict:
     area = user.is_superuser or user.role == Role.ADMIN or user.role in GOVERNMENT_ROLES
     firm = user.role == Role.ENTERPRISE
     return {"nav": Nav(registry=area or firm, agencies=area or user.role == Role.AGENCY,
-                       monitoring=area or firm, chemicals=True, mine=firm)}
+                       monitoring=area or firm, chemicals=True, mine=firm,
+                       enforcement=area or firm,
+                       inspecting=area)}

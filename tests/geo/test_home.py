@@ -178,12 +178,16 @@ def test_the_navigation_fits_the_role(world, agency):
     province, enterprise = page(world.users["province"]), page(world.users["enterprise"])
     for html in (province, enterprise):
         assert 'id="nav-registry"' in html and 'id="nav-monitoring"' in html
+        assert 'id="nav-enforcement"' in html
+    # the law-enforcement pages are the government's; the enterprise keeps its risks
+    assert "/enforcement/plans/" in province and "/enforcement/plans/" not in enterprise
     assert 'id="nav-mine"' not in province
     assert enterprise.index('id="nav-mine"') < enterprise.index('id="nav-registry"')
     agency_page = page(agency)  # its own organisation's rows: no enterprise registry to list
     assert 'id="nav-registry"' not in agency_page and 'id="nav-monitoring"' not in agency_page
+    assert 'id="nav-enforcement"' not in agency_page
     assert 'id="nav-agencies"' in agency_page
     auditor = page(User.objects.create_user("auditor", password="pw", role=Role.AUDITOR))
-    for menu in ("nav-registry", "nav-monitoring", "nav-agencies", "nav-mine"):
+    for menu in ("nav-registry", "nav-monitoring", "nav-agencies", "nav-mine", "nav-enforcement"):
         assert f'id="{menu}"' not in auditor
     assert 'id="nav-notices"' in auditor and 'id="nav-data"' in auditor
