@@ -71,7 +71,8 @@ ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
 # Our own apps; a domain module (registry, …) is made of slices, each owning its
 # templates and static files (ARCHITECTURE.md "Modules and slices").
-LOCAL_APPS = ["geo", "layers", "tiles", "registry", "monitoring", "enforcement", "dashboards"]
+LOCAL_APPS = ["geo", "layers", "tiles", "registry", "monitoring", "enforcement", "response",
+              "dashboards"]
 SLICE_DIRS = sorted(path for app in LOCAL_APPS for path in (BASE_DIR / app).glob("*/")
                     if (path / "__init__.py").exists())
 
