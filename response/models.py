@@ -1,2 +1,4 @@
 """Face: the response models live in its slices; importing them here registers them
 with Django (app label `response`). Import lines only."""
+
+import response.incidents.models  # noqa: F401  (突发事件接报)

@@ -1,6 +1,8 @@
 """Face: the response pages (mounted at the site root by geo.urls), one include per
 slice. Include lines only."""
 
-from django.urls import include, path  # noqa: F401
+from django.urls import include, path
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("response/incidents/", include("response.incidents.urls")),
+]
