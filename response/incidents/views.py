@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from geo.offline import offline_once
@@ -113,8 +114,13 @@ def _incident(request: HttpRequest, pk: int):
 
 @login_required
 @require_GET
-def incident(request: HttpRequest, pk: int, *, form: ReportForm | None = None,
-             errors: list[str] | None = None, status: int = 200) -> HttpResponse:
+def incident(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, pk)
+
+
+def _detail(request: HttpRequest, pk: int, *, form: ReportForm | None = None,
+            errors: list[str] | None = None, status: int = 200) -> HttpResponse:
+    """One incident; also the answer of a refused follow-up or step (their POST)."""
     row = _incident(request, pk)
     point = row.geom
     reports = list(row.reports.all())
@@ -146,9 +152,9 @@ def incident_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.incident_follow_up(incident=row, user=request.user, report=form.report())
         except (ValidationError, PermissionDenied) as error:
-            return incident(request, pk, form=form, errors=_errors(error), status=400)
+            return _detail(request, pk, form=form, errors=_errors(error), status=400)
         return redirect("incidents:incident", pk)
-    return incident(request, pk, form=form, status=400)
+    return _detail(request, pk, form=form, status=400)
 
 
 @login_required
@@ -157,14 +163,14 @@ def incident_step(request: HttpRequest, pk: int) -> HttpResponse:
     row = _incident(request, pk)
     action = request.POST.get("action", "")
     if action not in flow.SUBMISSION.steps:
-        return incident(request, pk, errors=["?"], status=400)
+        return _detail(request, pk, errors=[_("无效的操作")], status=400)
     try:
         services.incident_step(incident=row, user=request.user, action=action,
                                reason=request.POST.get("reason", ""))
     except PermissionDenied as refused:
-        return incident(request, pk, errors=[str(refused)], status=403)
+        return _detail(request, pk, errors=[str(refused)], status=403)
     except ValidationError as error:
-        return incident(request, pk, errors=_errors(error), status=400)
+        return _detail(request, pk, errors=_errors(error), status=400)
     return redirect("incidents:incident", pk)
 
 
