@@ -5,4 +5,5 @@ from django.urls import include, path
 
 urlpatterns: list = [
     path("response/incidents/", include("response.incidents.urls")),
+    path("response/duty/", include("response.duty.urls")),
 ]
