@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 from itertools import chain
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from geo.models import User
 from geo.scope import Scope, scope_for_user_id
@@ -71,6 +71,12 @@ def incident_for_warning(*, scope: Scope, warning_id: int) -> Incident | None:
 def incidents_overdue(*, scope: Scope, now: datetime.datetime) -> QuerySet[Incident]:
     """Open incidents whose holding level is past its time to report up (超时未报)."""
     return incidents_scoped(scope=scope).filter(OPEN, due_at__lt=now).order_by("due_at")
+
+
+def incident_open_level_counts(*, scope: Scope) -> dict[int, int]:
+    """Open incidents by level (the large screen's panel), one query."""
+    return dict(incidents_scoped(scope=scope).filter(OPEN).order_by().values_list("level")
+                .annotate(n=Count("pk")))
 
 
 def incident_timeline(incident: Incident) -> list[dict]:

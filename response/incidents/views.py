@@ -22,6 +22,7 @@ from monitoring.alarms import selectors as alarm_selectors
 from response.incidents import flow, selectors, services
 from response.incidents.classification import Category, Level
 from response.incidents.forms import IntakeForm, ReportForm
+from response.incidents.keypoints import key_points
 from response.incidents.models import Stage
 
 PAGE = 50
@@ -139,7 +140,8 @@ def _detail(request: HttpRequest, pk: int, *, form: ReportForm | None = None,
         "map": page_map(element_id="incident-map", height=300,
                         marker=Marker(point.x, point.y, row.title), center=(point.x, point.y),
                         zoom=14),
-        "colour": level_colour(row.level)}, status=status)
+        "colour": level_colour(row.level),
+        "key_points": key_points(kind=row.kind, level=row.level)}, status=status)
 
 
 @login_required
