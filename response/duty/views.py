@@ -102,6 +102,16 @@ def _roster_page(request, roster, *, errors: list[str] | None = None,
         "errors": errors or []}, status=status)
 
 
+def _done(request: HttpRequest, roster, write) -> HttpResponse:
+    """Run one write of a roster page: back to the roster, or the page with the refusal."""
+    try:
+        write()
+    except (ValidationError, PermissionDenied) as error:
+        return _roster_page(request, roster, errors=_errors(error),
+                            status=403 if isinstance(error, PermissionDenied) else 400)
+    return redirect("duty:roster", roster.pk)
+
+
 @login_required
 @require_POST
 def swap_new(request: HttpRequest, pk: int) -> HttpResponse:
@@ -115,13 +125,8 @@ def swap_new(request: HttpRequest, pk: int) -> HttpResponse:
         roster=roster, user_id=d["to_user"]).values("user_id")).first()
     if shift is None or to_user is None:
         return _roster_page(request, roster, errors=[_("替班人须是该值班表的人员")], status=400)
-    try:
-        services.swap_request(shift=shift, user=request.user, role=d["role"], to_user=to_user,
-                              reason=d["reason"])
-    except (ValidationError, PermissionDenied) as error:
-        return _roster_page(request, roster, errors=_errors(error),
-                            status=403 if isinstance(error, PermissionDenied) else 400)
-    return redirect("duty:roster", pk)
+    return _done(request, roster, lambda: services.swap_request(
+        shift=shift, user=request.user, role=d["role"], to_user=to_user, reason=d["reason"]))
 
 
 @login_required
@@ -134,12 +139,8 @@ def swap_step(request: HttpRequest, pk: int, swap_pk: int) -> HttpResponse:
     action = request.POST.get("action", "")
     if action not in SWAPS.steps:
         return _roster_page(request, roster, errors=[_("无效的操作")], status=400)
-    try:
-        SWAPS.take(action, swap, user=request.user, reason=request.POST.get("reason", ""))
-    except (ValidationError, PermissionDenied) as error:
-        return _roster_page(request, roster, errors=_errors(error),
-                            status=403 if isinstance(error, PermissionDenied) else 400)
-    return redirect("duty:roster", pk)
+    return _done(request, roster, lambda: SWAPS.take(
+        action, swap, user=request.user, reason=request.POST.get("reason", "")))
 
 
 @login_required
@@ -149,11 +150,8 @@ def handover(request: HttpRequest, pk: int, shift_pk: int) -> HttpResponse:
     shift = roster.shifts.filter(pk=shift_pk).first()
     if shift is None:
         raise Http404
-    try:
-        services.handover_add(shift=shift, user=request.user, text=request.POST.get("text", ""))
-    except (ValidationError, PermissionDenied) as error:
-        return _roster_page(request, roster, errors=_errors(error), status=400)
-    return redirect("duty:roster", pk)
+    return _done(request, roster, lambda: services.handover_add(
+        shift=shift, user=request.user, text=request.POST.get("text", "")))
 
 
 @login_required
@@ -164,13 +162,9 @@ def log_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _roster_page(request, roster, errors=[_("日志不完整")], status=400)
     d = form.cleaned_data
-    try:
-        services.duty_log_add(roster=roster, user=request.user, kind=d["kind"], text=d["text"],
-                              incident_id=d["incident"])
-    except (ValidationError, PermissionDenied) as error:
-        return _roster_page(request, roster, errors=_errors(error),
-                            status=403 if isinstance(error, PermissionDenied) else 400)
-    return redirect("duty:roster", pk)
+    return _done(request, roster, lambda: services.duty_log_add(
+        roster=roster, user=request.user, kind=d["kind"], text=d["text"],
+        incident_id=d["incident"]))
 
 
 @login_required
