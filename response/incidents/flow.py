@@ -43,8 +43,7 @@ def user_level(user) -> str | None:
     if user.is_superuser or user.role == Role.ADMIN:
         return "any"
     if user.role in SUPERVISOR_ROLES and user.division_id:
-        level = user.division.level
-        return level if level in reporting.CHAIN else None
+        return reporting.level_of(user.division_id)
     return None
 
 

@@ -41,3 +41,13 @@ def level_above(holder: str) -> str | None:
 def division_at(code: str, level: str) -> str:
     """The 12-digit code of the division at `level` that contains `code`."""
     return code[:DIGITS[level]].ljust(12, "0")
+
+
+def level_of(code: str) -> str | None:
+    """The chain level of a 12-digit division code, read from the code itself (no query:
+    the header's queues ask it on every page): 省 XX0000000000, 市 XXXX00000000, 县
+    XXXXXX000000; a town, park or village takes no part in the chain."""
+    for level in reversed(CHAIN):
+        if code[DIGITS[level]:].strip("0") == "":
+            return level
+    return None

@@ -86,3 +86,20 @@ def test_follow_up_refused_to_another_county_and_after_close(people):
     with pytest.raises(ValidationError):
         incident_follow_up(incident=incident, user=people["county_a"], report=report)
     assert incident.reports.count() == 1
+
+
+def test_chain_level_from_the_division_code():
+    from response.incidents.reporting import level_of
+    assert [level_of(c) for c in ("320000000000", "320100000000", "320101000000",
+                                  "320101001000", "390221400003")] == [
+        "province", "city", "county", None, None]
+
+
+def test_header_counts_cost_no_division_query(people, django_assert_num_queries):
+    from geo.models import User
+    from geo.queues import header_counts
+    city = User.objects.get(pk=people["city"].pk)  # division not loaded
+    header_counts(city)  # warm the scope cache
+    city = User.objects.get(pk=people["city"].pk)
+    with django_assert_num_queries(1):
+        header_counts(city)
