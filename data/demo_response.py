@@ -61,7 +61,8 @@ def _roster_ensure(org: Organisation, now: datetime.datetime) -> int:
     role = _ROLES[_digits(org)]
     staff = [_staff(org, i, role) for i in range(STAFF)]
     demo = User.objects.filter(username=_DEMO_LEADERS[role], organisation=org).first()
-    leaders = ([demo] if demo else []) + staff[:2]
+    # the rotation's second week is the current one: the demo account leads it
+    leaders = [staff[0], *([demo] if demo else []), staff[1]]
     today = timezone.localdate(now)
     roster_create(user=staff[0], organisation=org, name=f"{org.name}{ROSTER_NAME}",
                   starts_on=today - datetime.timedelta(days=7),
@@ -80,7 +81,7 @@ def _staff(org: Organisation, i: int, role: str) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
         user = User(username=username, role=role, division_id=org.division_id,
-                    organisation=org, first_name=names[i][1:], last_name=names[i][0])
+                    organisation=org, first_name=names[i])  # 姓名 in one
         user.set_unusable_password()
         user.save()
     return user

@@ -88,7 +88,7 @@ def incident_new(request: HttpRequest) -> HttpResponse:
     if flow.user_level(request.user) is None:
         raise PermissionDenied
     form = IntakeForm(request.POST or None, initial={
-        "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")})
+        "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "level": Level.ORDINARY})
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
