@@ -15,7 +15,8 @@ def test_slices_register_their_queues_in_header_order():
         (1, "incidents_receive"), (2, "incidents_report"),
         (3, "notices_unread"), (4, "commitment_today"), (5, "alarms_acknowledge"),
         (6, "alarms_handle"), (7, "alarms_release"),
-        (8, "suppressions_decide"), (9, "duty_swaps"), (10, "enterprise_edits"), (15, "licences_expired"),
+        (8, "suppressions_decide"), (9, "duty_swaps"), (10, "enterprise_edits"),
+        (15, "licences_expired"),
         (20, "hazard_filings"), (30, "plan_filings"), (40, "hazard_returned"),
         (50, "plan_returned"), (60, "notices_review")]
 
