@@ -147,3 +147,12 @@ def test_a_warning_out_of_scope_opens_nothing(client, people, world):
     assert c.get(f"/response/incidents/from-warning/{warning.pk}/").status_code == 404
     assert c.post(f"/response/incidents/from-warning/{warning.pk}/").status_code == 404
     assert not Incident.objects.exists()
+
+
+def test_the_firm_sees_its_warning_but_opens_no_incident(client, people, world):
+    warning = _warning(world.enterprises_a[0])  # the enterprise user's own firm
+    c = signed_in(client, people["enterprise"])
+    page = c.get(f"/response/incidents/from-warning/{warning.pk}/")
+    assert page.status_code == 200 and b'id="open-incident"' not in page.content
+    assert c.post(f"/response/incidents/from-warning/{warning.pk}/").status_code == 403
+    assert not Incident.objects.exists()
