@@ -71,7 +71,8 @@ ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
 # Our own apps; a domain module (registry, …) is made of slices, each owning its
 # templates and static files (ARCHITECTURE.md "Modules and slices").
-LOCAL_APPS = ["geo", "layers", "tiles", "registry", "monitoring", "enforcement", "dashboards"]
+LOCAL_APPS = ["geo", "layers", "tiles", "registry", "monitoring", "enforcement", "response",
+              "dashboards"]
 SLICE_DIRS = sorted(path for app in LOCAL_APPS for path in (BASE_DIR / app).glob("*/")
                     if (path / "__init__.py").exists())
 
@@ -311,6 +312,9 @@ EVENT_REPLAY_MAX = _env_int("EVENT_REPLAY_MAX", 500)  # events replayed after a 
 # The daily safety commitment is due before this local time (HH:MM): reference §4, 广东 and
 # 浙江 require it "before 10:00 each day".
 COMMITMENT_DEADLINE = os.environ.get("COMMITMENT_DEADLINE", "10:00")
+# Each level reports an incident up within this many minutes of receiving it (逐级上报,
+# 《生产安全事故报告和调查处理条例》§11: "每级上报的时间不得超过2小时"; response.incidents).
+INCIDENT_REPORT_MINUTES = _env_int("INCIDENT_REPORT_MINUTES", 120)
 
 # --- Single sign-on: SafeAtlas as an OAuth2 / OpenID Connect provider (ADR 0026) -----------
 # The ID tokens' RS256 key: OIDC_RSA_PRIVATE_KEY (PEM text) or the file OIDC_KEY_FILE, which

@@ -28,6 +28,7 @@ urlpatterns = [
     path("ogc/", include("layers.ogc.urls")),
     path("", include("monitoring.urls")),
     path("", include("enforcement.urls")),
+    path("", include("response.urls")),
     path("tiles/", include("tiles.urls")),
     path("dash/", include("dashboards.urls")),
     path("", include("registry.urls")),

@@ -17,8 +17,8 @@ from monitoring.alarms.models import Alarm
 from tests.dashboards.conftest import logged_in
 from tests.dashboards.test_onemap import find, texts
 
-PANELS = ["enterprises", "hazards", "alarms", "warnings", "operation", "commitments",
-          "alarm_trend", "grids"]
+PANELS = ["enterprises", "hazards", "alarms", "warnings", "incidents", "operation",
+          "commitments", "alarm_trend", "grids"]
 
 
 def _figures(scope) -> dict[str, dict[str, object]]:

@@ -152,8 +152,8 @@ def test_the_home_costs_a_fixed_number_of_queries(world, waiting, django_assert_
     c.get("/")
     cache.clear()
     # the user, the division of the greeting, the notices, one query for the header's and
-    # the to-dos' counts, seven for the blocks (the monitoring block two), the bureau's
-    # systems (geo.portal)
+    # the to-dos' counts, seven for the blocks (the monitoring block two; who is on duty),
+    # the bureau's systems (geo.portal)
     with django_assert_max_num_queries(12):
         c.get("/")
     with CaptureQueriesContext(connection) as cached:  # shared blocks from the cache

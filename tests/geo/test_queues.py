@@ -12,9 +12,11 @@ from geo.models import User
 
 def test_slices_register_their_queues_in_header_order():
     assert [(q.order, q.key) for q in queues.work_queues()] == [
+        (1, "incidents_receive"), (2, "incidents_report"),
         (3, "notices_unread"), (4, "commitment_today"), (5, "alarms_acknowledge"),
         (6, "alarms_handle"), (7, "alarms_release"),
-        (8, "suppressions_decide"), (10, "enterprise_edits"), (15, "licences_expired"),
+        (8, "suppressions_decide"), (9, "duty_swaps"), (10, "enterprise_edits"),
+        (15, "licences_expired"),
         (20, "hazard_filings"), (30, "plan_filings"), (40, "hazard_returned"),
         (45, "risk_unidentified"), (50, "plan_returned"), (55, "grid_claims"),
         (56, "grid_disputes"), (60, "notices_review")]

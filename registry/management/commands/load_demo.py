@@ -23,6 +23,7 @@ from data.demo_monitoring import demo_monitoring_ensure
 from data.demo_region import LoadReport, RegionConflict, load_demo
 from data.demo_reports import demo_reports_ensure
 from data.demo_resources import demo_resources_ensure
+from data.demo_response import demo_response_ensure
 from data.demo_risk import demo_risk_ensure
 from data.demo_risk_grading import demo_risk_grading_ensure
 from data.divisions import TREES
@@ -95,6 +96,8 @@ class Command(BaseCommand):
                                      today=timezone.localdate())
         self.stdout.write(f"emergency resources created: {sum(made.values())} "
                           f"({', '.join(f'{layer} {n}' for layer, n in made.items())})")
+        duty = demo_response_ensure(region.province_code[:2], region.park_code)
+        self.stdout.write(f"duty rosters and past incidents: {duty}")
         if scale is None:  # a million enterprises × 7 days is the job runner's to make
             scored = demo_risk_ensure(now=timezone.now())
             self.stdout.write(f"dynamic risk: {scored} enterprises scored, last 7 days")
