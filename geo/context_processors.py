@@ -32,6 +32,7 @@ class Nav:
     mine: bool = False        # an enterprise user's own file, first
     enforcement: bool = False  # risk grading, hidden dangers, grids, inspections, cases
     inspecting: bool = False   # the law-enforcement pages (plans, draws, item list, documents)
+    response: bool = False     # incidents and duty (the government's)
 
 
 def nav(request: HttpRequest) -> dict:
@@ -43,4 +44,4 @@ def nav(request: HttpRequest) -> dict:
     return {"nav": Nav(registry=area or firm, agencies=area or user.role == Role.AGENCY,
                        monitoring=area or firm, chemicals=True, mine=firm,
                        enforcement=area or firm,
-                       inspecting=area)}
+                       inspecting=area, response=area)}

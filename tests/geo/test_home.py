@@ -181,6 +181,7 @@ def test_the_navigation_fits_the_role(world, agency):
         assert 'id="nav-enforcement"' in html
     # the law-enforcement pages are the government's; the enterprise keeps its risks
     assert "/enforcement/plans/" in province and "/enforcement/plans/" not in enterprise
+    assert 'id="nav-response"' in province and 'id="nav-response"' not in enterprise
     assert 'id="nav-mine"' not in province
     assert enterprise.index('id="nav-mine"') < enterprise.index('id="nav-registry"')
     agency_page = page(agency)  # its own organisation's rows: no enterprise registry to list
