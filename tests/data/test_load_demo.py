@@ -10,9 +10,9 @@ import pytest
 import shapely
 from django.contrib.auth import SESSION_KEY
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count
-from django.test import Client, override_settings
+from django.test import Client
 from django.utils import timezone
 from django_otp.oath import TOTP
 
@@ -153,29 +153,7 @@ def test_scale_path_at_a_tiny_scale(fast_passwords):
     assert scalar(indexes) == before >= 10  # every index dropped for COPY came back
 
 
-# ---- the loaded region: one load for the tests that only read it ------------------------
-@pytest.fixture(scope="class")
-def loaded(django_db_setup, django_db_blocker) -> str:
-    """One `load_demo` for the class (7 loads before), in a transaction rolled back after its
-    last test; each test runs in a savepoint inside it (pytest-django's `db`), so what a
-    test writes (sign-ins, sessions) is gone before the next one."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            with override_settings(PASSWORD_HASHERS=[
-                    "django.contrib.auth.hashers.MD5PasswordHasher"]):
-                out = load()
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    yield out
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
-
-
+# ---- the loaded region: one load (tests/data/conftest.py) for the tests that read it --
 @pytest.mark.django_db
 class TestTheLoadedRegion:
     def test_loaded_region_nests_and_matches_the_generator(self, loaded):
