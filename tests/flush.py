@@ -34,7 +34,8 @@ def tables_with_rows(connection) -> list[str]:
         return [tables[i] for (i,) in cursor.fetchall()]
 
 
-# Row triggers on DELETE: the security-event log refuses deletes (append-only), not TRUNCATE.
+# Row triggers on DELETE: the append-only logs (security events, evidence entries) refuse
+# deletes, not TRUNCATE.
 REFUSING_DELETE = """SELECT DISTINCT tgrelid::regclass::text FROM pg_trigger
                      WHERE NOT tgisinternal AND tgtype & 1 = 1 AND tgtype & 8 = 8"""
 
@@ -53,7 +54,8 @@ def empty(connection) -> None:
             if not (tables := tables_with_rows(connection)):
                 return
             if truncate := [quote(t) for t in tables if t in refusing]:
-                cursor.execute(f"TRUNCATE {', '.join(truncate)}")
+                # CASCADE: the tables that refer to a log are emptied here anyway
+                cursor.execute(f"TRUNCATE {', '.join(truncate)} CASCADE")
             for table in tables:
                 if table not in refusing:
                     cursor.execute(f"DELETE FROM {quote(table)}")
