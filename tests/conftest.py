@@ -12,6 +12,9 @@ from geo.credit_code import make_credit_code
 from geo.models import Division, Organisation, Role, User
 from geo.tokens import token_create
 from registry.enterprises.models import Enterprise
+from tests import flush
+
+flush.install()  # transactional tests empty only the tables they wrote (tests/flush.py)
 
 
 def box(x0: float, y0: float, x1: float, y1: float) -> MultiPolygon:

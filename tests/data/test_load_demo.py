@@ -95,58 +95,6 @@ def scalar(sql: str, params=()) -> int:
 
 
 @pytest.mark.django_db
-def test_loaded_region_nests_and_matches_the_generator(fast_passwords):
-    load()
-    region = generate_region()
-    assert counts() == {"divisions": 688, "grid": 2480, "enterprises": 1240,
-                        "organisations": 59, "users": 11, "tokens": 1}  # 57 + 2 agencies
-    stored = dict(Division.objects.values_list("code", "geom"))
-    assert list(stored) == region.divisions["code"].tolist()
-    assert shapely.equals_exact(shapely.from_wkb([bytes(g.wkb) for g in stored.values()]),
-                                region.divisions["geom"].to_numpy(), 0).all()
-    # every child inside its parent (1e-7° ≈ 1 cm of tolerance), every enterprise in its village
-    assert scalar("SELECT count(*) FROM geo_division c JOIN geo_division p"
-                  " ON p.code = c.parent_id WHERE NOT ST_Covers(ST_Buffer(p.geom, 1e-7), c.geom)"
-                  ) == 0
-    assert scalar("SELECT count(*) FROM geo_gridcell c JOIN geo_gridcell p ON p.id = c.parent_id"
-                  " WHERE NOT ST_Covers(ST_Buffer(p.geom, 1e-7), c.geom)") == 0
-    assert scalar("SELECT count(*) FROM registry_enterprise e JOIN geo_division d"
-                  " ON d.code = e.division_code WHERE d.level = 'village'"
-                  " AND ST_Covers(d.geom, e.geom)") == 1240
-    park = Enterprise.objects.filter(division_code__startswith=PARK)
-    assert park.count() == 40 and park.filter(has_major_hazard=True).count() == 9
-    assert park.filter(organisation__isnull=False).count() == 40
-    assert Licence.objects.filter(division_code__startswith=PARK).count() == 40  # one each
-    assert set(GridCell.objects.values_list("level", flat=True).distinct()) == {1, 2, 3, 4}
-
-
-@pytest.mark.django_db
-def test_one_account_per_role_that_can_sign_in(fast_passwords):
-    out = load()
-    users = {u.username: u for u in User.objects.select_related("division", "organisation")}
-    assert sorted(u.role for u in users.values()) == sorted(r for _, r, _ in ACCOUNTS)
-    assert set(Role.values) == {u.role for u in users.values()}
-    assert users["admin"].is_superuser
-    assert users["agency"].organisation.kind == "agency"  # linked once the agencies exist
-    assert users["county"].division_id == PARK[:6] + "000000"
-    assert users["park"].division_id == PARK + "000"
-    assert users["park"].role == Role.PARK
-    enterprise = Enterprise.objects.get(organisation=users["enterprise"].organisation)
-    assert enterprise.division_code.startswith(PARK) and enterprise.has_major_hazard
-    assert scope_for_user(users["park"]).prefix == PARK
-    assert scope_for_user(users["province"]).prefix == "39"
-    secrets = printed_secrets(out)
-    assert sorted(secrets) == ["admin", "auditor", "security"]
-    for username, _, _ in ACCOUNTS:
-        assert f"{username:<11} {password_for(username)}" in out
-        assert sign_in(username, secrets.get(username)), username
-    token = out.split("API token: ")[1].split()[0]
-    assert token_user_id(token) == users["analyst"].pk
-    assert ApiToken.objects.get(user=users["analyst"]).access == "read"
-    assert users["grid"].grid_cells.count() == 1
-
-
-@pytest.mark.django_db
 def test_running_twice_reuses_everything(fast_passwords):
     first_out = load()
     first = counts()
@@ -160,20 +108,6 @@ def test_running_twice_reuses_everything(fast_passwords):
     assert "licences outside the park: 0 created" in out
     assert "emergency resources created: 0 (fire_stations 0, medical_facilities 0," in out
     assert (resource_counts(), licence_counts(outside_park=False)) == (resources, licences)
-
-
-@pytest.mark.django_db
-def test_park_major_hazard_sources_are_graded_by_gb18218(fast_passwords):
-    from registry.hazards.models import HazardSource
-
-    assert "major hazard sources in the park: 9 created" in load()
-    sources = HazardSource.objects.order_by("enterprise__credit_code")
-    assert sources.count() == 9
-    assert all(s.division_code.startswith(PARK) and s.is_major for s in sources)
-    # chlorine 30 t with 60 people exposed is reference case T3: S 6, R 36, level 3
-    first = sources[0]
-    assert (first.s_value, first.r_value, first.level) == (6, 36, 3)
-    assert sorted(s.level for s in sources) == [1, 3, 3, 3, 3, 3, 3, 4, 4]
 
 
 @pytest.mark.django_db
@@ -219,76 +153,130 @@ def test_scale_path_at_a_tiny_scale(fast_passwords):
     assert scalar(indexes) == before >= 10  # every index dropped for COPY came back
 
 
-# ---- emergency resources and licences outside the park ----------------------------------
+# ---- the loaded region: one load (tests/data/conftest.py) for the tests that read it --
 @pytest.mark.django_db
-def test_every_resource_layer_is_filled_in_its_villages(fast_passwords):
-    out = load()
-    assert resource_counts() == RESOURCES
-    assert ("emergency resources created: 311 (fire_stations 35, medical_facilities 106,"
-            " emergency_organisations 17, warehouses 17, experts 19, rescue_teams 30,"
-            " shelters 87)") in out
-    for model in MODELS.values():  # each in the village whose code it carries
-        assert scalar(f"SELECT count(*) FROM {model._meta.db_table} r JOIN geo_division d"
-                      " ON d.code = r.division_code WHERE d.level = 'village'"
-                      " AND ST_Covers(d.geom, r.geom)") == model.objects.count()
-    shelters = MODELS["shelters"].objects
-    assert dict(shelters.values_list("kind").annotate(n=Count("id")).order_by("kind")) \
-        == {"indoor": 12, "outdoor": 75}
-    assert shelters.filter(name__endswith="中心广场应急避难场所").count() == 71  # every town
-    assert all(s.area_m2 == s.capacity * (2 if s.kind == "indoor" else Decimal("1.5"))
-               for s in shelters.exclude(name__endswith="中心公园应急避难场所"))
-    park = MODELS["warehouses"].objects.get(name="沿江化工园区危险化学品应急物资储备库")
-    assert list(park.items.order_by("item").values_list("item", flat=True)[:3]) == [
-        "可燃气体检测仪", "吸附棉", "围油栏"]
-    foam = park.items.get(item="泡沫灭火剂")
-    assert (foam.quantity, foam.unit, (foam.expiry_date - timezone.localdate()).days) == (
-        60, "吨", 2922)  # 96 months of shelf life from today
+class TestTheLoadedRegion:
+    def test_loaded_region_nests_and_matches_the_generator(self, loaded):
+        region = generate_region()
+        assert counts() == {"divisions": 688, "grid": 2480, "enterprises": 1240,
+                            "organisations": 59, "users": 11, "tokens": 1}  # 57 + 2 agencies
+        stored = dict(Division.objects.values_list("code", "geom"))
+        assert list(stored) == region.divisions["code"].tolist()
+        assert shapely.equals_exact(shapely.from_wkb([bytes(g.wkb) for g in stored.values()]),
+                                    region.divisions["geom"].to_numpy(), 0).all()
+        # every child inside its parent (1e-7° ≈ 1 cm of tolerance), every enterprise in its
+        # village
+        assert scalar("SELECT count(*) FROM geo_division c JOIN geo_division p"
+                      " ON p.code = c.parent_id"
+                      " WHERE NOT ST_Covers(ST_Buffer(p.geom, 1e-7), c.geom)") == 0
+        assert scalar("SELECT count(*) FROM geo_gridcell c JOIN geo_gridcell p"
+                      " ON p.id = c.parent_id"
+                      " WHERE NOT ST_Covers(ST_Buffer(p.geom, 1e-7), c.geom)") == 0
+        assert scalar("SELECT count(*) FROM registry_enterprise e JOIN geo_division d"
+                      " ON d.code = e.division_code WHERE d.level = 'village'"
+                      " AND ST_Covers(d.geom, e.geom)") == 1240
+        park = Enterprise.objects.filter(division_code__startswith=PARK)
+        assert park.count() == 40 and park.filter(has_major_hazard=True).count() == 9
+        assert park.filter(organisation__isnull=False).count() == 40
+        assert Licence.objects.filter(division_code__startswith=PARK).count() == 40  # one each
+        assert set(GridCell.objects.values_list("level", flat=True).distinct()) == {1, 2, 3, 4}
 
+    def test_one_account_per_role_that_can_sign_in(self, loaded):
+        out = loaded
+        users = {u.username: u for u in User.objects.select_related("division", "organisation")}
+        assert sorted(u.role for u in users.values()) == sorted(r for _, r, _ in ACCOUNTS)
+        assert set(Role.values) == {u.role for u in users.values()}
+        assert users["admin"].is_superuser
+        assert users["agency"].organisation.kind == "agency"  # linked once the agencies exist
+        assert users["county"].division_id == PARK[:6] + "000000"
+        assert users["park"].division_id == PARK + "000"
+        assert users["park"].role == Role.PARK
+        enterprise = Enterprise.objects.get(organisation=users["enterprise"].organisation)
+        assert enterprise.division_code.startswith(PARK) and enterprise.has_major_hazard
+        assert scope_for_user(users["park"]).prefix == PARK
+        assert scope_for_user(users["province"]).prefix == "39"
+        secrets = printed_secrets(out)
+        assert sorted(secrets) == ["admin", "auditor", "security"]
+        for username, _, _ in ACCOUNTS:
+            assert f"{username:<11} {password_for(username)}" in out
+            assert sign_in(username, secrets.get(username)), username
+        token = out.split("API token: ")[1].split()[0]
+        assert token_user_id(token) == users["analyst"].pk
+        assert ApiToken.objects.get(user=users["analyst"]).access == "read"
+        assert users["grid"].grid_cells.count() == 1
 
-@pytest.mark.django_db
-def test_rescue_teams_stand_by_the_chemical_park(fast_passwords):
-    load()
-    near = ("SELECT count(*) FROM registry_rescueteam t JOIN geo_division d"
-            " ON d.code = %s WHERE ST_DWithin(t.geom::geography, d.geom::geography, %s)")
-    assert scalar(near, [PARK + "000", 0]) == 10   # the park's own team and 9 plant brigades
-    assert scalar(near, [PARK + "000", 1000]) == 11  # and the provincial base at its gate
-    assert scalar(near, [PARK + "000", 5000]) == 12  # and the county's team
+    def test_park_major_hazard_sources_are_graded_by_gb18218(self, loaded):
+        from registry.hazards.models import HazardSource
 
+        assert "major hazard sources in the park: 9 created" in loaded
+        sources = HazardSource.objects.order_by("enterprise__credit_code")
+        assert sources.count() == 9
+        assert all(s.division_code.startswith(PARK) and s.is_major for s in sources)
+        # chlorine 30 t with 60 people exposed is reference case T3: S 6, R 36, level 3
+        first = sources[0]
+        assert (first.s_value, first.r_value, first.level) == (6, 36, 3)
+        assert sorted(s.level for s in sources) == [1, 3, 3, 3, 3, 3, 3, 4, 4]
 
-@pytest.mark.django_db
-def test_nearest_resources_of_a_park_plant_are_no_longer_empty(fast_passwords):
-    load()
-    plant = Enterprise.objects.get(organisation__user__username="enterprise")
-    client = Client()
-    client.force_login(User.objects.get(username="county"))
-    got = client.get("/api/resources/nearest", {
-        "lon": plant.geom.x, "lat": plant.geom.y, "n": 3, "radius": 10000}).json()
-    assert [(r["layer"], r["name"]) for r in got["results"]] == [
-        ("rescue_teams", f"{plant.name}专职消防队"),
-        ("rescue_teams", "光恒精细化工有限责任公司专职消防队"),
-        ("rescue_teams", "维远化工有限公司专职消防队")]
-    client.force_login(User.objects.get(username="enterprise"))  # public layers only
-    got = client.get("/api/resources/nearest", {
-        "lon": plant.geom.x, "lat": plant.geom.y, "n": 3, "radius": 10000}).json()
-    assert [(r["layer"], r["name"]) for r in got["results"]] == [
-        ("fire_stations", "沿江化工园区特勤消防站"),
-        ("shelters", "沿江化工园区应急疏散安置点（牛青乡）")]
+    def test_every_resource_layer_is_filled_in_its_villages(self, loaded):
+        out = loaded
+        assert resource_counts() == RESOURCES
+        assert ("emergency resources created: 311 (fire_stations 35, medical_facilities 106,"
+                " emergency_organisations 17, warehouses 17, experts 19, rescue_teams 30,"
+                " shelters 87)") in out
+        for model in MODELS.values():  # each in the village whose code it carries
+            assert scalar(f"SELECT count(*) FROM {model._meta.db_table} r JOIN geo_division d"
+                          " ON d.code = r.division_code WHERE d.level = 'village'"
+                          " AND ST_Covers(d.geom, r.geom)") == model.objects.count()
+        shelters = MODELS["shelters"].objects
+        assert dict(shelters.values_list("kind").annotate(n=Count("id")).order_by("kind")) \
+            == {"indoor": 12, "outdoor": 75}
+        assert shelters.filter(name__endswith="中心广场应急避难场所").count() == 71  # every town
+        assert all(s.area_m2 == s.capacity * (2 if s.kind == "indoor" else Decimal("1.5"))
+                   for s in shelters.exclude(name__endswith="中心公园应急避难场所"))
+        park = MODELS["warehouses"].objects.get(name="沿江化工园区危险化学品应急物资储备库")
+        assert list(park.items.order_by("item").values_list("item", flat=True)[:3]) == [
+            "可燃气体检测仪", "吸附棉", "围油栏"]
+        foam = park.items.get(item="泡沫灭火剂")
+        assert (foam.quantity, foam.unit, (foam.expiry_date - timezone.localdate()).days) == (
+            60, "吨", 2922)  # 96 months of shelf life from today
 
+    def test_rescue_teams_stand_by_the_chemical_park(self, loaded):
+        near = ("SELECT count(*) FROM registry_rescueteam t JOIN geo_division d"
+                " ON d.code = %s WHERE ST_DWithin(t.geom::geography, d.geom::geography, %s)")
+        assert scalar(near, [PARK + "000", 0]) == 10   # the park's own team and 9 plant brigades
+        assert scalar(near, [PARK + "000", 1000]) == 11  # and the provincial base at its gate
+        assert scalar(near, [PARK + "000", 5000]) == 12  # and the county's team
 
-@pytest.mark.django_db
-def test_enterprises_outside_the_park_hold_the_licences_their_trade_needs(fast_passwords):
-    load()
-    graded = Enterprise.objects.exclude(division_code__startswith=PARK).filter(
-        standardisation_grade__in=["2", "3"])
-    assert licence_counts(outside_park=True) == {**LICENCES_OUTSIDE,
-                                                 "standardisation": graded.count()}
-    assert graded.count() > 300
-    producers = Enterprise.objects.exclude(division_code__startswith=PARK).filter(
-        industry__regex=r"^C2[56]")
-    assert producers.count() == 138 and producers.filter(licences__kind="safety_production",
-                                                         licences__number__contains="WH安许证字"
-                                                         ).count() == 138
-    assert graded.filter(standardisation_valid_to__isnull=True).count() == 0
-    stages = {lic.warning_stage for lic in licences_expiring(
-        scope=EVERYTHING, today=timezone.localdate(), warned_only=True)}
-    assert stages == {"expired", "7", "30", "90"}  # the warnings page has every stage
+    def test_nearest_resources_of_a_park_plant_are_no_longer_empty(self, loaded):
+        plant = Enterprise.objects.get(organisation__user__username="enterprise")
+        client = Client()
+        client.force_login(User.objects.get(username="county"))
+        got = client.get("/api/resources/nearest", {
+            "lon": plant.geom.x, "lat": plant.geom.y, "n": 3, "radius": 10000}).json()
+        assert [(r["layer"], r["name"]) for r in got["results"]] == [
+            ("rescue_teams", f"{plant.name}专职消防队"),
+            ("rescue_teams", "光恒精细化工有限责任公司专职消防队"),
+            ("rescue_teams", "维远化工有限公司专职消防队")]
+        client.force_login(User.objects.get(username="enterprise"))  # public layers only
+        got = client.get("/api/resources/nearest", {
+            "lon": plant.geom.x, "lat": plant.geom.y, "n": 3, "radius": 10000}).json()
+        assert [(r["layer"], r["name"]) for r in got["results"]] == [
+            ("fire_stations", "沿江化工园区特勤消防站"),
+            ("shelters", "沿江化工园区应急疏散安置点（牛青乡）")]
+
+    def test_enterprises_outside_the_park_hold_the_licences_their_trade_needs(self, loaded):
+        graded = Enterprise.objects.exclude(division_code__startswith=PARK).filter(
+            standardisation_grade__in=["2", "3"])
+        assert licence_counts(outside_park=True) == {**LICENCES_OUTSIDE,
+                                                     "standardisation": graded.count()}
+        assert graded.count() > 300
+        producers = Enterprise.objects.exclude(division_code__startswith=PARK).filter(
+            industry__regex=r"^C2[56]")
+        assert producers.count() == 138 and producers.filter(licences__kind="safety_production",
+                                                             licences__number__contains="WH安许证字"
+                                                             ).count() == 138
+        assert graded.filter(standardisation_valid_to__isnull=True).count() == 0
+        stages = {lic.warning_stage for lic in licences_expiring(
+            scope=EVERYTHING, today=timezone.localdate(), warned_only=True)}
+        assert stages == {"expired", "7", "30", "90"}  # the warnings page has every stage
+
