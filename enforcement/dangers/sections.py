@@ -14,7 +14,7 @@ from layers.maps import Dot, level_colour
 from registry.enterprises.sections import Contribution, FileRequest, enterprise_section
 
 
-@enterprise_section(60, gettext_lazy("隐患排查治理"), anchor="dangers",
+@enterprise_section(50, gettext_lazy("隐患排查治理"), anchor="dangers",
                     template="enforcement/dangers/_enterprise_section.html")
 def dangers_section(file: FileRequest) -> Contribution:
     rows = enterprise_dangers(scope=file.scope, enterprise=file.enterprise)

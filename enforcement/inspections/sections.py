@@ -12,7 +12,7 @@ from registry.enterprises.sections import Contribution, FileRequest, enterprise_
 SHOWN = 20
 
 
-@enterprise_section(60, gettext_lazy("现场检查"), anchor="inspections",
+@enterprise_section(55, gettext_lazy("现场检查"), anchor="inspections",
                     template="enforcement/inspections/_enterprise_section.html")
 def inspections_section(file: FileRequest) -> Contribution:
     rows = enterprise_inspections(scope=file.scope, enterprise_id=file.enterprise.pk)[:SHOWN]

@@ -17,9 +17,10 @@ def test_slices_register_their_queues_in_header_order():
         (6, "alarms_handle"), (7, "alarms_release"),
         (8, "suppressions_decide"), (9, "duty_swaps"), (10, "enterprise_edits"),
         (15, "licences_expired"),
-        (20, "hazard_filings"), (30, "plan_filings"), (40, "hazard_returned"),
-        (45, "risk_unidentified"), (50, "plan_returned"), (55, "grid_claims"),
-        (56, "grid_disputes"), (60, "notices_review")]
+        (20, "hazard_filings"), (25, "dangers_to_confirm"), (26, "dangers_overdue"),
+        (30, "plan_filings"), (40, "hazard_returned"), (45, "dangers_to_work"),
+        (45, "risk_unidentified"), (50, "inspections_waiting"), (50, "plan_returned"),
+        (55, "grid_claims"), (56, "grid_disputes"), (60, "notices_review")]
 
 
 def test_a_key_is_registered_once():

@@ -41,9 +41,11 @@ def extra_template(settings, tmp_path):
 def test_slices_register_their_sections():
     # the hub's own sections.py (the registry itself) is found too and registers nothing
     assert slice_modules_import("sections") == [
-        "enforcement.risk.sections", "registry.enterprises.sections",
-        "registry.floorplans.sections", "registry.hazards.sections",
-        "registry.licences.sections", "registry.resources.sections"]
+        "enforcement.cases.sections", "enforcement.dangers.sections",
+        "enforcement.inspections.sections", "enforcement.risk.sections",
+        "registry.enterprises.sections", "registry.floorplans.sections",
+        "registry.hazards.sections", "registry.licences.sections",
+        "registry.resources.sections"]
     assert [(s.order, s.anchor, str(s.title), s.template)
             for s in sections.enterprise_sections()] == [
         (10, "licences", "证照", "registry/licences/_enterprise_section.html"),
@@ -51,7 +53,9 @@ def test_slices_register_their_sections():
         (25, "risk", "风险分级管控", "enforcement/risk/_enterprise_section.html"),
         (30, "resources", "周边应急资源", "registry/resources/_enterprise_section.html"),
         (40, "plans", "厂区平面图", "registry/floorplans/_enterprise_section.html"),
-        (60, "dangers", "隐患排查治理", "enforcement/dangers/_enterprise_section.html")]
+        (50, "dangers", "隐患排查治理", "enforcement/dangers/_enterprise_section.html"),
+        (55, "inspections", "现场检查", "enforcement/inspections/_enterprise_section.html"),
+        (60, "cases", "行政处罚案件", "enforcement/cases/_enterprise_section.html")]
 
 
 def test_registered_section_shows_in_order_and_none_is_left_out(world, registry_copy,
@@ -76,11 +80,13 @@ def test_registered_section_shows_in_order_and_none_is_left_out(world, registry_
     html = r.content.decode()
     toc = re.search(r'<nav class="toc">(.*?)</nav>', html, re.S).group(1)
     assert re.findall(r'href="([^"]+)"', toc) == [
-        *HUB_TOC, "#licences", "#extra", "#hazards", "#risk", "#resources", "#plans", "#history"]
+        *HUB_TOC, "#licences", "#extra", "#hazards", "#risk", "#resources", "#plans",
+        "#dangers", "#inspections", "#history"]
     assert re.findall(r'<a href="#extra">([^<]+)</a>', toc) == ["附加"]
     assert re.findall(r'<section class="card" id="([\w-]+)"', html) == [
         "map", "basic", "people", "supervision", "managers", "trainings", "investments",
-        "licences", "extra", "hazards", "risk", "resources", "plans", "history"]
+        "licences", "extra", "hazards", "risk", "resources", "plans", "dangers",
+        "inspections", "history"]
     assert f'<p id="extra-text">给{ent.name}</p>' in html
     assert "nothing" not in html and "空" not in toc
     # the contribution's dot is on the one site map
