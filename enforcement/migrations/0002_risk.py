@@ -60,7 +60,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('equipment', '设备设施'), ('activity', '作业活动'), ('area', '场所区域')], max_length=12, verbose_name='类型')),
                 ('hazard_factors', models.TextField(verbose_name='危险有害因素')),
                 ('accident_types', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('struck_by_object', '物体打击'), ('vehicle', '车辆伤害'), ('machinery', '机械伤害'), ('lifting', '起重伤害'), ('electric_shock', '触电'), ('drowning', '淹溺'), ('burn', '灼烫'), ('fire', '火灾'), ('fall', '高处坠落'), ('collapse', '坍塌'), ('roof_fall', '冒顶片帮'), ('flooding', '透水'), ('blasting', '放炮'), ('explosive', '火药爆炸'), ('gas_explosion', '瓦斯爆炸'), ('boiler_explosion', '锅炉爆炸'), ('vessel_explosion', '容器爆炸'), ('other_explosion', '其他爆炸'), ('poisoning', '中毒和窒息'), ('other', '其他伤害')], max_length=32), blank=True, default=list, size=None, verbose_name='可能导致的事故类型')),
-                ('measures', models.JSONField(default=list, help_text='[{"kind": 措施类别, "text": 措施}]', verbose_name='建议管控措施')),
+                ('measures', models.JSONField(default=list, help_text='JSON 列表，每项含 kind（措施类别）与 text（措施）', verbose_name='建议管控措施')),
             ],
             options={
                 'verbose_name': '风险点标准库条目',

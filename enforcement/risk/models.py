@@ -116,7 +116,7 @@ class LibraryPoint(_Accidents, models.Model):
     hazard_factors = models.TextField(_("危险有害因素"))
     accident_types = _accident_types()
     measures = models.JSONField(_("建议管控措施"), default=list,
-                                help_text=_("[{\"kind\": 措施类别, \"text\": 措施}]"))
+                                help_text=_("JSON 列表，每项含 kind（措施类别）与 text（措施）"))
 
     class Meta:
         verbose_name = _("风险点标准库条目")
