@@ -31,6 +31,7 @@ from data.demo_files import demo_files_delete
 from data.demo_grids import demo_grids_delete
 from data.demo_hazards import demo_hazard_sources_delete
 from data.demo_knowledge import demo_knowledge_delete
+from data.demo_modules import demo_modules_delete, demo_staff_delete
 from data.demo_monitoring import demo_monitoring_delete
 from data.demo_reports import demo_reports_delete
 from data.demo_resources import demo_resources_delete
@@ -75,7 +76,9 @@ def _existing(prefix: str) -> tuple[str | None, int]:
 
 def region_delete(prefix: str) -> None:
     """Remove every demo row under `prefix` (raw SQL: a million ORM deletes take ages)."""
+    demo_modules_delete(prefix)  # enforcement and response rows point at the accounts
     demo_users_delete()
+    demo_staff_delete(prefix)
     demo_knowledge_delete(prefix)
     like = [prefix + "%"]
     with connection.cursor() as cursor:

@@ -37,6 +37,12 @@ STYLE_SOURCES = f"""() => {{
     .filter((l) => map.getLayoutProperty(l.id, 'visibility') !== 'none')
     .map((l) => l.source))].sort();
 }}"""
+GRID_DRAWN_AT = f"""([x, y]) => {{
+  const map = {MAP};
+  const box = map.getCanvas().getBoundingClientRect();
+  return map.queryRenderedFeatures([x - box.left, y - box.top])
+    .some((f) => f.layer.metadata && f.layer.metadata['safeatlas:layer'] === 'grid_cells');
+}}"""
 VIEW = f"() => {{ const m = {MAP}; return [m.getCenter().lng, m.getCenter().lat, m.getZoom()]; }}"
 
 ENTERPRISE_IDS = f"""() => {{
@@ -84,6 +90,7 @@ def test_onemap_draws_tiles_and_shows_a_clicked_enterprise(live_server, world,
 
         # a polygon is clickable too: the grid cell under a spot with no enterprise
         x, y = page.evaluate(SCREEN_POINT, [118.27, 32.27])
+        page.wait_for_function(GRID_DRAWN_AT, arg=[x, y])  # the cell's tile, not just its tick
         page.mouse.click(x, y)
         expect(record.locator("h3")).to_have_text(grid_cell.name, timeout=15_000)
 

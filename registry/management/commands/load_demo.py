@@ -64,6 +64,10 @@ class Command(BaseCommand):
         except RegionConflict as exc:
             raise CommandError(str(exc)) from exc
         call_command("load_chemicals", stdout=self.stdout)
+        # the reference lists the enforcement demos pick from (data migrations load them
+        # too; loading again is idempotent and mends a database a flush emptied)
+        call_command("load_risk_library", stdout=self.stdout)
+        call_command("load_check_items", stdout=self.stdout)
         base = demo_basemap_ensure(region)
         self.stdout.write("base map: " + ", ".join(f"{k} {n}" for k, n in base.items()))
         sources = demo_hazard_sources_ensure(region.park_code)

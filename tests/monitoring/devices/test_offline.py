@@ -71,6 +71,10 @@ def test_every_scheduled_job_is_registered():
     crons = {task.name: cron for task, cron in
              ((p.task, p.cron) for p in app.periodic_registry.periodic_tasks.values())}
     assert crons == {
+        "enforcement.tasks.case_deadlines": "7 * * * *",
+        "enforcement.tasks.credit_listings_expire": "41 2 * * *",
+        "enforcement.tasks.dangers_nudge": "13 * * * *",
+        "enforcement.tasks.grids_assign": "*/15 * * * *",
         "geo.tasks.oauth_tokens_prune": "37 4 * * *",
         "monitoring.tasks.commitments_mismatch": "*/10 * * * *",
         "monitoring.tasks.gateways_offline": "* * * * *",
@@ -81,5 +85,6 @@ def test_every_scheduled_job_is_registered():
         "monitoring.tasks.risk_scores": "*/5 * * * *",
         "monitoring.tasks.warnings_due": "* * * * *",
         "registry.tasks.daily_reminders": "30 23 * * *",
+        "response.tasks.incident_reminders": "* * * * *",
         "tiles.tasks.tile_cache_prune": "41 * * * *",
     }
