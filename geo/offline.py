@@ -13,19 +13,23 @@ waits on the unique index until the first commits, then finds the receipt. A ref
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from functools import wraps
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from geo.models import OfflineReceipt
 
 HEADER = "X-Offline-Id"
+FILLED = "X-Offline-Filled-At"  # when the record was filled on the phone (ms since epoch)
 REPLAYED = "X-Offline-Replayed"
+MAX_AGE = datetime.timedelta(days=14)  # a queued record older than this is dated on arrival
 
 
 def offline_once(view):
@@ -53,6 +57,19 @@ def offline_once(view):
             receipt.save(update_fields=["status", "location"])
         return response
     return once
+
+
+def filled_at(request: HttpRequest) -> datetime.datetime:
+    """When the record was made: the phone's time for a record sent from its queue (an
+    inspection filled on site, sent hours later), else now. A time in the future or older
+    than MAX_AGE is not believed."""
+    now = timezone.now()
+    try:
+        millis = int(request.headers.get(FILLED, ""))
+        moment = datetime.datetime.fromtimestamp(millis / 1000, datetime.UTC)
+    except (ValueError, OverflowError, OSError):
+        return now
+    return moment if now - MAX_AGE <= moment <= now else now
 
 
 def _receipt_claim(request: HttpRequest, key: uuid.UUID) -> OfflineReceipt:

@@ -20,6 +20,7 @@ from enforcement.inspections.models import InspectionState, MeasureKind, Result
 from enforcement.inspections.onsite import InspectionFlow
 from enforcement.inspections.views import int_param
 from enforcement.library.selectors import check_items, government_scope, inspectors_active
+from geo.offline import filled_at, offline_once
 from geo.scope import scope_for_request
 from registry.enterprises.selectors import enterprises_scoped
 
@@ -78,6 +79,7 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@offline_once  # recorded on site from a phone, with or without a network (ADR 0028)
 def inspection(request: HttpRequest, pk: int) -> HttpResponse:
     row = selectors.inspection_get(scope=scope_for_request(request), pk=pk)
     if row is None:
@@ -100,7 +102,7 @@ def inspection(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _act(request: HttpRequest, row) -> None:
     """One POST, one step; the services refuse what the user may not do."""
-    action, post, now = request.POST.get("action"), request.POST, timezone.now()
+    action, post, now = request.POST.get("action"), request.POST, filled_at(request)
     if action == "record":
         findings = [{"item_id": item.pk, "result": post.get(f"result-{item.pk}"),
                      "description": post.get(f"description-{item.pk}", ""),

@@ -65,7 +65,8 @@
     });
     body.append("csrfmiddlewaretoken", token());
     return fetch(entry.url, {method: "POST", body: body, credentials: "same-origin",
-                             headers: {"X-Offline-Id": entry.id, "X-CSRFToken": token()}});
+                             headers: {"X-Offline-Id": entry.id, "X-CSRFToken": token(),
+                                       "X-Offline-Filled-At": String(entry.created)}});
   }
 
   function refused(entry, response) {

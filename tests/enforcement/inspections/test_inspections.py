@@ -6,6 +6,7 @@ enterprise section and the pages in scope."""
 from __future__ import annotations
 
 import datetime
+import uuid
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -215,6 +216,24 @@ def test_the_record_through_the_page(world, staff):
     refused = _client(staff.officers["甲执法3"]).post(f"/enforcement/inspections/{row.pk}/",
                                                        {"action": "close"})
     assert refused.status_code == 403
+
+
+def test_a_record_sent_from_the_phones_queue_is_stored_once_at_the_time_filled(world, staff):
+    """geo.offline: the record form is sent from the offline queue with its id and the
+    time it was filled on site; sent again (a lost answer), it is not recorded twice."""
+    row = schedule(world, staff)
+    client = _client(world.users["county_a"])
+    data = {"action": "record", "place": "罐区",
+            **{f"result-{item.pk}": "pass" for item in row.items.all()}}
+    filled = timezone.now().replace(microsecond=0) - datetime.timedelta(hours=3)
+    headers = {"X-Offline-Id": str(uuid.uuid4()),
+               "X-Offline-Filled-At": str(int(filled.timestamp() * 1000))}
+    first = client.post(f"/enforcement/inspections/{row.pk}/", data, headers=headers)
+    again = client.post(f"/enforcement/inspections/{row.pk}/", data, headers=headers)
+    assert (first.status_code, again.status_code, again["X-Offline-Replayed"]) == (302, 302, "1")
+    row.refresh_from_db()
+    assert row.state == "closed" and row.inspected_at == filled  # all passed: closed at once
+    assert row.findings.count() == row.items.count()  # one set of findings, not two
 
 
 def test_a_supervisor_plans_through_the_page(world, staff):
