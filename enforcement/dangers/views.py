@@ -23,6 +23,7 @@ from enforcement.dangers.loop import LOOP, SUPERVISION
 from enforcement.dangers.models import DangerLevel, DangerState, HiddenDanger, Stage
 from geo import authority
 from geo.scope import scope_for_request
+from geo.uploads import photo_response
 from monitoring.alarms.selectors import warning_get
 from registry.enterprises.selectors import enterprise_get, enterprise_own
 
@@ -275,7 +276,4 @@ def photo(request: HttpRequest, pk: int, photo_id: int) -> FileResponse:
                                      photo_id=photo_id)
     if row is None:
         raise Http404
-    content_type = "image/png" if row.image.name.endswith(".png") else "image/jpeg"
-    response = FileResponse(row.image.open("rb"), content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return photo_response(row.image)

@@ -21,6 +21,7 @@ from enforcement.grids.maps import patrol_map
 from enforcement.grids.patrols import checkin_metres
 from enforcement.grids.views import _refused
 from geo.scope import scope_for_request
+from geo.uploads import photo_response
 
 
 def _point(data) -> Point | None:
@@ -134,8 +135,4 @@ def photo(request: HttpRequest, pk: int, photo_id: int) -> FileResponse:
     found = patrol.photos.filter(pk=photo_id).first()
     if found is None:
         raise Http404
-    kind = "image/png" if found.image.name.endswith(".png") else "image/jpeg"
-    response = FileResponse(found.image.open("rb"), content_type=kind)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return photo_response(found.image)

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from geo import authority
 from geo.querystrings import query_with
 from geo.scope import scope_for_request
+from geo.uploads import photo_response
 from geo.workflow import ACCEPT, SUBMIT
 from monitoring.alarms import selectors, services
 from monitoring.alarms.filters import filters_from
@@ -156,8 +157,4 @@ def alarm_photo(request: HttpRequest, pk: int, photo_id: int) -> FileResponse:
                                       photo_id=photo_id)
     if photo is None:
         raise Http404
-    content_type = "image/png" if photo.image.name.endswith(".png") else "image/jpeg"
-    response = FileResponse(photo.image.open("rb"), content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return photo_response(photo.image)
